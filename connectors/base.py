@@ -1,0 +1,195 @@
+"""The machinery every source shares; a source module only says what differs.
+
+A source declares where to fetch (`endpoint`, `params`), how pages follow each other
+(`next_params`), where the items sit in a response (`items`) and how one item maps to a
+`Posting` (`to_posting`). Fetching a live response and reading a saved file end in the
+same `parse_payload`, so `leads import` and the nightly run cannot drift apart.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Literal
+
+from pydantic import ValidationError
+
+from connectors.http import BadPayload, HttpClient, SourceError
+from connectors.models import Posting, QuarantinedItem, RawItem
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass
+class SourceSpec:
+    """One configured source: which connector, which board/site/account, and its options."""
+
+    type: str
+    board: str | None = None
+    company: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.type}:{self.board}" if self.board else self.type
+
+
+@dataclass
+class ExtractResult:
+    """What one source yielded in one run; plain data so it can cross threads and processes."""
+
+    source: str
+    source_key: str | None
+    status: Status = "ok"
+    postings: list[Posting] = field(default_factory=list)
+    raw: list[RawItem] = field(default_factory=list)
+    quarantined: list[QuarantinedItem] = field(default_factory=list)
+    error: str | None = None
+    error_kind: str | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    # True only when the whole listing was read: the warehouse closes leads only on complete results.
+    complete: bool = False
+    not_modified: bool = False
+    validators: dict[str, str] = field(default_factory=dict)  # etag/last-modified for next time
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}:{self.source_key}" if self.source_key else self.source
+
+
+class Source:
+    """Base class of every connector."""
+
+    name: ClassVar[str]
+    endpoint: ClassVar[str] = ""
+    params: ClassVar[dict[str, Any]] = {}
+    needs_board: ClassVar[bool] = True
+    max_pages: ClassVar[int] = 200
+
+    def __init__(self, spec: SourceSpec):
+        if self.needs_board and not spec.board:
+            raise SourceError(f"source '{self.name}' needs a board/site/account name ('board' in the config)")
+        self.spec = spec
+
+    # ---- what a source module overrides -------------------------------------------------
+    def url(self) -> str:
+        return self.endpoint.format(board=self.spec.board or "", **self.spec.options)
+
+    def first_params(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+    def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
+        """Parameters of the next page, or None when this was the last one."""
+        return None
+
+    def items(self, payload: Any) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def item_id(self, item: dict[str, Any]) -> str | None:
+        value = item.get("id") if isinstance(item, dict) else None
+        return str(value) if value is not None else None
+
+    def to_posting(self, item: dict[str, Any]) -> Posting | None:
+        """One item to one Posting; None to skip an item on purpose (unlisted, notice ...)."""
+        raise NotImplementedError
+
+    def company_name(self, fallback: str | None = None) -> str | None:
+        """The company for payloads that carry none: --company, else the board name."""
+        return self.spec.company or fallback or self.spec.board
+
+    # ---- machinery ----------------------------------------------------------------------
+    def parse_payload(self, payload: Any, result: ExtractResult) -> int:
+        """Parse one response body into result; returns how many items it held."""
+        try:
+            items = list(self.items(payload))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise BadPayload(f"{self.spec.label}: response is not a {self.name} listing ({exc!r})") from None
+        for item in items:
+            raw_text = json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
+            item_id = self._safe_id(item)
+            result.raw.append(RawItem(source=self.name, source_key=self.spec.board, source_id=item_id, payload=raw_text))
+            try:
+                posting = self.to_posting(item)
+            except ValidationError as exc:
+                reason = "; ".join(
+                    f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}" for err in exc.errors()
+                )
+                result.quarantined.append(self._quarantine(item_id, reason, raw_text))
+                continue
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                result.quarantined.append(self._quarantine(item_id, f"{type(exc).__name__}: {exc}", raw_text))
+                continue
+            if posting is not None:
+                result.postings.append(posting)
+        return len(items)
+
+    def fetch(self, client: HttpClient, validators: dict[str, str] | None = None) -> ExtractResult:
+        """Fetch every page and parse it; never raises for source trouble, reports it instead."""
+        started = time.monotonic()
+        result = ExtractResult(source=self.name, source_key=self.spec.board)
+        params: dict[str, Any] | None = self.first_params()
+        url = self.url()
+        validators = validators or {}
+        try:
+            while params is not None and result.pages < self.max_pages:
+                first = result.pages == 0
+                fetched = client.get_json(
+                    url,
+                    params=params,
+                    headers=self.headers(),
+                    etag=validators.get("etag") if first else None,
+                    last_modified=validators.get("last_modified") if first else None,
+                )
+                if fetched.not_modified:
+                    result.not_modified = True
+                    break
+                if first:
+                    result.validators = {
+                        k: v for k, v in (("etag", fetched.etag), ("last_modified", fetched.last_modified)) if v
+                    }
+                result.pages += 1
+                count = self.parse_payload(fetched.data, result)
+                url, params = self.follow(fetched.data, url, params, count)
+            result.complete = not result.not_modified
+        except SourceError as exc:
+            result.status = "failed"
+            result.error = str(exc)
+            result.error_kind = type(exc).__name__
+            result.complete = False
+        result.seconds = round(time.monotonic() - started, 3)
+        return result
+
+    def follow(self, payload: Any, url: str, params: dict[str, Any], count: int) -> tuple[str, dict | None]:
+        """Where the next page is: same URL with new parameters by default."""
+        return url, (self.next_params(payload, params, count) if count else None)
+
+    def parse_file(self, path: Path) -> ExtractResult:
+        """Read a saved response body from disk through the same parser as a live fetch."""
+        result = ExtractResult(source=self.name, source_key=self.spec.board)
+        try:
+            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise BadPayload(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except UnicodeDecodeError as exc:
+            raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        result.pages = 1
+        self.parse_payload(payload, result)
+        # A saved file is one snapshot, not a promise that it lists every open job.
+        result.complete = False
+        return result
+
+    def _safe_id(self, item: Any) -> str | None:
+        try:
+            return self.item_id(item)
+        except Exception:  # noqa: BLE001 - an id is only a label for the quarantine
+            return None
+
+    def _quarantine(self, item_id: str | None, reason: str, raw_text: str) -> QuarantinedItem:
+        return QuarantinedItem(
+            source=self.name, source_key=self.spec.board, source_id=item_id, reason=reason, payload=raw_text
+        )

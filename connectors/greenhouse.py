@@ -1,0 +1,57 @@
+"""Greenhouse job boards: the whole board in one call, pay ranges when published."""
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import Source
+from connectors.models import Posting
+from connectors.salary import annualize
+from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+
+
+class Greenhouse(Source):
+    name = "greenhouse"
+    endpoint = "https://boards-api.greenhouse.io/v1/boards/{board}/jobs"
+    params = {"content": "true", "pay_transparency": "true"}
+
+    def url(self) -> str:
+        if self.spec.options.get("region") == "eu":
+            return f"https://boards-api.eu.greenhouse.io/v1/boards/{self.spec.board}/jobs"
+        return super().url()
+
+    def items(self, payload: Any):
+        return payload["jobs"]
+
+    def to_posting(self, job: dict[str, Any]) -> Posting:
+        location = clean_line((job.get("location") or {}).get("name"))
+        offices = [clean_line(o.get("location") or o.get("name")) for o in job.get("offices") or []]
+        locations = [loc for loc in [location, *offices] if loc]
+        departments = [d.get("name") for d in job.get("departments") or [] if d.get("name")]
+        pay = _pay_range(job.get("pay_input_ranges") or [])
+        return Posting(
+            source=self.name,
+            source_key=self.spec.board,
+            source_id=str(job["id"]),
+            title=clean_line(job.get("title")),
+            company=clean_line(job.get("company_name")) or self.company_name(),
+            locations=locations,
+            remote=workplace_from_text(location, job.get("title")),
+            description=html_to_text(job.get("content")),
+            url=strip_tracking(job.get("absolute_url")),
+            apply_url=strip_tracking(job.get("absolute_url")),
+            posted_at=job.get("first_published") or job.get("updated_at"),
+            department=departments[0] if departments else None,
+            **pay,
+        )
+
+
+def _pay_range(ranges: list[dict[str, Any]]) -> dict[str, Any]:
+    """The widest published range: several ranges usually mean several locations."""
+    lows = [r["min_cents"] / 100 for r in ranges if r.get("min_cents")]
+    highs = [r["max_cents"] / 100 for r in ranges if r.get("max_cents")]
+    if not lows and not highs:
+        return {}
+    currency = next((r.get("currency_type") for r in ranges if r.get("currency_type")), None)
+    period = next((r.get("title") for r in ranges if "hour" in str(r.get("title", "")).lower()), None)
+    salary = annualize(min(lows) if lows else None, max(highs) if highs else None, currency, period or "year")
+    return salary.as_fields()

@@ -1,0 +1,84 @@
+"""Text helpers shared by connectors: HTML to clean text, URLs without tracking parameters."""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from inscriptis import get_text
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.model.config import ParserConfig
+
+_PARSER = ParserConfig(css=CSS_PROFILES["strict"], display_links=False)
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_LOOKS_ESCAPED = re.compile(r"&lt;\s*/?\s*[a-zA-Z]")
+
+TRACKING_PARAMS = {
+    "gh_src", "source", "src", "ref", "referrer", "referer", "lever-source", "lever-origin",
+    "trk", "trackingid", "refid", "fbclid", "gclid", "msclkid", "mc_cid", "mc_eid", "_hsenc",
+    "_hsmi", "utm_id", "iis", "iisn", "ccuid", "jobsource", "source_id", "sourcetype", "campaign",
+}
+
+
+def html_to_text(markup: str | None) -> str | None:
+    """Turn (possibly entity-escaped) HTML into readable plain text, paragraphs kept."""
+    if markup is None:
+        return None
+    text = markup
+    if _LOOKS_ESCAPED.search(text):  # Greenhouse sends &lt;p&gt;...: unescape once, then parse
+        text = html.unescape(text)
+    if "<" in text and ">" in text:
+        text = get_text(text, _PARSER)
+    else:
+        text = html.unescape(text)
+    text = text.replace("\xa0", " ").replace("\r\n", "\n")
+    text = _TRAILING_SPACE.sub("\n", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip() or None
+
+
+def strip_tracking(url: str | None) -> str | None:
+    """Drop utm_* and other tracking parameters; keep ids such as gh_jid that identify the job."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    kept = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
+
+
+def clean_line(text: str | None) -> str | None:
+    """Collapse whitespace in a one-line field; None when nothing is left."""
+    if text is None:
+        return None
+    text = " ".join(html.unescape(str(text)).split())
+    return text or None
+
+
+_REMOTE = re.compile(r"\b(remote|anywhere|work from home|wfh|distributed|telecommut\w*)\b", re.I)
+_HYBRID = re.compile(r"\bhybrid\b", re.I)
+_ONSITE = re.compile(r"\b(on[- ]?site|in[- ]office|in person)\b", re.I)
+
+
+def workplace_from_text(*texts: str | None) -> str | None:
+    """remote / hybrid / onsite as a location or title line says it; None when it says nothing."""
+    joined = " | ".join(t for t in texts if t)
+    if not joined:
+        return None
+    if _HYBRID.search(joined):
+        return "hybrid"
+    if _REMOTE.search(joined):
+        return "remote"
+    if _ONSITE.search(joined):
+        return "onsite"
+    return None

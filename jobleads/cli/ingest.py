@@ -1,0 +1,132 @@
+"""Getting data in: `init`, `import`, `refresh`, `demo`."""
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from jobleads.cli import app
+from jobleads.cli.output import console, err_console
+from jobleads.cli.state import UsageError, state
+from jobleads.config import CONFIG_TEMPLATE, load_config
+from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
+from warehouse.db import writer
+from warehouse.publish import RunSummary, publish
+
+DEMO_DB = Path("data/demo.duckdb")
+
+
+def demo_dir() -> Path:
+    return Path(str(resources.files("jobleads") / "demo_data"))
+
+
+@app.command()
+def init(force: bool = typer.Option(False, "--force", help="Overwrite an existing file.")) -> None:
+    """Write a commented leads.toml to edit."""
+    path = state.config_path
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists (use --force to overwrite)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    load_config(path, required=True)  # the template must always validate
+    console.print(f"wrote {path}: edit the profile and sources, then run `leads refresh`")
+
+
+@app.command(name="import")
+def import_(
+    path: Path = typer.Argument(..., help="A saved API response, JSONL/CSV postings, or a contacts export."),
+    fmt: str = typer.Option(..., "--format", "-f", help="Connector name, jsonl, csv, or a contacts format."),
+    company: Optional[str] = typer.Option(None, "--company", help="Company for payloads that name none."),
+    board: Optional[str] = typer.Option(None, "--board", help="Board/site the file came from."),
+) -> None:
+    """Load a saved file through the same parser as the live source, then rebuild leads and scores."""
+    if fmt not in all_formats():
+        raise UsageError(f"unknown format '{fmt}' (known: {', '.join(all_formats())})")
+    if fmt in NON_POSTING_IMPORTERS:
+        message = NON_POSTING_IMPORTERS[fmt](state.db, path, {"company": company, "config": state.config()})
+        console.print(message)
+        return
+    config = state.config()
+    result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
+    with writer(state.db, "import") as con:
+        summary = publish(con, [result], config, kind="import")
+    print_summary(summary)
+    for q in result.quarantined[:5]:
+        err_console.print(f"[yellow]quarantined[/yellow] {q.source_id or '?'}: {q.reason}")
+
+
+def print_summary(summary: RunSummary) -> None:
+    parsed = sum(s.parsed for s in summary.sources)
+    console.print(
+        f"run {summary.run_id}: {parsed} postings parsed, {summary.new_leads} new leads, "
+        f"{summary.closed_leads} closed, {summary.quarantined} quarantined; {summary.open_leads} open leads"
+    )
+    for s in summary.failures:
+        err_console.print(f"[red]failed[/red] {s.source}{':' + s.source_key if s.source_key else ''}: {s.error}")
+
+
+def run_refresh(config_path: Path, db_path: Path, replay_dir: str | None, kind: str) -> dict:
+    """Run the Prefect flow (imported here: Prefect is slow to import and query commands skip it)."""
+    quiet_prefect()
+    from flows.nightly import nightly_refresh
+
+    return nightly_refresh(config_path=str(config_path), db_path=str(db_path), replay_dir=replay_dir, kind=kind)
+
+
+def quiet_prefect(level: str | None = None) -> None:
+    """Prefect settings jobleads wants unless the user set them: no telemetry, terse logs."""
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if level:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
+
+
+@app.command()
+def refresh() -> None:
+    """Fetch every configured source now and rebuild leads (what the nightly schedule runs)."""
+    config = load_config(state.config_path, required=True)
+    if not config.sources:
+        raise UsageError(f"{state.config_path}: no [[sources]] configured")
+    summary = run_refresh(state.config_path, state.db, None, "refresh")
+    _report(summary)
+    if summary["failures"]:
+        sys.exit(1)
+
+
+def _report(summary: dict) -> None:
+    console.print(
+        f"run {summary['run_id']} ({summary['status']}): {summary['postings_seen']} postings, "
+        f"{summary['new_leads']} new leads, {summary['closed_leads']} closed, "
+        f"{summary['quarantined']} quarantined; {summary['open_leads']} open leads"
+    )
+    for failure in summary["failures"]:
+        err_console.print(f"[red]failed[/red] {failure}")
+
+
+@app.command()
+def demo(limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many leads to show.")) -> None:
+    """Run the full nightly flow offline on bundled recorded responses, then show the results."""
+    from jobleads.cli.output import Format
+    from jobleads.cli.query import top
+
+    db = state.db if state.db_explicit else DEMO_DB
+    state.db = db
+    folder = demo_dir()
+    state.config_path = folder / "leads.toml"
+    state._config = None
+    quiet_prefect("WARNING")
+    console.print(f"[bold]jobleads demo[/bold]: replaying recorded responses from {folder / 'http'} into {db}")
+    summary = run_refresh(state.config_path, db, str(folder / "http"), "demo")
+    _report(summary)
+    top(limit=limit, min_score=None, remote=False, company=None, warm=False, fmt=Format.table)
+    for hook in DEMO_EXTRAS:
+        hook(db)
+
+
+# Later stages add sections to the demo output (warm companies, skill gaps ...): callables taking the db path.
+DEMO_EXTRAS: list = []

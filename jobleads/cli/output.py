@@ -1,0 +1,75 @@
+"""Rendering lists as a rich table, JSON (a list of objects) or CSV: one place for every listing command."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from typing import Any, Callable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Column:
+    def __init__(self, key: str, header: str | None = None, render: Callable[[Any], str] | None = None,
+                 justify: str = "left", max_width: int | None = None):
+        self.key, self.header = key, header or key
+        self.render = render or (lambda v: "" if v is None else str(v))
+        self.justify, self.max_width = justify, max_width
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(_flat(v)) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: str | None = None,
+         empty: str = "nothing to show") -> None:
+    if fmt == Format.json:
+        sys.stdout.write(json.dumps(list(rows), indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt == Format.csv:
+        buffer = io.StringIO()
+        keys = list(rows[0].keys()) if rows else [c.key for c in columns]
+        writer = csv.DictWriter(buffer, fieldnames=keys, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _flat(row.get(k)) for k in keys})
+        sys.stdout.write(buffer.getvalue())
+        return
+    if not rows:
+        console.print(f"[dim]{empty}[/dim]")
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        table.add_column(col.header, justify=col.justify, max_width=col.max_width, overflow="fold")
+    for row in rows:
+        table.add_row(*(col.render(row.get(col.key)) for col in columns))
+    console.print(table)
+
+
+def money(value: float | None) -> str:
+    return f"{value:,.0f}" if value is not None else ""
+
+
+def salary_range(row: dict) -> str:
+    lo, hi, cur = row.get("salary_min"), row.get("salary_max"), row.get("salary_currency") or ""
+    if lo is None and hi is None:
+        return ""
+    if lo is not None and hi is not None and lo != hi:
+        return f"{cur} {money(lo)}–{money(hi)}".strip()
+    return f"{cur} {money(lo if lo is not None else hi)}".strip()

@@ -1,0 +1,208 @@
+"""`leads.toml`: the user's profile, sources, weights and options, validated by pydantic."""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SkillLevel = Literal["beginner", "intermediate", "advanced", "expert"]
+LEVEL_WEIGHT = {"beginner": 0.4, "intermediate": 0.7, "advanced": 0.9, "expert": 1.0}
+
+
+class ConfigError(Exception):
+    """A one-line message naming the file and the key that is wrong."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Profile(_Strict):
+    titles: list[str] = Field(default_factory=list)
+    skills: dict[str, SkillLevel] = Field(default_factory=dict)
+    locations: list[str] = Field(default_factory=list)
+    remote: Literal["required", "preferred", "any", "no"] = "any"
+    salary_floor: float | None = Field(default=None, ge=0)
+    salary_currency: str = "USD"
+    current_pay: float | None = Field(default=None, ge=0)
+    seniority: Literal["intern", "junior", "mid", "senior", "staff", "principal", "manager", "director"] | None = None
+    years_experience: float | None = Field(default=None, ge=0)
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills_list_or_table(cls, value: Any) -> Any:
+        if isinstance(value, list):  # a plain list means "intermediate" for each
+            return {str(skill): "intermediate" for skill in value}
+        return value
+
+    @field_validator("salary_currency")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class SourceConfig(BaseModel):
+    """One source to watch. Keys besides type/board/company are connector options."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    board: str | None = None
+    company: str | None = None
+    enabled: bool = True
+
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class Weights(_Strict):
+    skills: float = Field(default=0.35, ge=0)
+    title: float = Field(default=0.2, ge=0)
+    warmth: float = Field(default=0.15, ge=0)
+    recency: float = Field(default=0.1, ge=0)
+    salary: float = Field(default=0.1, ge=0)
+    location: float = Field(default=0.1, ge=0)
+
+
+class Schedule(_Strict):
+    cron: str = "0 3 * * *"
+    timezone: str | None = None  # None: the machine's local zone
+
+
+class Notify(_Strict):
+    urls: list[str] = Field(default_factory=list)  # apprise URLs
+    top: int = Field(default=5, ge=1, le=50)
+
+
+class Network(_Strict):
+    reconnect_days: int = Field(default=90, ge=1)
+    warmth_half_life_days: int = Field(default=180, ge=1)
+
+
+class Http(_Strict):
+    timeout: float = Field(default=20.0, gt=0)
+    attempts: int = Field(default=4, ge=1, le=10)
+    per_host_concurrency: int = Field(default=4, ge=1, le=64)
+    max_workers: int = Field(default=4, ge=1, le=64)
+
+
+class Config(_Strict):
+    profile: Profile = Field(default_factory=Profile)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    weights: Weights = Field(default_factory=Weights)
+    schedule: Schedule = Field(default_factory=Schedule)
+    notify: Notify = Field(default_factory=Notify)
+    network: Network = Field(default_factory=Network)
+    http: Http = Field(default_factory=Http)
+    skills: dict[str, list[str]] = Field(default_factory=dict)  # extra skills: name -> aliases
+
+
+def resolve_config_path(explicit: str | Path | None) -> Path:
+    return Path(explicit or os.environ.get("LEADS_CONFIG") or "leads.toml")
+
+
+def load_config(path: str | Path | None, required: bool = False) -> Config:
+    """Load and validate; a missing optional file gives the defaults."""
+    path = resolve_config_path(path)
+    if not path.exists():
+        if required:
+            raise ConfigError(f"{path}: no such config file (run `leads init` to write one)")
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    return parse_config(data, str(path))
+
+
+def parse_config(data: dict[str, Any], origin: str = "config") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _key_name(err["loc"], data)
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise ConfigError(f"{origin}: {key}: {err['msg']}{more}") from None
+
+
+def _key_name(loc: tuple, data: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1:] = [f"{parts[-1]}[{part}]"] if parts else [f"[{part}]"]
+        else:
+            parts.append(str(part))
+    return ".".join(parts) or "config"
+
+
+CONFIG_TEMPLATE = '''\
+# jobleads configuration. Every key is optional; delete what you do not need.
+# Docs: README.md. Validate with `leads sources` or any command that reads it.
+
+[profile]
+# Job titles you are aiming for; matched fuzzily against posting titles.
+titles = ["Backend Engineer", "Site Reliability Engineer"]
+# Your skills with a level: beginner | intermediate | advanced | expert.
+# (A plain list such as ["Python", "Go"] also works and means intermediate.)
+skills = { Python = "expert", PostgreSQL = "advanced", Kubernetes = "intermediate", Docker = "advanced" }
+locations = ["Berlin", "Remote"]
+remote = "preferred"              # required | preferred | any | no
+salary_floor = 90000              # annual, in salary_currency
+salary_currency = "EUR"
+current_pay = 85000               # annual; `leads pay` shows where it falls in the market
+# seniority = "senior"            # intern | junior | mid | senior | staff | principal | manager | director
+# years_experience = 6
+
+# Sources to watch every night. `type` is a connector name; `board` is the board token, site or account.
+[[sources]]
+type = "greenhouse"
+board = "gitlab"
+
+# [[sources]]
+# type = "lever"
+# board = "idealistconsulting"
+# company = "Idealist Consulting"   # for sources whose payload names no company
+# region = "eu"                     # Lever/Greenhouse boards hosted in the EU
+
+# [[sources]]
+# type = "remotive"                 # aggregators need no board
+# search = "python"
+
+# How much each part of the score counts (relative; they are normalized).
+[weights]
+skills = 0.35
+title = 0.2
+warmth = 0.15
+recency = 0.1
+salary = 0.1
+location = 0.1
+
+# When the nightly refresh runs (`leads schedule`). Cron syntax, local time unless timezone is set.
+[schedule]
+cron = "0 3 * * *"
+# timezone = "Europe/Berlin"
+
+# Optional digest after each run, through apprise URLs (mailto://, slack://, ntfy://, ...).
+[notify]
+urls = []
+top = 5
+
+[network]
+reconnect_days = 90               # `leads reconnect`: contacts not touched for this long
+warmth_half_life_days = 180       # warmth halves after this many days without contact
+
+[http]
+timeout = 20.0
+attempts = 4
+per_host_concurrency = 4
+max_workers = 4                   # sources fetched at once
+
+# Skills the built-in taxonomy lacks: name = [aliases].
+[skills]
+# "Temporal" = ["temporal.io"]
+'''

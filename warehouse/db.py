@@ -1,0 +1,180 @@
+"""The DuckDB file: opening it, migrating it, and making sure only one writer holds it."""
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+DEFAULT_DB = Path("data/leads.duckdb")
+_MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class WarehouseBusy(Exception):
+    """Another process is writing the database; the message says which."""
+
+
+class WarehouseError(Exception):
+    """The database cannot be opened or is not a jobleads database."""
+
+
+def resolve_db_path(explicit: str | Path | None) -> Path:
+    return Path(explicit or os.environ.get("LEADS_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) of every migration shipped, in order."""
+    folder = resources.files("warehouse") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(versions) != len(set(versions)):
+        raise WarehouseError(f"two migrations share a number: {versions}")
+    return found
+
+
+def view_scripts() -> list[tuple[str, str]]:
+    folder = resources.files("warehouse") / "sql" / "views"
+    return sorted((e.name, e.read_text(encoding="utf-8")) for e in folder.iterdir() if e.name.endswith(".sql"))
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations the file has not seen, each in its own transaction; return the version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    current = max(applied, default=0)
+    for version, name, sql in migrations():
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, datetime.now(timezone.utc)]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        current = version
+    for _name, sql in view_scripts():
+        con.execute(sql)
+    return current
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database; writers migrate it. Read-only opens need an existing, migrated file."""
+    path = Path(path)
+    if read_only:
+        if not path.exists():
+            raise WarehouseError(f"{path}: no database yet (run `leads demo`, `leads import` or `leads refresh`)")
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+        except duckdb.IOException as exc:
+            raise _busy_or_error(path, exc) from None
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+    _prepare_private_dir(path)
+    new_file = not path.exists()
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        raise _busy_or_error(path, exc) from None
+    if new_file:
+        _make_private(path)
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+def _busy_or_error(path: Path, exc: Exception) -> Exception:
+    text = str(exc)
+    if "lock" in text.lower():
+        holder = read_lock_holder(path)
+        who = f" (pid {holder})" if holder else ""
+        return WarehouseBusy(f"{path}: another process is writing the database{who}; try again when it finishes")
+    return WarehouseError(f"{path}: cannot open: {text.splitlines()[0]}")
+
+
+def _prepare_private_dir(path: Path) -> None:
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+
+
+def _make_private(path: Path) -> None:
+    # Contacts live here: readable by the user only.
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        if candidate.exists():
+            os.chmod(candidate, 0o600)
+
+
+def lock_path(db_path: Path) -> Path:
+    return Path(str(db_path) + ".lock")
+
+
+def read_lock_holder(db_path: Path) -> int | None:
+    try:
+        text = lock_path(db_path).read_text().strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+@contextmanager
+def writer_lock(db_path: str | Path, what: str = "refresh") -> Iterator[None]:
+    """Hold the single-writer lock. flock dies with its process, so a killed run's lock is free again."""
+    db_path = Path(db_path)
+    _prepare_private_dir(db_path)
+    path = lock_path(db_path)
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = read_lock_holder(db_path)
+        handle.close()
+        who = f" (pid {holder})" if holder else ""
+        raise WarehouseBusy(f"another {what} is running{who}") from None
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+@contextmanager
+def writer(db_path: str | Path, what: str = "refresh") -> Iterator[duckdb.DuckDBPyConnection]:
+    """The single writer: lock, open, migrate; closed on exit."""
+    with writer_lock(db_path, what):
+        con = connect(db_path)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@contextmanager
+def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(db_path, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()

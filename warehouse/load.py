@@ -1,0 +1,154 @@
+"""Bulk loading of extract results into the raw, quarantine and postings tables (Arrow, never row by row)."""
+from __future__ import annotations
+
+from datetime import datetime
+from contextlib import contextmanager
+from typing import Iterable, Iterator
+
+import duckdb
+import pyarrow as pa
+
+from connectors.base import ExtractResult
+from connectors.models import Posting
+from warehouse.normalize import normalize_table
+
+POSTING_SCHEMA = pa.schema(
+    [
+        ("posting_uid", pa.string()),
+        ("source", pa.string()),
+        ("source_key", pa.string()),
+        ("source_id", pa.string()),
+        ("title", pa.string()),
+        ("company", pa.string()),
+        ("locations", pa.list_(pa.string())),
+        ("remote", pa.string()),
+        ("description", pa.string()),
+        ("url", pa.string()),
+        ("apply_url", pa.string()),
+        ("posted_at", pa.timestamp("us", tz="UTC")),
+        ("salary_min", pa.float64()),
+        ("salary_max", pa.float64()),
+        ("salary_currency", pa.string()),
+        ("salary_period", pa.string()),
+        ("department", pa.string()),
+        ("employment_type", pa.string()),
+        ("tags", pa.list_(pa.string())),
+        ("credit", pa.string()),
+        ("contact", pa.string()),
+        ("note", pa.string()),
+    ]
+)
+
+_UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + [
+    "company_norm", "title_norm", "location_norm", "canonical_url", "ats", "ats_job_id", "content_hash",
+]
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    """Expose an Arrow table to SQL under a name for the duration of one bulk statement."""
+    settle(con)
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        settle(con)
+        con.unregister(name)
+
+
+def settle(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB 2 refuses register/unregister while the last statement's result is unread: read it."""
+    con.execute("SELECT 1").fetchall()
+
+
+def posting_uid(source: str, source_id: str) -> str:
+    return f"{source}:{source_id}"
+
+
+def postings_table(postings: Iterable[Posting]) -> pa.Table:
+    """Postings as an Arrow table; the last copy of a (source, source_id) wins."""
+    latest: dict[str, dict] = {}
+    for posting in postings:
+        row = posting.model_dump()
+        row["posting_uid"] = posting_uid(posting.source, posting.source_id)
+        latest[row["posting_uid"]] = row
+    return pa.Table.from_pylist(list(latest.values()), schema=POSTING_SCHEMA)
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:
+    rows = [
+        {"run_id": run_id, "source": r.source, "source_key": r.source_key, "source_id": r.source_id,
+         "fetched_at": now, "payload": r.payload}
+        for result in results
+        for r in result.raw
+    ]
+    if not rows:
+        return 0
+    with staged(con, "raw_batch", pa.Table.from_pylist(rows)):
+        con.execute(
+            "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
+            "SELECT run_id, source, source_key, source_id, fetched_at, payload FROM raw_batch"
+        )
+    return len(rows)
+
+
+def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:
+    rows = [
+        {"run_id": run_id, "source": q.source, "source_key": q.source_key, "source_id": q.source_id,
+         "reason": q.reason, "payload": q.payload, "quarantined_at": now}
+        for result in results
+        for q in result.quarantined
+    ]
+    if not rows:
+        return 0
+    with staged(con, "quarantine_batch", pa.Table.from_pylist(rows)):
+        con.execute(
+            "INSERT INTO quarantine SELECT run_id, source, source_key, source_id, reason, payload, quarantined_at "
+            "FROM quarantine_batch"
+        )
+    return len(rows)
+
+
+def upsert_postings(con: duckdb.DuckDBPyConnection, run_id: str, postings: Iterable[Posting], now: datetime) -> int:
+    """Insert new postings and refresh known ones; first_seen and lead_id of known ones are kept."""
+    table = postings_table(postings)
+    if table.num_rows == 0:
+        return 0
+    columns = [f.name for f in POSTING_SCHEMA] + [
+        "company_norm", "title_norm", "location_norm", "canonical_url", "ats", "ats_job_id", "content_hash",
+    ]
+    column_list = ", ".join(columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
+    with staged(con, "postings_batch", normalize_table(table)):
+        con.execute(
+            f"""
+            INSERT INTO postings ({column_list}, first_seen, last_seen, last_run_id, active)
+            SELECT {column_list}, $now, $now, $run, TRUE FROM postings_batch
+            ON CONFLICT (posting_uid) DO UPDATE SET {updates},
+                last_seen = excluded.last_seen, last_run_id = excluded.last_run_id, active = TRUE
+            """,
+            {"now": now, "run": run_id},
+        )
+    return table.num_rows
+
+
+def retire_unlisted(con: duckdb.DuckDBPyConnection, results: list[ExtractResult]) -> int:
+    """Mark inactive the postings a complete, successful fetch no longer lists."""
+    retired = 0
+    for result in results:
+        if result.status != "ok" or not result.complete:
+            continue
+        seen = pa.table({"posting_uid": pa.array([posting_uid(p.source, p.source_id) for p in result.postings],
+                                                 type=pa.string())})
+        with staged(con, "seen_batch", seen):
+            gone = con.execute(
+                """
+                UPDATE postings SET active = FALSE
+                WHERE source = $source AND coalesce(source_key, '') = coalesce($key, '') AND active
+                  AND posting_uid NOT IN (SELECT posting_uid FROM seen_batch)
+                RETURNING posting_uid
+                """,
+                {"source": result.source, "key": result.source_key},
+            ).fetchall()
+        retired += len(gone)
+    return retired

@@ -1,0 +1,149 @@
+"""Load one run's extract results and rebuild leads, scores and marts in a single transaction."""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow as pa
+
+from connectors.base import ExtractResult
+from jobleads.config import Config
+from warehouse import dedupe, load, scoring
+from warehouse.sqlfile import run_script
+
+
+@dataclass
+class SourceSummary:
+    source: str
+    source_key: str | None
+    status: str
+    complete: bool
+    fetched: int
+    parsed: int
+    quarantined: int
+    pages: int
+    seconds: float
+    error: str | None
+    error_kind: str | None
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    postings_seen: int = 0
+    new_leads: int = 0
+    closed_leads: int = 0
+    quarantined: int = 0
+    open_leads: int = 0
+    sources: list[SourceSummary] = field(default_factory=list)
+    new_warm_companies: list[str] = field(default_factory=list)
+    top_new_leads: list[dict] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[SourceSummary]:
+        return [s for s in self.sources if s.status == "failed"]
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["started_at"] = self.started_at.isoformat()
+        data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        data["failures"] = [f"{s.source}:{s.source_key}: {s.error}" if s.source_key else f"{s.source}: {s.error}"
+                            for s in self.failures]
+        return data
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> tuple[int, int]:
+    """The transforms after loading, in order; returns (new leads, newly closed leads)."""
+    open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
+    new_leads = dedupe.assign_leads(con, now)
+    run_script(con, "rollup_leads.sql", {"now": now})
+    closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
+    newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
+    scoring.score_leads(con, config, now)
+    return new_leads, newly_closed
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    results: list[ExtractResult],
+    config: Config,
+    kind: str = "refresh",
+    run_id: str | None = None,
+    started_at: datetime | None = None,
+) -> RunSummary:
+    """All or nothing: a failure anywhere rolls back and leaves yesterday's state intact."""
+    now = datetime.now(timezone.utc)
+    summary = RunSummary(run_id=run_id or new_run_id(now), kind=kind, started_at=started_at or now)
+    for r in results:
+        summary.sources.append(SourceSummary(
+            source=r.source, source_key=r.source_key, status=r.status, complete=r.complete,
+            fetched=len(r.raw), parsed=len(r.postings), quarantined=len(r.quarantined), pages=r.pages,
+            seconds=r.seconds, error=r.error, error_kind=r.error_kind,
+        ))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load.load_raw(con, summary.run_id, results, now)
+        summary.quarantined = load.load_quarantine(con, summary.run_id, results, now)
+        postings = [p for r in results if r.status == "ok" for p in r.postings]
+        summary.postings_seen = load.upsert_postings(con, summary.run_id, postings, now)
+        load.retire_unlisted(con, results)
+        summary.new_leads, summary.closed_leads = rebuild(con, config, now)
+        summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
+        _remember_sources(con, summary.run_id, results, now)
+        summary.finished_at = datetime.now(timezone.utc)
+        ok = sum(1 for s in summary.sources if s.status == "ok")
+        failed = len(summary.failures)
+        summary.status = "ok" if not failed else ("partial" if ok else "failed")
+        _record_run(con, summary, ok, failed)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _remember_sources(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> None:
+    rows = [
+        {"run_id": run_id, "source": r.source, "source_key": r.source_key, "status": r.status,
+         "complete": r.complete, "fetched": len(r.raw), "parsed": len(r.postings),
+         "quarantined": len(r.quarantined), "pages": r.pages, "seconds": r.seconds,
+         "error": r.error, "error_kind": r.error_kind}
+        for r in results
+    ]
+    if not rows:
+        return
+    with load.staged(con, "run_sources_batch", pa.Table.from_pylist(rows)):
+        con.execute("INSERT INTO run_sources SELECT * FROM run_sources_batch")
+    for r in results:
+        con.execute(
+            """
+            INSERT INTO source_state VALUES ($source, $key, $etag, $lm, $run, $status, CASE WHEN $status = 'ok' THEN $now END)
+            ON CONFLICT (source, source_key) DO UPDATE SET
+                etag = CASE WHEN excluded.last_status = 'ok' AND excluded.etag IS NOT NULL THEN excluded.etag ELSE source_state.etag END,
+                last_modified = CASE WHEN excluded.last_status = 'ok' AND excluded.last_modified IS NOT NULL THEN excluded.last_modified ELSE source_state.last_modified END,
+                last_run_id = excluded.last_run_id, last_status = excluded.last_status,
+                last_ok_at = coalesce(excluded.last_ok_at, source_state.last_ok_at)
+            """,
+            {"source": r.source, "key": r.source_key or "", "etag": r.validators.get("etag"),
+             "lm": r.validators.get("last_modified"), "run": run_id, "status": r.status, "now": now},
+        )
+
+
+def _record_run(con: duckdb.DuckDBPyConnection, summary: RunSummary, ok: int, failed: int) -> None:
+    con.execute(
+        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [summary.run_id, summary.kind, summary.started_at, summary.finished_at, summary.status, ok, failed,
+         summary.postings_seen, summary.new_leads, summary.closed_leads, summary.quarantined,
+         json.dumps(summary.to_json(), default=str)],
+    )

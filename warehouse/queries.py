@@ -1,0 +1,152 @@
+"""Read-side queries shared by the CLI, the flow summary and the dashboard: leads in the design's JSON shape."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+
+@dataclass
+class LeadFilter:
+    limit: int | None = 20
+    min_score: float | None = None
+    remote: bool = False
+    company: str | None = None
+    warm: bool = False
+    include_closed: bool = False
+    lead_ids: list[str] | None = None
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Tables and views alike (information_schema lists both)."""
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def lead_contacts(con: duckdb.DuckDBPyConnection, lead_ids: list[str]) -> dict[str, list[dict]]:
+    """Contacts who work where each lead is, strongest first (filled by the network transforms)."""
+    if not lead_ids or not _has_table(con, "lead_contacts"):
+        return {}
+    rows = con.execute(
+        "SELECT lead_id, name, position, strength FROM lead_contacts WHERE list_contains($ids, lead_id) "
+        "ORDER BY lead_id, strength_rank DESC, name",
+        {"ids": lead_ids},
+    ).fetchall()
+    out: dict[str, list[dict]] = {}
+    for lead_id, name, position, strength in rows:
+        out.setdefault(lead_id, []).append({"name": name, "position": position, "strength": strength})
+    return out
+
+
+def lead_sources(con: duckdb.DuckDBPyConnection, lead_ids: list[str]) -> dict[str, list[dict]]:
+    if not lead_ids:
+        return {}
+    rows = con.execute(
+        "SELECT lead_id, source, source_id, url FROM lead_sources WHERE list_contains($ids, lead_id) "
+        "ORDER BY lead_id, matched_at, source, source_id",
+        {"ids": lead_ids},
+    ).fetchall()
+    out: dict[str, list[dict]] = {}
+    for lead_id, source, source_id, url in rows:
+        out.setdefault(lead_id, []).append({"source": source, "source_id": source_id, "url": url})
+    return out
+
+
+def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list[dict]:
+    """Leads as JSON-ready dicts, best score first, ties broken by recency."""
+    flt = flt or LeadFilter()
+    where, params = ["TRUE"], {}
+    if not flt.include_closed:
+        where.append("l.status = 'open'")
+    if flt.min_score is not None:
+        where.append("coalesce(s.score, 0) >= $min_score")
+        params["min_score"] = flt.min_score
+    if flt.remote:
+        where.append("l.remote = 'remote'")
+    if flt.company:
+        where.append("(l.company ILIKE $company OR l.company ILIKE '%' || $company || '%')")
+        params["company"] = flt.company
+    if flt.lead_ids is not None:
+        where.append("list_contains($ids, l.lead_id)")
+        params["ids"] = flt.lead_ids
+    if flt.warm:
+        if not _has_table(con, "lead_contacts"):
+            return []
+        where.append("l.lead_id IN (SELECT lead_id FROM lead_contacts)")
+    limit = f"LIMIT {int(flt.limit)}" if flt.limit else ""
+    rows = con.execute(
+        f"""
+        SELECT l.lead_id, l.title, l.company, l.locations, l.remote, l.url, l.posted_at, l.first_seen,
+               l.last_seen, l.status, l.salary_min, l.salary_max, l.salary_currency,
+               s.skills_matched, s.skills_missing, s.score, s.parts
+        FROM leads l LEFT JOIN lead_scores s USING (lead_id)
+        WHERE {' AND '.join(where)}
+        ORDER BY s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id
+        {limit}
+        """,
+        params,
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    sources = lead_sources(con, ids)
+    contacts = lead_contacts(con, ids)
+    out = []
+    for (lead_id, title, company, locations, remote, url, posted_at, first_seen, last_seen, status,
+         lo, hi, cur, matched, missing, score, parts) in rows:
+        people = contacts.get(lead_id, [])
+        out.append({
+            "lead_id": lead_id,
+            "title": title,
+            "company": company,
+            "locations": list(locations or []),
+            "remote": remote,
+            "url": url,
+            "posted_at": _iso(posted_at),
+            "first_seen": _iso(first_seen),
+            "last_seen": _iso(last_seen),
+            "status": status,
+            "salary_min": lo,
+            "salary_max": hi,
+            "salary_currency": cur,
+            "skills_matched": list(matched or []),
+            "skills_missing": list(missing or []),
+            "score": round(score, 4) if score is not None else 0.0,
+            "score_parts": json.loads(parts) if parts else {},
+            "warm": bool(people),
+            "contacts": people,
+            "sources": sources.get(lead_id, []),
+        })
+    return out
+
+
+def lead_detail(con: duckdb.DuckDBPyConnection, lead_id: str) -> dict | None:
+    """One lead with every source record and why it joined, for `leads explain`."""
+    found = leads(con, LeadFilter(limit=None, include_closed=True, lead_ids=[lead_id]))
+    if not found:
+        return None
+    lead = found[0]
+    lead["description"] = con.execute("SELECT description FROM leads WHERE lead_id = ?", [lead_id]).fetchone()[0]
+    details = con.execute("SELECT details FROM lead_scores WHERE lead_id = ?", [lead_id]).fetchone()
+    lead["score_details"] = json.loads(details[0]) if details and details[0] else {}
+    rows = con.execute(
+        """
+        SELECT ls.source, ls.source_id, ls.url, ls.rule, ls.match_score, ls.evidence, ls.matched_at,
+               p.title, p.company, p.locations, p.posted_at, p.active, p.first_seen, p.last_seen
+        FROM lead_sources ls LEFT JOIN postings p USING (posting_uid)
+        WHERE ls.lead_id = ? ORDER BY ls.matched_at, ls.source, ls.source_id
+        """,
+        [lead_id],
+    ).fetchall()
+    lead["records"] = [
+        {"source": s, "source_id": sid, "url": url, "rule": rule, "match_score": score,
+         "evidence": json.loads(ev) if ev else {}, "matched_at": _iso(at), "title": title, "company": company,
+         "locations": list(locs or []), "posted_at": _iso(posted), "active": active,
+         "first_seen": _iso(fs), "last_seen": _iso(ls)}
+        for s, sid, url, rule, score, ev, at, title, company, locs, posted, active, fs, ls in rows
+    ]
+    return lead
