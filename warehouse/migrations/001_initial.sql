@@ -88,6 +88,7 @@ CREATE TABLE IF NOT EXISTS postings (
     note         VARCHAR,
     -- normalized forms used by dedupe and the company resolver
     company_norm VARCHAR,
+    company_id   VARCHAR,                      -- set by the company resolver (warehouse/companies.py)
     title_norm   VARCHAR,
     location_norm VARCHAR[],
     canonical_url VARCHAR,
