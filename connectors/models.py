@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from connectors.text import strip_tracking
+
 Remote = Literal["remote", "hybrid", "onsite"]
 SalaryPeriod = Literal["year", "month", "week", "day", "hour"]
 Strength = Literal["close", "known", "weak"]
@@ -56,6 +58,11 @@ class Posting(BaseModel):
             if text and text not in seen:
                 seen.append(text)
         return seen
+
+    @field_validator("url", "apply_url")
+    @classmethod
+    def _no_tracking(cls, value: str | None) -> str | None:
+        return strip_tracking(value)
 
     @field_validator("posted_at", mode="before")
     @classmethod

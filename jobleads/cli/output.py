@@ -11,8 +11,9 @@ from typing import Any, Callable, Sequence
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: message lines are never hard-wrapped mid-sentence when piped; tables still fit the width.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):

@@ -1,0 +1,137 @@
+"""The `leads` command end to end: init, import, top (table/json/csv), export, explain, errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from jobleads.cli import main
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
+LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen",
+             "status", "salary_min", "salary_max", "salary_currency", "skills_matched", "skills_missing", "score",
+             "score_parts", "warm", "contacts", "sources"}
+
+
+def leads(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the real entry point; return (exit code, stdout, stderr)."""
+    old = sys.argv
+    sys.argv = ["leads", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    finally:
+        sys.argv = old
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def imported(capsys, tmp_path):
+    code, _, err = leads(capsys, "init")
+    assert code == 0, err
+    code, out, err = leads(capsys, "import", str(FIX / "greenhouse_acme.json"), "--format", "greenhouse")
+    assert code == 0, err
+    return out, err
+
+
+def test_init_writes_config_and_refuses_to_overwrite(capsys, tmp_path):
+    assert leads(capsys, "init")[0] == 0
+    assert (tmp_path / "leads.toml").exists()
+    code, _, err = leads(capsys, "init")
+    assert code == 2 and "already exists" in err
+
+
+def test_import_greenhouse_then_top_json_has_the_design_shape(capsys, imported):
+    out, err = imported
+    assert "2 postings parsed" in out and "1 quarantined" in out
+    assert "quarantined" in err and "4003" in err
+    code, out, _ = leads(capsys, "top", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 2 and set(rows[0]) == LEAD_KEYS
+    backend = next(r for r in rows if r["title"] == "Backend Engineer")
+    assert backend["company"] == "Acme Robotics"
+    assert backend["remote"] == "remote"
+    assert backend["url"] == "https://acme.example/careers?gh_jid=4001"
+    assert backend["salary_min"] == 90000 and backend["salary_max"] == 120000 and backend["salary_currency"] == "EUR"
+    assert backend["posted_at"].startswith("2026-10-30T13:00:00")
+    assert backend["sources"] == [{"source": "greenhouse", "source_id": "4001", "url": backend["url"]}]
+    assert 0 <= backend["score"] <= 1 and all(0 <= v <= 1 for v in backend["score_parts"].values())
+    assert rows[0]["score"] >= rows[1]["score"]
+
+
+def test_top_filters_and_formats(capsys, imported):
+    code, out, _ = leads(capsys, "top", "--remote", "--format", "json")
+    assert [r["title"] for r in json.loads(out)] == ["Backend Engineer"]
+    code, out, _ = leads(capsys, "top", "--company", "nomatch", "--format", "json")
+    assert json.loads(out) == []
+    code, out, _ = leads(capsys, "top", "--limit", "1", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 1 and rows[0]["lead_id"].startswith("L")
+    code, out, _ = leads(capsys, "top", "--min-score", "0.99", "--format", "json")
+    assert json.loads(out) == []
+    code, out, _ = leads(capsys, "top")
+    assert code == 0 and "Top leads" in out and "Backend" in out
+
+
+def test_export_and_explain(capsys, imported):
+    code, out, _ = leads(capsys, "export", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 2 and all(r["sources"] for r in rows)
+    lead_id = rows[0]["lead_id"]
+    code, out, _ = leads(capsys, "explain", lead_id, "--format", "json")
+    detail = json.loads(out)
+    assert detail["lead_id"] == lead_id and detail["records"][0]["rule"]
+    code, out, _ = leads(capsys, "explain", lead_id)
+    assert code == 0 and "Score parts" in out
+    code, _, err = leads(capsys, "explain", "Lnope")
+    assert code == 2 and "no lead with id 'Lnope'" in err
+
+
+def test_import_generic_jsonl_quarantines_bad_lines(capsys, tmp_path):
+    code, out, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 0 and "2 postings parsed" in out and "1 quarantined" in out
+    assert "postings.jsonl line 3" in err and "title" in err
+    rows = json.loads(leads(capsys, "top", "--format", "json")[1])
+    dev = next(r for r in rows if r["title"] == "Python Developer")
+    assert dev["salary_min"] == 60000 and dev["salary_max"] == 72000  # monthly figures annualized
+    assert dev["remote"] == "hybrid" and dev["locations"] == ["Berlin, Germany"]
+    assert dev["url"] == "https://beta.example/jobs/1"
+
+
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(capsys, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"jobs": [ {"id": 1,')
+    code, _, err = leads(capsys, "import", str(broken), "--format", "greenhouse")
+    assert code == 2 and str(broken) in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "data" / "leads.duckdb").exists()
+    code, _, err = leads(capsys, "import", str(broken), "--format", "nosuch")
+    assert code == 2 and "unknown format 'nosuch'" in err
+    code, _, err = leads(capsys, "top")
+    assert code == 2 and "no database yet" in err
+    (tmp_path / "leads.toml").write_text('[profile]\nremote = "maybe"\n')
+    code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 2 and "profile.remote" in err
+
+
+def test_db_and_config_global_options_and_env(capsys, tmp_path, monkeypatch):
+    other = tmp_path / "elsewhere" / "x.duckdb"
+    code, _, err = leads(capsys, "--db", str(other), "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 0 and other.exists()
+    monkeypatch.setenv("LEADS_DB", str(other))
+    rows = json.loads(leads(capsys, "top", "--format", "json")[1])
+    assert len(rows) == 2
+
+
+def test_query_commands_do_not_import_prefect(tmp_path):
+    import subprocess
+
+    code = "import sys; from jobleads.cli import app; assert 'prefect' not in sys.modules, 'prefect imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)

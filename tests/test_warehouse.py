@@ -1,0 +1,136 @@
+"""Schema migrations, the writer lock, and publishing a run (all or nothing, idempotent)."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors.base import ExtractResult
+from connectors.models import Posting, RawItem
+from jobleads.config import parse_config
+from warehouse import db
+from warehouse.publish import publish
+
+TABLES = {"raw_postings", "postings", "leads", "lead_sources", "companies", "contacts", "lead_scores", "runs",
+          "quarantine", "schema_version"}
+
+
+def _posting(source_id: str, title: str, company: str = "Acme", **extra) -> Posting:
+    return Posting(source="greenhouse", source_key="acme", source_id=source_id, title=title, company=company,
+                   url=f"https://job-boards.greenhouse.io/acme/jobs/{source_id}", **extra)
+
+
+def _result(*postings: Posting, complete: bool = True) -> ExtractResult:
+    return ExtractResult(
+        source="greenhouse", source_key="acme", postings=list(postings), complete=complete,
+        raw=[RawItem(source="greenhouse", source_key="acme", source_id=p.source_id, payload="{}") for p in postings],
+    )
+
+
+CONFIG = parse_config({"profile": {"titles": ["Backend Engineer"], "skills": ["Python", "PostgreSQL"]}})
+
+
+def test_migrations_create_the_design_tables_once(db_path: Path):
+    con = db.connect(db_path)
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert TABLES <= names
+    assert {"ranked_leads", "run_history"} <= names
+    versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
+    assert versions == [m[0] for m in db.migrations()]
+    con.close()
+    con = db.connect(db_path)  # reopening applies nothing twice
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(versions)
+    con.close()
+
+
+def test_database_file_is_private(db_path: Path):
+    db.connect(db_path).close()
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+
+
+def test_second_writer_fails_at_once_with_the_holder(db_path: Path):
+    with db.writer_lock(db_path):
+        with pytest.raises(db.WarehouseBusy, match=rf"another refresh is running \(pid {os.getpid()}\)"):
+            with db.writer_lock(db_path):
+                pass
+    with db.writer_lock(db_path):  # released again
+        pass
+
+
+def test_reader_needs_an_existing_database(tmp_path: Path):
+    with pytest.raises(db.WarehouseError, match="no database yet"):
+        db.connect(tmp_path / "nothing.duckdb", read_only=True)
+
+
+def test_publish_builds_leads_scores_and_run(db_path: Path):
+    con = db.connect(db_path)
+    summary = publish(con, [_result(_posting("1", "Backend Engineer", description="Python and PostgreSQL"),
+                                    _posting("2", "Account Executive"))], CONFIG)
+    assert summary.status == "ok" and summary.new_leads == 2 and summary.open_leads == 2
+    rows = con.execute("SELECT title, score FROM ranked_leads").fetchall()
+    assert rows[0][0] == "Backend Engineer" and rows[0][1] > rows[1][1]
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM raw_postings").fetchone()[0] == 2
+
+
+def test_publish_twice_changes_nothing(db_path: Path):
+    con = db.connect(db_path)
+    batch = [_result(_posting("1", "Backend Engineer"), _posting("2", "Data Engineer"))]
+    publish(con, batch, CONFIG)
+    before = con.execute("SELECT lead_id, title, status FROM leads ORDER BY lead_id").fetchall()
+    second = publish(con, batch, CONFIG)
+    after = con.execute("SELECT lead_id, title, status FROM leads ORDER BY lead_id").fetchall()
+    assert before == after and second.new_leads == 0 and second.closed_leads == 0
+
+
+def test_complete_fetch_closes_unlisted_and_failed_source_does_not(db_path: Path):
+    con = db.connect(db_path)
+    publish(con, [_result(_posting("1", "Backend Engineer"), _posting("2", "Data Engineer"))], CONFIG)
+    failed = ExtractResult(source="greenhouse", source_key="acme", status="failed", error="HTTP 500")
+    assert publish(con, [failed], CONFIG).closed_leads == 0
+    summary = publish(con, [_result(_posting("1", "Backend Engineer"))], CONFIG)
+    assert summary.closed_leads == 1
+    status = dict(con.execute("SELECT title, status FROM leads").fetchall())
+    assert status == {"Backend Engineer": "open", "Data Engineer": "closed"}
+    # the same job listed again reopens its lead
+    publish(con, [_result(_posting("1", "Backend Engineer"), _posting("2", "Data Engineer"))], CONFIG)
+    assert con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0] == 2
+
+
+def test_crash_mid_publish_keeps_previous_state(db_path: Path, monkeypatch):
+    con = db.connect(db_path)
+    publish(con, [_result(_posting("1", "Backend Engineer"))], CONFIG)
+    from warehouse import publish as publish_module
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(publish_module.scoring, "score_leads", boom)
+    with pytest.raises(RuntimeError):
+        publish(con, [_result(_posting("1", "Backend Engineer"), _posting("3", "SRE"))], CONFIG)
+    assert con.execute("SELECT count(*) FROM postings").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM raw_postings").fetchone()[0] == 1
+
+
+def test_quarantined_items_are_kept_with_reason(db_path: Path):
+    from connectors.models import QuarantinedItem
+
+    con = db.connect(db_path)
+    result = _result(_posting("1", "Backend Engineer"))
+    result.quarantined.append(QuarantinedItem(source="greenhouse", source_key="acme", source_id="9",
+                                              reason="title: Field required", payload='{"id": 9}'))
+    summary = publish(con, [result], CONFIG)
+    assert summary.quarantined == 1
+    assert con.execute("SELECT source_id, reason FROM quarantine").fetchall() == [("9", "title: Field required")]
+
+
+def test_duckdb_file_opens_in_plain_duckdb(db_path: Path):
+    con = db.connect(db_path)
+    publish(con, [_result(_posting("1", "Backend Engineer"))], CONFIG)
+    con.close()
+    plain = duckdb.connect(str(db_path), read_only=True)
+    assert plain.execute("SELECT count(*) FROM ranked_leads").fetchone()[0] == 1
