@@ -13,7 +13,7 @@ from jobleads.cli.output import console, err_console
 from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
 from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
-from warehouse.db import writer
+from warehouse.db import writer, writer_lock
 from warehouse.publish import RunSummary, publish
 
 DEMO_DB = Path("data/demo.duckdb")
@@ -68,12 +68,18 @@ def print_summary(summary: RunSummary) -> None:
         err_console.print(f"[red]failed[/red] {s.source}{':' + s.source_key if s.source_key else ''}: {s.error}")
 
 
-def run_refresh(config_path: Path, db_path: Path, replay_dir: str | None, kind: str) -> dict:
+def run_refresh(config_path: Path, db_path: Path, replay_dir: str | None, kind: str, **flow_options) -> dict:
     """Run the Prefect flow (imported here: Prefect is slow to import and query commands skip it)."""
+    # A second refresh must be told at once, not after Prefect's seconds of start-up; the flow takes
+    # the lock again for real, so losing a race in between still ends in the same WarehouseBusy.
+    with writer_lock(db_path, "refresh"):
+        pass
     quiet_prefect()
-    from flows.nightly import nightly_refresh
+    from flows.nightly import configured_flow
 
-    return nightly_refresh(config_path=str(config_path), db_path=str(db_path), replay_dir=replay_dir, kind=kind)
+    return configured_flow(load_config(config_path))(
+        config_path=str(config_path), db_path=str(db_path), replay_dir=replay_dir, kind=kind, **flow_options
+    )
 
 
 def quiet_prefect(level: str | None = None) -> None:
@@ -87,12 +93,19 @@ def quiet_prefect(level: str | None = None) -> None:
 
 
 @app.command()
-def refresh() -> None:
+def refresh(
+    replay: Optional[Path] = typer.Option(None, "--replay", hidden=True, help="Folder of recorded responses."),
+    retry_delay: Optional[float] = typer.Option(None, "--retry-delay", hidden=True, min=0.0,
+                                                help="First delay between extract retries, in seconds."),
+) -> None:
     """Fetch every configured source now and rebuild leads (what the nightly schedule runs)."""
     config = load_config(state.config_path, required=True)
     if not config.sources:
         raise UsageError(f"{state.config_path}: no [[sources]] configured")
-    summary = run_refresh(state.config_path, state.db, None, "refresh")
+    if replay is not None and not replay.is_dir():
+        raise UsageError(f"--replay {replay}: not a folder of recordings")
+    options = {} if retry_delay is None else {"retry_delay_seconds": retry_delay}
+    summary = run_refresh(state.config_path, state.db, str(replay) if replay else None, "refresh", **options)
     _report(summary)
     if summary["failures"]:
         sys.exit(1)
