@@ -5,14 +5,28 @@
 """
 from __future__ import annotations
 
+from connectors.adzuna import Adzuna
+from connectors.arbeitnow import Arbeitnow
+from connectors.ashby import Ashby
 from connectors.base import ExtractResult, Source, SourceSpec
 from connectors.greenhouse import Greenhouse
+from connectors.himalayas import Himalayas
+from connectors.hn import HackerNews
 from connectors.http import SourceConfigError, SourceError
+from connectors.lever import Lever
+from connectors.recruitee import Recruitee
+from connectors.remoteok import RemoteOK
+from connectors.remotive import Remotive
+from connectors.smartrecruiters import SmartRecruiters
+from connectors.themuse import TheMuse
+from connectors.usajobs import USAJobs
+from connectors.workable import Workable
 
 SOURCES: dict[str, type[Source]] = {
     cls.name: cls
     for cls in (
-        Greenhouse,
+        Greenhouse, Lever, Ashby, Workable, SmartRecruiters, Recruitee,
+        Remotive, RemoteOK, Arbeitnow, Himalayas, TheMuse, HackerNews, USAJobs, Adzuna,
     )
 }
 

@@ -8,6 +8,7 @@ same `parse_payload`, so `leads import` and the nightly run cannot drift apart.
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, ClassVar, Iterable, Literal
 
 from pydantic import ValidationError
 
-from connectors.http import BadPayload, HttpClient, SourceError
+from connectors.http import BadPayload, HostPolicy, HttpClient, SourceError
 from connectors.models import Posting, QuarantinedItem, RawItem
 
 Status = Literal["ok", "failed", "skipped"]
@@ -67,11 +68,38 @@ class Source:
     params: ClassVar[dict[str, Any]] = {}
     needs_board: ClassVar[bool] = True
     max_pages: ClassVar[int] = 200
+    # How hard this source's host may be pushed (its terms of use); None: the client's default.
+    policy: ClassVar[HostPolicy | None] = None
+    # Environment variables a keyed source needs; when one is unset the source is skipped, not failed.
+    required_env: ClassVar[tuple[str, ...]] = ()
+    # Attribution the source's terms ask for, kept on every posting (Posting.credit).
+    credit_text: ClassVar[str | None] = None
 
     def __init__(self, spec: SourceSpec):
         if self.needs_board and not spec.board:
             raise SourceError(f"source '{self.name}' needs a board/site/account name ('board' in the config)")
         self.spec = spec
+
+    def option(self, key: str, default: Any = None) -> Any:
+        value = self.spec.options.get(key)
+        return default if value is None or value == "" else value
+
+    def page_limit(self) -> int:
+        try:
+            return max(1, int(self.option("max_pages", self.max_pages)))
+        except (TypeError, ValueError):
+            raise SourceError(f"{self.spec.label}: max_pages must be a whole number") from None
+
+    def missing_env(self) -> list[str]:
+        return [name for name in self.required_env if not os.environ.get(name)]
+
+    def env(self, name: str) -> str:
+        return os.environ.get(name, "")
+
+    def credit(self, url: str | None = None) -> str | None:
+        if not self.credit_text:
+            return None
+        return f"{self.credit_text} ({url})" if url else self.credit_text
 
     # ---- what a source module overrides -------------------------------------------------
     def url(self) -> str:
@@ -82,6 +110,13 @@ class Source:
 
     def headers(self) -> dict[str, str]:
         return {}
+
+    def prepare(self, client: HttpClient) -> None:
+        """Live fetches only: look up what the first request needs (HN's latest thread ...)."""
+
+    def expand(self, client: HttpClient, payload: Any) -> Any:
+        """Live fetches only: complete one page with extra calls (SmartRecruiters' detail) before parsing."""
+        return payload
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
         """Parameters of the next page, or None when this was the last one."""
@@ -132,11 +167,19 @@ class Source:
         """Fetch every page and parse it; never raises for source trouble, reports it instead."""
         started = time.monotonic()
         result = ExtractResult(source=self.name, source_key=self.spec.board)
-        params: dict[str, Any] | None = self.first_params()
-        url = self.url()
+        missing = self.missing_env()
+        if missing:
+            result.status = "skipped"
+            result.error = f"{self.spec.label}: skipped: set {' and '.join(missing)} to use this source"
+            result.error_kind = "MissingKey"
+            return result
         validators = validators or {}
         try:
-            while params is not None and result.pages < self.max_pages:
+            self.prepare(client)
+            params: dict[str, Any] | None = self.first_params()
+            url = self.url()
+            limit = self.page_limit()
+            while params is not None and result.pages < limit:
                 first = result.pages == 0
                 fetched = client.get_json(
                     url,
@@ -144,18 +187,23 @@ class Source:
                     headers=self.headers(),
                     etag=validators.get("etag") if first else None,
                     last_modified=validators.get("last_modified") if first else None,
+                    policy=self.policy,
                 )
-                if fetched.not_modified:
-                    result.not_modified = True
-                    break
                 if first:
                     result.validators = {
                         k: v for k, v in (("etag", fetched.etag), ("last_modified", fetched.last_modified)) if v
                     }
+                if fetched.not_modified:
+                    result.not_modified = True
+                    if fetched.data is None:
+                        # Unchanged, but no copy to re-read: nothing is listed, so nothing may be retired.
+                        break
                 result.pages += 1
-                count = self.parse_payload(fetched.data, result)
-                url, params = self.follow(fetched.data, url, params, count)
-            result.complete = not result.not_modified
+                payload = self.expand(client, fetched.data)
+                count = self.parse_payload(payload, result)
+                url, params = self.follow(payload, url, params, count)
+            # Complete only when the last page said so: a page cap or a bare 304 leaves listings unread.
+            result.complete = params is None and result.pages > 0
         except SourceError as exc:
             result.status = "failed"
             result.error = str(exc)

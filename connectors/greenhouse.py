@@ -35,7 +35,8 @@ class Greenhouse(Source):
             title=clean_line(job.get("title")),
             company=clean_line(job.get("company_name")) or self.company_name(),
             locations=locations,
-            remote=workplace_from_text(location, job.get("title")),
+            # "Remote, Italy" in the location, or an office named "Remote-India (PEO)": no flag exists.
+            remote=workplace_from_text(location, job.get("title"), *offices),
             description=html_to_text(job.get("content")),
             url=strip_tracking(job.get("absolute_url")),
             apply_url=strip_tracking(job.get("absolute_url")),

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import random
 import threading
 import time
+import hashlib
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +31,9 @@ from tenacity import (
 from jobleads import __version__
 
 USER_AGENT = f"jobleads/{__version__} (personal job-lead pipeline; +https://github.com/jobleads/jobleads)"
+
+# httpx logs every request URL at INFO; Adzuna's keys travel in the query string and must never reach a log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class SourceError(Exception):
@@ -61,6 +68,7 @@ class HostPolicy:
 
     concurrency: int = 4
     min_interval: float = 0.0  # seconds between request starts to this host
+    jitter: float = 0.0  # up to this fraction of min_interval added at random, so runs do not beat in step
 
 
 @dataclass
@@ -72,6 +80,7 @@ class ClientSettings:
     max_retry_after: float = 120.0
     default_policy: HostPolicy = field(default_factory=HostPolicy)
     host_policies: dict[str, HostPolicy] = field(default_factory=dict)
+    cache_dir: str | None = None  # where response bodies are kept for conditional requests (None: off)
 
 
 class _HostGate:
@@ -83,27 +92,28 @@ class _HostGate:
         self._lock = threading.Lock()
         self._next_start = 0.0
 
-    def __enter__(self) -> None:
+    def acquire(self, sleep=time.sleep) -> None:
         self._slots.acquire()
         if self.policy.min_interval > 0:
+            spacing = self.policy.min_interval * (1 + random.uniform(0, max(0.0, self.policy.jitter)))
             with self._lock:
                 now = time.monotonic()
                 start = max(now, self._next_start)
-                self._next_start = start + self.policy.min_interval
+                self._next_start = start + spacing
             if start > now:
-                time.sleep(start - now)
+                sleep(start - now)
 
-    def __exit__(self, *exc: object) -> None:
+    def release(self) -> None:
         self._slots.release()
 
 
-_GATES: dict[tuple[str, int, float], _HostGate] = {}
+_GATES: dict[tuple[str, int, float, float], _HostGate] = {}
 _GATES_LOCK = threading.Lock()
 
 
 def _gate_for(host: str, policy: HostPolicy) -> _HostGate:
     # Process-wide, so that concurrent extract tasks share one limit per host.
-    key = (host, policy.concurrency, policy.min_interval)
+    key = (host, policy.concurrency, policy.min_interval, policy.jitter)
     with _GATES_LOCK:
         gate = _GATES.get(key)
         if gate is None:
@@ -136,7 +146,7 @@ class Fetched:
     data: Any
     etag: str | None = None
     last_modified: str | None = None
-    not_modified: bool = False
+    not_modified: bool = False  # 304: `data` is the cached body when a cache had one, else None
 
 
 class HttpClient:
@@ -150,6 +160,7 @@ class HttpClient:
     ):
         self.settings = settings or ClientSettings()
         self._sleep = sleep
+        self.cache = ResponseCache(self.settings.cache_dir) if self.settings.cache_dir else None
         self._client = httpx.Client(
             transport=transport,
             timeout=self.settings.timeout,
@@ -166,8 +177,9 @@ class HttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def policy_for(self, host: str) -> HostPolicy:
-        return self.settings.host_policies.get(host, self.settings.default_policy)
+    def policy_for(self, host: str, declared: HostPolicy | None = None) -> HostPolicy:
+        """The user's per-host setting wins, then what the source declares, then the default."""
+        return self.settings.host_policies.get(host) or declared or self.settings.default_policy
 
     def get_json(
         self,
@@ -176,15 +188,23 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        policy: HostPolicy | None = None,
     ) -> Fetched:
-        """GET a JSON document, retrying what is worth retrying; raise a SourceError otherwise."""
+        """GET a JSON document, retrying what is worth retrying; raise a SourceError otherwise.
+
+        With a cache, a body seen before is asked for conditionally and a 304 hands back the
+        cached body, so an unchanged listing is re-read in full without being re-downloaded.
+        """
         request_headers = dict(headers or {})
+        cached = self.cache.get(url, params) if self.cache else None
+        if cached is not None:
+            etag, last_modified = cached.etag, cached.last_modified
         if etag:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         host = urlsplit(url).hostname or ""
-        gate = _gate_for(host, self.policy_for(host))
+        gate = _gate_for(host, self.policy_for(host, policy))
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.settings.attempts)),
             wait=self._wait,
@@ -195,9 +215,18 @@ class HttpClient:
         try:
             for attempt in retrying:
                 with attempt:
-                    with gate:
+                    gate.acquire(self._sleep)
+                    try:
                         response = self._send(url, params, request_headers)
-                    return self._interpret(url, response)
+                    finally:
+                        gate.release()
+                    fetched = self._interpret(url, response)
+                    if self.cache is not None:
+                        if fetched.not_modified and cached is not None:
+                            fetched.data = cached.data
+                        elif not fetched.not_modified and (fetched.etag or fetched.last_modified):
+                            self.cache.put(url, params, fetched)
+                    return fetched
         except _Retryable as exc:
             raise SourceUnavailable(
                 f"{_short(url)}: gave up after {self.settings.attempts} attempts: {exc}"
@@ -206,7 +235,9 @@ class HttpClient:
 
     def _send(self, url: str, params: dict | None, headers: dict) -> httpx.Response:
         try:
-            return self._client.get(url, params=params, headers=headers)
+            response = self._client.get(url, params=params, headers=headers)
+            response.read()  # a connection cut mid-body surfaces here, as a retryable error
+            return response
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
@@ -227,8 +258,15 @@ class HttpClient:
         try:
             data = json.loads(response.content)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            kind = "truncated JSON" if response.content.strip()[:1] in (b"{", b"[") else "not JSON"
-            raise BadPayload(f"{_short(url)}: body is {kind} ({exc.msg if hasattr(exc, 'msg') else exc})") from None
+            body = response.content.strip()
+            if not body:
+                kind = "empty"
+            elif body[:1] in (b"{", b"["):
+                kind = "truncated JSON"
+            else:
+                kind = f"not JSON ({response.headers.get('Content-Type', 'no content type')})"
+            detail = f"{exc.msg} at byte {exc.pos}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            raise BadPayload(f"{_short(url)}: body is {kind}: {detail} ({len(body)} bytes)") from None
         return Fetched(
             url=str(response.url),
             status=status,
@@ -246,6 +284,46 @@ class HttpClient:
             initial=self.settings.backoff_initial, max=self.settings.backoff_max
         )
         return backoff(state)
+
+
+@dataclass
+class CachedBody:
+    etag: str | None
+    last_modified: str | None
+    data: Any
+
+
+class ResponseCache:
+    """JSON bodies kept on disk by URL, with the validators the server sent for them.
+
+    One file per URL (hashed name), written atomically, so concurrent extract threads and a
+    crash mid-write never leave a half file that a later 304 would hand back.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def _path(self, url: str, params: dict[str, Any] | None) -> Path:
+        key = url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        return self.folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
+
+    def get(self, url: str, params: dict[str, Any] | None) -> CachedBody | None:
+        try:
+            entry = json.loads(self._path(url, params).read_text(encoding="utf-8"))
+            return CachedBody(entry.get("etag"), entry.get("last_modified"), entry["data"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def put(self, url: str, params: dict[str, Any] | None, fetched: Fetched) -> None:
+        path = self._path(url, params)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"etag": fetched.etag, "last_modified": fetched.last_modified,
+                                       "data": fetched.data}), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs a full download next time
 
 
 def _short(url: str) -> str:

@@ -16,7 +16,9 @@ _PERIOD_WORDS = {
     "hour": "hour", "hourly": "hour", "hr": "hour", "h": "hour", "wage": "hour",
 }
 
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF",
+            "US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD"}
+_CUR = r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|[$€£¥₹]|USD|EUR|GBP|CAD|AUD|CHF|INR)"
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,14 @@ def _number(value: float | str | None) -> float | None:
     return amount if amount > 0 else None
 
 
-_AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+|\d+(?:\.\d+)?)\s*([kK])?"
+# Thousands separators ("120,000", "60.000"), or a decimal before k in either notation ("102.8K", "31,2k").
+_AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
 _RANGE = re.compile(
-    r"(?P<cur1>[$€£¥₹]|USD|EUR|GBP|CAD|AUD|CHF|INR)?\s*" + _AMOUNT
-    + r"\s*(?:-|–|—|to)\s*(?P<cur2>[$€£¥₹]|USD|EUR|GBP|CAD|AUD|CHF|INR)?\s*" + _AMOUNT
+    r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
+    + r"\s*(?:-|–|—|to)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
 )
-_SINGLE = re.compile(
-    r"(?P<cur1>[$€£¥₹]|USD|EUR|GBP|CAD|AUD|CHF|INR)\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?"
-)
+_SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
 
 
 def parse_salary_text(text: str | None, default_currency: str | None = None) -> Salary:
@@ -128,7 +129,7 @@ def parse_salary_text(text: str | None, default_currency: str | None = None) -> 
 def _amount(digits: str | None, k: str | None) -> float | None:
     if not digits:
         return None
-    cleaned = re.sub(r"[,.\s](?=\d{3}\b)", "", digits)
+    cleaned = re.sub(r"[,.\s](?=\d{3}\b)", "", digits).replace(",", ".")
     try:
         amount = float(cleaned)
     except ValueError:

@@ -13,6 +13,7 @@ _PARSER = ParserConfig(css=CSS_PROFILES["strict"], display_links=False)
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _LOOKS_ESCAPED = re.compile(r"&lt;\s*/?\s*[a-zA-Z]")
+_DANGLING_TAG = re.compile(r"<[a-zA-Z/!][^>]*$")  # a body cut mid-tag (truncated captures)
 
 TRACKING_PARAMS = {
     "gh_src", "source", "src", "ref", "referrer", "referer", "lever-source", "lever-origin",
@@ -28,6 +29,7 @@ def html_to_text(markup: str | None) -> str | None:
     text = markup
     if _LOOKS_ESCAPED.search(text):  # Greenhouse sends &lt;p&gt;...: unescape once, then parse
         text = html.unescape(text)
+    text = _DANGLING_TAG.sub("", text)
     if "<" in text and ">" in text:
         text = get_text(text, _PARSER)
     else:
@@ -80,5 +82,29 @@ def workplace_from_text(*texts: str | None) -> str | None:
     if _REMOTE.search(joined):
         return "remote"
     if _ONSITE.search(joined):
+        return "onsite"
+    return None
+
+
+def join_place(*parts: str | None) -> str | None:
+    """"City, Region, Country" from whichever parts are present, without repeats or empty pieces."""
+    seen: list[str] = []
+    for part in parts:
+        text = clean_line(part)
+        if text and text.lower() not in (s.lower() for s in seen):
+            seen.append(text)
+    return ", ".join(seen) or None
+
+
+def workplace_word(value: str | None) -> str | None:
+    """remote / hybrid / onsite from a source's own workplace field ("On-site", "OnSite", "REMOTE" ...)."""
+    if not value:
+        return None
+    word = re.sub(r"[^a-z]", "", str(value).lower())
+    if word in ("remote", "fullyremote", "remoteonly"):
+        return "remote"
+    if word == "hybrid":
+        return "hybrid"
+    if word in ("onsite", "inoffice", "office", "inperson"):
         return "onsite"
     return None

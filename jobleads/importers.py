@@ -12,11 +12,13 @@ from connectors import SOURCES, make_source
 from connectors.base import ExtractResult, SourceSpec
 from connectors.files import read_generic
 from connectors.http import BadPayload
+from connectors.jobspy import read_jobspy
 
 # name -> reader(path, company) for posting files that are not a connector's API payload.
 FILE_READERS: dict[str, Callable[[Path, str | None], ExtractResult]] = {
     "jsonl": lambda path, company: read_generic(path, "jsonl", company),
     "csv": lambda path, company: read_generic(path, "csv", company),
+    "jobspy": read_jobspy,
 }
 
 # name -> handler(db_path, path, options) -> one-line message; for contacts and other non-postings.

@@ -1,0 +1,57 @@
+"""The Muse public jobs: numbered pages (from 0) with `page_count`; 500 calls an hour without a key."""
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import Source
+from connectors.http import HostPolicy
+from connectors.models import Posting
+from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+
+_FILTERS = ("category", "level", "location", "company")
+
+
+class TheMuse(Source):
+    name = "themuse"
+    endpoint = "https://www.themuse.com/api/public/jobs"
+    needs_board = False
+    max_pages = 5
+    policy = HostPolicy(concurrency=2, min_interval=1.0, jitter=0.3)
+    credit_text = "Source: The Muse (themuse.com)"
+
+    def first_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"page": 0}
+        for key in _FILTERS:
+            if self.spec.options.get(key) not in (None, ""):
+                params[key] = self.spec.options[key]
+        return params
+
+    def items(self, payload: Any):
+        return payload["results"]
+
+    def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
+        page = int(payload.get("page", params.get("page", 0)))
+        if page + 1 >= int(payload.get("page_count", 0)):
+            return None
+        return {**params, "page": page + 1}
+
+    def to_posting(self, job: dict[str, Any]) -> Posting:
+        locations = [clean_line(loc.get("name")) for loc in job.get("locations") or []]
+        locations = [x for x in locations if x]
+        url = strip_tracking((job.get("refs") or {}).get("landing_page"))
+        levels = [clean_line(level.get("name")) for level in job.get("levels") or [] if level.get("name")]
+        return Posting(
+            source=self.name,
+            source_id=str(job["id"]),
+            title=clean_line(job.get("name")),
+            company=clean_line((job.get("company") or {}).get("name")),
+            locations=locations,
+            remote=workplace_from_text(*locations),  # The Muse lists "Flexible / Remote" as a location
+            description=html_to_text(job.get("contents")),
+            url=url,
+            apply_url=url,
+            posted_at=job.get("publication_date"),
+            department=clean_line(((job.get("categories") or [{}])[0] or {}).get("name")),
+            tags=[x for x in levels if x],
+            credit=self.credit(url),
+        )

@@ -1,0 +1,44 @@
+"""Workable accounts: one call with details; the account's name is the company."""
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import Source
+from connectors.models import Posting
+from connectors.text import clean_line, html_to_text, join_place, strip_tracking, workplace_from_text
+
+
+class Workable(Source):
+    name = "workable"
+    endpoint = "https://apply.workable.com/api/v1/widget/accounts/{board}"
+    params = {"details": "true"}
+
+    def items(self, payload: Any):
+        self._account = clean_line(payload.get("name"))
+        return payload["jobs"]
+
+    def item_id(self, item: dict[str, Any]) -> str | None:
+        return item.get("shortcode") or item.get("id")
+
+    def to_posting(self, job: dict[str, Any]) -> Posting:
+        locations = [
+            join_place(loc.get("city"), loc.get("region"), loc.get("country"))
+            for loc in job.get("locations") or []
+            if not loc.get("hidden")
+        ] or [join_place(job.get("city"), job.get("state"), job.get("country"))]
+        remote = "remote" if job.get("telecommuting") else workplace_from_text(job.get("title"))
+        return Posting(
+            source=self.name,
+            source_key=self.spec.board,
+            source_id=str(job["shortcode"]),
+            title=clean_line(job.get("title")),
+            company=self.spec.company or getattr(self, "_account", None) or self.company_name(),
+            locations=[x for x in locations if x],
+            remote=remote,
+            description=html_to_text(job.get("description")),
+            url=strip_tracking(job.get("url") or job.get("shortlink")),
+            apply_url=strip_tracking(job.get("application_url") or job.get("url")),
+            posted_at=job.get("published_on") or job.get("created_at"),
+            department=clean_line(job.get("department")),
+            employment_type=clean_line(job.get("employment_type")),
+        )
