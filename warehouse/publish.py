@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from jobleads.config import Config
-from warehouse import dedupe, load, scoring
+from warehouse import companies, dedupe, load, network, scoring
 from warehouse.sqlfile import run_script
 
 
@@ -66,8 +66,10 @@ def new_run_id(now: datetime) -> str:
 def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
     open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
+    companies.resolve_companies(con)  # dedupe compares postings.company_id
     new_leads = dedupe.assign_leads(con, now)
     run_script(con, "rollup_leads.sql", {"now": now})
+    network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
     closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
     newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
     scoring.score_leads(con, config, now)

@@ -1,0 +1,202 @@
+"""The user's network from files: LinkedIn's `Connections.csv`, a generic contacts CSV, a referrals CSV.
+
+LinkedIn's export is machine-made and messy (note lines before the header, a BOM, `12 Jan 2023` dates,
+empty emails, bytes that are not UTF-8), so its problems are repaired or skipped with a warning naming
+the line. The generic files are written by the user: a bad value there stops the import with the line.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from connectors.base import ExtractResult
+from connectors.http import BadPayload
+from connectors.models import Contact, Posting, RawItem, Referral
+
+LINKEDIN_HEADER = {"first name", "last name"}
+CONTACT_COLUMNS = {
+    "name": "name", "full name": "name", "first name": "first_name", "first_name": "first_name",
+    "last name": "last_name", "last_name": "last_name", "company": "company", "organization": "company",
+    "position": "position", "title": "position", "job title": "position", "url": "url", "profile": "url",
+    "profile url": "url", "profile_url": "url", "linkedin": "url", "email": "email", "email address": "email",
+    "e-mail": "email", "connected on": "connected_on", "connected_on": "connected_on", "strength": "strength",
+    "last touch": "last_touch", "last_touch": "last_touch", "last contacted": "last_touch", "notes": "notes",
+    "note": "notes",
+}
+REFERRAL_COLUMNS = {"company", "title", "contact", "url", "location", "note"}
+
+
+@dataclass
+class ContactFile:
+    """Contacts read from one file, each with its line number, and what was repaired or skipped."""
+
+    path: Path
+    contacts: list[tuple[int, Contact]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_date(text: str | None) -> date | None:
+    """LinkedIn's `12 Jan 2023` (older exports: `Jan 12, 2023`) or ISO 8601."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    for pattern in ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    try:
+        return datetime.fromisoformat(text).date()
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (expected e.g. 12 Jan 2023 or 2023-01-12)") from None
+
+
+def decode_lines(path: Path, warnings: list[str]) -> list[str]:
+    """The file as text lines. A line that is not UTF-8 is read as Windows-1252 (what Excel saves)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = []
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                raise BadPayload(f"{path}: line {number}: bytes that are neither UTF-8 nor Windows-1252") from None
+            warnings.append(f"{path.name} line {number}: not UTF-8, read as Windows-1252")
+    return lines
+
+
+def _records(path: Path, lines: list[str], header_at: int) -> Iterator[tuple[int, dict[str, str | None]]]:
+    """CSV records after the header, keyed by lowercase column name, with the file's line number."""
+    reader = csv.reader(lines[header_at:])
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+        for record in reader:
+            line = header_at + reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(header):
+                raise BadPayload(f"{path}: line {line}: {len(record)} fields but the header has {len(header)}")
+            yield line, {h: (record[i].strip() or None) if i < len(record) else None for i, h in enumerate(header)}
+    except csv.Error as exc:
+        raise BadPayload(f"{path}: line {header_at + reader.line_num}: {exc}") from None
+
+
+def read_linkedin(path: Path) -> ContactFile:
+    """LinkedIn `Connections.csv`: skips the note lines before the header; lenient about rows."""
+    path = Path(path)
+    out = ContactFile(path)
+    lines = decode_lines(path, out.warnings)
+    header_at = next((i for i, line in enumerate(lines[:50])
+                      if LINKEDIN_HEADER <= {c.strip().lower() for c in next(csv.reader([line]), [])}), None)
+    if header_at is None:
+        raise BadPayload(f"{path}: no 'First Name,Last Name,...' header in the first 50 lines: not a LinkedIn Connections.csv")
+    for line, row in _records(path, lines, header_at):
+        name = " ".join(p for p in (row.get("first name"), row.get("last name")) if p)
+        if not name:
+            out.warnings.append(f"{path.name} line {line}: no name (LinkedIn hides some members); skipped")
+            continue
+        try:
+            connected = parse_date(row.get("connected on"))
+        except ValueError as exc:
+            out.warnings.append(f"{path.name} line {line}: connected on: {exc}; left empty")
+            connected = None
+        try:
+            out.contacts.append((line, Contact(
+                name=name, company=row.get("company"), position=row.get("position"), url=row.get("url"),
+                email=row.get("email address"), connected_on=connected,
+            )))
+        except ValidationError as exc:
+            out.warnings.append(f"{path.name} line {line}: {_reason(exc)}; skipped")
+    return out
+
+
+def read_contacts_csv(path: Path) -> ContactFile:
+    """A generic contacts CSV (name or first/last name, company, position, url, email, strength, ...)."""
+    path = Path(path)
+    out = ContactFile(path)
+    lines = decode_lines(path, out.warnings)
+    header = {c.strip().lower() for c in next(csv.reader(lines[:1]), [])}
+    if not ({"name", "full name"} & header or {"first name", "first_name"} & header):
+        raise BadPayload(f"{path}: line 1: header must have a name column (name, or first name and last name)")
+    for line, row in _records(path, lines, 0):
+        fields: dict[str, Any] = {}
+        for column, value in row.items():
+            target = CONTACT_COLUMNS.get(column)
+            if target and value is not None:
+                fields[target] = value
+        first, last = fields.pop("first_name", None), fields.pop("last_name", None)
+        fields.setdefault("name", " ".join(p for p in (first, last) if p))
+        for key in ("connected_on", "last_touch"):
+            try:
+                fields[key] = parse_date(fields.get(key))
+            except ValueError as exc:
+                raise BadPayload(f"{path}: line {line}: {key}: {exc}") from None
+        if "strength" in fields:
+            fields["strength"] = fields["strength"].lower()
+        try:
+            out.contacts.append((line, Contact(**fields)))
+        except ValidationError as exc:
+            raise BadPayload(f"{path}: line {line}: {_reason(exc)}") from None
+    return out
+
+
+def read_referrals_csv(path: Path) -> list[tuple[int, Referral]]:
+    """Referrals CSV: company, title, contact, and optionally url, location, note."""
+    path = Path(path)
+    lines = decode_lines(path, [])
+    header = {c.strip().lower() for c in next(csv.reader(lines[:1]), [])}
+    if not {"company", "title"} <= header:
+        raise BadPayload(f"{path}: line 1: header must have company and title (and usually contact)")
+    out = []
+    for line, row in _records(path, lines, 0):
+        try:
+            out.append((line, Referral(**{k: v for k, v in row.items() if k in REFERRAL_COLUMNS and v})))
+        except ValidationError as exc:
+            raise BadPayload(f"{path}: line {line}: {_reason(exc)}") from None
+    return out
+
+
+def referral_source_id(referral: Referral) -> str:
+    """Stable across re-adding: the same company, title and contact give the same record."""
+    from warehouse.normalize import company_key, title_key
+
+    text = "\x1f".join((company_key(referral.company), title_key(referral.title), (referral.contact or "").lower()))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def referral_posting(referral: Referral) -> Posting:
+    return Posting(
+        source="referral", source_id=referral_source_id(referral), title=referral.title, company=referral.company,
+        locations=[referral.location] if referral.location else [], url=referral.url, apply_url=referral.url,
+        posted_at=referral.logged_at, contact=referral.contact, note=referral.note,
+    )
+
+
+def referrals_result(referrals: list[Referral], source_key: str | None = None) -> ExtractResult:
+    """Referrals as one extract result. Never complete: no refresh may close a referral's lead."""
+    result = ExtractResult(source="referral", source_key=source_key, complete=False, pages=1)
+    for referral in referrals:
+        posting = referral_posting(referral)
+        result.postings.append(posting)
+        result.raw.append(RawItem(source="referral", source_key=source_key, source_id=posting.source_id,
+                                  payload=referral.model_dump_json()))
+    return result
+
+
+def _reason(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "record"
+    return f"{where}: {err['msg']}"

@@ -1,0 +1,293 @@
+"""The company resolver: one canonical company per employer, for dedupe and for matching contacts.
+
+Names are first normalized by `warehouse.normalize.company_key` (legal suffixes, punctuation). On top
+of that key the resolver matches in tiers:
+
+- exact: the keys are equal, or equal without spaces ("NorthwindCloud" = "Northwind Cloud"), or the key
+  is a known alias (rule, board token, or the user's own `leads company alias`);
+- strong: the distinctive tokens are equal ("Northwind Cloud Technologies" = "Northwind Cloud");
+- weak: some distinctive token is shared ("Meta" / "Meta Financial"); reported by `match_tier` but never
+  used to resolve, so a short name never swallows a longer different one.
+
+Generic words ("Group", "Labs", "Bank", ...) carry no identity: a name made only of them matches exactly
+or not at all. `resolve_companies` works on the distinct names only, so a million postings with tens of
+thousands of employers cost one pass over the employers plus one set-based UPDATE per table.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Iterable, Literal
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz import fuzz
+
+from warehouse.load import staged
+from warehouse import normalize
+from warehouse.normalize import company_key, fold
+
+Tier = Literal["exact", "strong", "weak"]
+
+GENERIC_WORDS = frozenset("""
+    a an and the of for de la le by at
+    group groups grp holding holdings technologies technology tech labs lab bank banks
+    systems system solutions solution software services service international intl global worldwide
+    enterprise enterprises industries partners ventures company companies co corp corporation inc
+    incorporated llc ltd limited gmbh ag plc sa se bv nv
+""".split())
+
+# Sources whose board token names one employer (aggregators list many companies under one key).
+BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
+
+# A user's word beats a board token, which beats a rule-derived spelling.
+ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}
+
+
+def tokens(name: str | None) -> list[str]:
+    """The words of a company name as written (folded; parentheses and dots out, so "U.S." is "US")."""
+    return fold(re.sub(r"\(.*?\)", " ", name or "").replace(".", "")).split()
+
+
+def distinctive(name: str | None) -> list[str]:
+    """The words that identify a company: not generic, not a lone letter."""
+    return [t for t in tokens(name) if t not in GENERIC_WORDS and len(t) > 1]
+
+
+def signature(name: str | None) -> str:
+    """The strong-tier identity: the distinctive words run together ("Northwind Cloud Technologies" and
+    "NorthwindCloud" -> "northwindcloud"); empty for a name made only of generic words."""
+    return "".join(distinctive(name))
+
+
+def key_aliases(name: str) -> tuple[str, list[str]]:
+    """The normalizer's key, and the former names it finds ("Navan (fka TripActions)")."""
+    with_aliases = getattr(normalize, "company_key_aliases", None)
+    return with_aliases(name) if with_aliases else (company_key(name), [])
+
+
+def compact(key: str) -> str:
+    return key.replace(" ", "")
+
+
+def company_id_for(sig: str) -> str:
+    return "C" + hashlib.sha1(sig.encode()).hexdigest()[:11]
+
+
+def match_tier(a: str | None, b: str | None) -> Tier | None:
+    """How strongly two company names match, or None. Only exact and strong are used for flags."""
+    ka, kb = company_key(a), company_key(b)
+    if not ka or not kb:
+        return None
+    if ka == kb or compact(ka) == compact(kb):
+        return "exact"
+    sa, sb = signature(a), signature(b)
+    if sa and sa == sb:
+        return "strong"
+    if set(distinctive(a)) & set(distinctive(b)) or (sa and sb and fuzz.ratio(sa, sb) >= 90):
+        return "weak"
+    return None
+
+
+class Resolver:
+    """Names to company ids from the aliases stored so far; new employers become new companies."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.by_alias: dict[str, str] = {}
+        self.by_compact: dict[str, str] = {}
+        self.by_signature: dict[str, str] = {}
+        self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
+        self.new_aliases: dict[str, tuple[str, str, str]] = {}  # alias_norm -> (id, alias, origin)
+        rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
+        for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
+            self._index(alias_norm, signature(alias), cid)
+        self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
+
+    def _index(self, key: str, sig: str, cid: str) -> None:
+        # An alias names one spelling exactly; the looser keys keep whoever claimed them first
+        # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
+        self.by_alias[key] = cid
+        self.by_compact.setdefault(compact(key), cid)
+        if sig:
+            self.by_signature.setdefault(sig, cid)
+
+    def lookup(self, key: str, sig: str) -> str | None:
+        """An existing company for this key (exact tier) or signature (strong tier), without creating one."""
+        if not key:
+            return None
+        if key in self.by_alias:
+            return self.by_alias[key]
+        if compact(key) in self.by_compact:
+            return self.by_compact[compact(key)]
+        return self.by_signature.get(sig) if sig else None
+
+    def resolve(self, name: str) -> str | None:
+        key, former = key_aliases(name)
+        if not key:
+            return None
+        sig = signature(name)
+        cid = self.lookup(key, sig)
+        if cid is None:
+            cid = company_id_for(sig or key)
+            if cid not in self.known_ids:
+                self.new_companies[cid] = (name.strip(), key)
+                self.known_ids.add(cid)
+        for alias_key in [key, *former]:
+            if alias_key not in self.by_alias:
+                self.new_aliases[alias_key] = (cid, name.strip(), "rule")
+                self._index(alias_key, sig if alias_key == key else "", cid)
+        return cid
+
+    def add_board(self, board: str, cid: str) -> None:
+        """A board token names its company; it replaces a rule spelling but never a user's alias."""
+        key = company_key(board)
+        if not key or not signature(board) or len(compact(key)) < 3:
+            return
+        current = self.con.execute(
+            "SELECT company_id, origin FROM company_aliases WHERE alias_norm = ?", [key]
+        ).fetchone()
+        if current and (current[1] == "user" or current[0] == cid):
+            return
+        self.new_aliases[key] = (cid, board, "board")
+        self._index(key, signature(board), cid)
+
+    def save(self) -> None:
+        if self.new_companies:
+            rows = [{"company_id": c, "name": n, "norm_name": k} for c, (n, k) in self.new_companies.items()]
+            with staged(self.con, "new_companies", pa.Table.from_pylist(rows)):
+                self.con.execute(
+                    "INSERT INTO companies SELECT company_id, name, norm_name FROM new_companies "
+                    "ON CONFLICT (company_id) DO NOTHING"
+                )
+        if self.new_aliases:
+            rows = [{"alias_norm": k, "company_id": c, "alias": a, "origin": o}
+                    for k, (c, a, o) in self.new_aliases.items()]
+            with staged(self.con, "new_aliases", pa.Table.from_pylist(rows)):
+                self.con.execute(
+                    "INSERT INTO company_aliases SELECT alias_norm, company_id, alias, origin FROM new_aliases "
+                    "ON CONFLICT (alias_norm) DO UPDATE SET company_id = excluded.company_id, "
+                    "alias = excluded.alias, origin = excluded.origin"
+                )
+        self.new_companies.clear()
+        self.new_aliases.clear()
+
+
+def _display_names(names: Iterable[tuple[str, int]]) -> list[str]:
+    """Most used spelling first, so a new company is named the way most sources write it."""
+    counts: Counter[str] = Counter()
+    for name, n in names:
+        counts[name] += n
+    return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))]
+
+
+def resolve_companies(con: duckdb.DuckDBPyConnection) -> int:
+    """Set company_id on postings, contacts and leads; returns how many distinct names were resolved."""
+    resolver = Resolver(con)
+    posting_names = con.execute(
+        "SELECT company, count(*) FROM postings WHERE company IS NOT NULL GROUP BY company"
+    ).fetchall()
+    mapping: dict[str, str | None] = {}
+    for name in _display_names(posting_names):
+        mapping[name] = resolver.resolve(name)
+    boards = con.execute(
+        "SELECT source_key, company, count(*) FROM postings "
+        "WHERE list_contains($sources, source) AND source_key IS NOT NULL GROUP BY ALL",
+        {"sources": sorted(BOARD_SOURCES)},
+    ).fetchall()
+    per_board: dict[str, Counter[str]] = {}
+    for board, name, n in boards:
+        cid = mapping.get(name)
+        if cid:
+            per_board.setdefault(board, Counter())[cid] += n
+    for board, counts in sorted(per_board.items()):
+        if len(counts) == 1:  # a board shared by several employers says nothing about any one
+            resolver.add_board(board, next(iter(counts)))
+    resolver.save()
+    contact_names = con.execute(
+        "SELECT company, count(*) FROM contacts WHERE company IS NOT NULL GROUP BY company"
+    ).fetchall()
+    for name in _display_names(contact_names):
+        mapping[name] = resolver.resolve(name)
+    resolver.save()
+    _apply(con, mapping)
+    _drop_orphans(con)
+    return len(mapping)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, mapping: dict[str, str | None]) -> None:
+    table = pa.table({"name": pa.array(list(mapping), pa.string()),
+                      "company_id": pa.array(list(mapping.values()), pa.string())})
+    with staged(con, "company_map", table):
+        for relation in ("postings", "contacts"):
+            con.execute(
+                f"UPDATE {relation} SET company_id = m.company_id FROM company_map m "
+                f"WHERE {relation}.company = m.name AND {relation}.company_id IS DISTINCT FROM m.company_id"
+            ).fetchall()
+    link_leads(con)
+
+
+def link_leads(con: duckdb.DuckDBPyConnection) -> None:
+    """A lead's company is the one most of its records name (leads appear after dedupe, so run again then)."""
+    con.execute(
+        """
+        UPDATE leads SET company_id = src.company_id
+        FROM (SELECT lead_id, mode(company_id) AS company_id FROM postings
+              WHERE lead_id IS NOT NULL AND company_id IS NOT NULL GROUP BY lead_id) src
+        WHERE leads.lead_id = src.lead_id AND leads.company_id IS DISTINCT FROM src.company_id
+        """
+    ).fetchall()
+
+
+def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """Companies no alias points to any more (a user alias moved their names elsewhere)."""
+    con.execute(
+        "DELETE FROM companies WHERE company_id NOT IN (SELECT company_id FROM company_aliases)"
+    ).fetchall()
+
+
+def add_alias(con: duckdb.DuckDBPyConnection, alias: str, canonical: str) -> tuple[str, str]:
+    """`leads company alias ALIAS CANONICAL`: the user's word for parents and rebrands; (company id, name)."""
+    alias_key, canonical_key = company_key(alias), company_key(canonical)
+    if not alias_key:
+        raise ValueError(f"alias '{alias}' has no name left after normalization")
+    if not canonical_key:
+        raise ValueError(f"company '{canonical}' has no name left after normalization")
+    if alias_key == canonical_key:
+        raise ValueError(f"'{alias}' and '{canonical}' are already the same company")
+    resolver = Resolver(con)
+    cid = resolver.lookup(canonical_key, signature(canonical)) or resolver.resolve(canonical)
+    resolver.save()
+    old = con.execute("SELECT company_id FROM company_aliases WHERE alias_norm = ?", [alias_key]).fetchone()
+    con.execute(
+        "INSERT INTO company_aliases VALUES (?, ?, ?, 'user') ON CONFLICT (alias_norm) DO UPDATE SET "
+        "company_id = excluded.company_id, alias = excluded.alias, origin = 'user'",
+        [alias_key, cid, alias],
+    ).fetchall()
+    if old and old[0] != cid:
+        # The company that existed only under the alias's spelling is the canonical one: its look-alike
+        # spellings (found by rule) move with it. A bigger company the alias merely resembled keeps its own.
+        con.execute(
+            "UPDATE company_aliases SET company_id = $new WHERE origin = 'rule' AND company_id = $old "
+            "AND $old IN (SELECT company_id FROM companies WHERE norm_name = $key)",
+            {"new": cid, "old": old[0], "key": alias_key},
+        ).fetchall()
+    name = con.execute("SELECT name FROM companies WHERE company_id = ?", [cid]).fetchone()
+    return cid, name[0] if name else canonical
+
+
+def company_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Companies with their aliases and how many open leads and contacts each has."""
+    rows = con.execute(
+        """
+        SELECT c.company_id, c.name,
+               (SELECT list(a.alias || ' (' || a.origin || ')' ORDER BY a.origin, a.alias)
+                FROM company_aliases a WHERE a.company_id = c.company_id) AS aliases,
+               (SELECT count(*) FROM leads l WHERE l.company_id = c.company_id AND l.status = 'open') AS open_leads,
+               (SELECT count(*) FROM contacts k WHERE k.company_id = c.company_id) AS contacts
+        FROM companies c ORDER BY c.name
+        """
+    ).fetchall()
+    return [{"company_id": cid, "company": name, "aliases": list(aliases or []), "open_leads": n, "contacts": k}
+            for cid, name, aliases, n, k in rows]
