@@ -1,113 +1,471 @@
 """Normalized forms of postings that dedupe, the company resolver and scoring compare.
 
-Pure functions per value, plus `normalize_table` for the bulk path (Arrow in, Arrow out).
+Every rule is written once, as data (regular expressions in the common subset of Python `re` and RE2),
+and applied two ways:
+
+- pure functions per value (`company_key`, `title_parts`, `location_keys`, `ats_job`, `canonical_url`)
+  used by tests, property tests and small callers;
+- `normalize_table`, the bulk path: Unicode folding with Arrow compute, then the same rules as one
+  DuckDB SQL statement over the distinct values (vectorized, multi-threaded, no Python loop per row).
+
+`tests/test_normalize.py` checks with hypothesis that both paths agree.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qs, urlsplit
+from functools import lru_cache
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from connectors.text import strip_tracking
+# --------------------------------------------------------------------------------------------- folding
 
-_SPACES = re.compile(r"\s+")
-_NON_WORD = re.compile(r"[^\w\s]")
-_LEGAL = re.compile(
-    r"\b(incorporated|inc|llc|l\.l\.c|ltd|limited|corp|corporation|co|company|gmbh|ag|s\.?a|plc|bv|b\.v|oy|ab|pty|sarl|srl|llp|lp)\b\.?",
-    re.I,
-)
+_NON_ALNUM = r"[^a-z0-9]+"
 
 
 def fold(text: str | None) -> str:
-    """Lowercase ASCII-folded text with punctuation turned to spaces."""
+    """Lowercase ASCII (NFKD, marks and other non-ASCII dropped); runs of anything else become one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = _NON_WORD.sub(" ", text.lower())
-    return _SPACES.sub(" ", text).strip()
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(_NON_ALNUM, " ", text).strip()
+
+
+def _fold_array(values: pa.Array) -> pa.Array:
+    """Arrow form of `fold` (before the final punctuation pass, which SQL does)."""
+    values = pc.utf8_normalize(values, form="NFKD")
+    values = pc.replace_substring_regex(values, pattern=r"[^\x00-\x7f]", replacement="")
+    return pc.ascii_lower(values)
+
+
+# --------------------------------------------------------------------------------------------- company
+
+def _legal_terms() -> list[str]:
+    from cleanco import termdata
+
+    terms = {fold(t.replace(".", "")) for kind in termdata.terms_by_type.values() for t in kind}
+    terms |= {"holdings", "the"}  # "Acme Holdings" is Acme for a job seeker
+    return sorted((t for t in terms if t), key=len, reverse=True)
+
+
+_LEGAL_TAIL = r"(?: (?:" + "|".join(re.escape(t) for t in _legal_terms()) + r"))+$"
+_PARENS = r"\(([^)]*)\)"
+_ALIAS_MARKERS = re.compile(r"^\s*(?:fka|f k a|formerly|previously|dba|d b a|aka|a k a|now|was)\b\.?\s*", re.I)
 
 
 def company_key(name: str | None) -> str:
+    """Identity of a company name: "U.S. Bank, Inc." = "US Bank" -> "usbank"; "Elise AI" = "EliseAI".
+
+    Dots go first (so initials join up), parentheses are dropped, legal suffixes (cleanco's term list)
+    come off the end, a leading "the" goes, and spaces are removed so spacing variants coincide.
+    """
     if not name:
         return ""
-    text = re.sub(r"\(.*?\)", " ", name)
-    text = text.replace(".", "")
-    text = _LEGAL.sub(" ", fold(text))
-    return _SPACES.sub(" ", text).strip()
+    text = re.sub(_PARENS, " ", name).replace(".", "")
+    return _company_tail(fold(text))
+
+
+def _company_tail(folded: str) -> str:
+    text = re.sub(r"^the ", "", folded)
+    stripped = re.sub(_LEGAL_TAIL, "", text)
+    return (stripped or text).replace(" ", "")
+
+
+def company_key_aliases(name: str | None) -> tuple[str, list[str]]:
+    """(key, alias keys): "Navan (fka TripActions)" -> ("navan", ["tripactions"]); "Hewlett Packard (HP)" -> ("hewlettpackard", ["hp"])."""
+    key = company_key(name)
+    aliases: list[str] = []
+    for inner in re.findall(_PARENS, name or ""):
+        alias = company_key(_ALIAS_MARKERS.sub("", inner))
+        if alias and alias != key and alias not in aliases:
+            aliases.append(alias)
+    return key, aliases
+
+
+# --------------------------------------------------------------------------------------------- title
+
+# Applied in order to the folded title (lowercase ASCII words separated by single spaces).
+_TITLE_ABBREVIATIONS = [
+    (r"\bsn?r\b", "senior"), (r"\bjn?r\b", "junior"), (r"\bengr?\b", "engineer"),
+    (r"\bswe\b", "software engineer"), (r"\bsde\b", "software development engineer"),
+    (r"\bsdet\b", "software development engineer in test"), (r"\bdevs?\b", "developer"),
+    (r"\bmgr\b", "manager"), (r"\bmgmt\b", "management"), (r"\bml\b", "machine learning"),
+    (r"\bassoc\b", "associate"), (r"\badmin\b", "administrator"), (r"\bops\b", "operations"),
+    (r"\bfe\b|\bfront end\b", "frontend"), (r"\bbe\b|\bback end\b", "backend"), (r"\bfull stack\b", "fullstack"),
+    (r"\binternships?\b", "intern"), (r"\bco op\b", "coop"), (r"\bnew graduates?\b|\bnew grads\b", "new grad"),
+    (r"\biv\b", "4"), (r"\biii\b", "3"), (r"\bii\b", "2"), (r"\bi\b", "1"), (r"\bv\b", "5"),
+    (r"\b(?:level )?l?([1-7])\b", r"\1"),
+]
+# Taken out of the key: they say nothing about which job it is.
+_TITLE_NOISE = [
+    r"\b(?:no|without) (?:visa )?sponsorship(?: available)?\b",
+    r"\b(?:us|u s|usa) citizens?(?: only)?(?: required)?\b",
+    r"\b(?:security )?clearance required\b",
+    r"\b(?:fully )?remote(?: in| from)?(?: us| usa| uk| eu| canada)?\b",
+    r"\b(?:hybrid|on site|onsite|in office)\b",
+    r"\b(?:start|starts|starting)(?: date)?\b",
+    r"\b(?:apply now|urgent|hiring|immediate start)\b",
+]
+_SEASON = r"\b(spring|summer|fall|autumn|winter)\b"
+_YEAR = r"\b(20[0-9][0-9])\b"
+_LEVEL_WORDS = r"\b(senior|junior|staff|principal|lead|[1-7])\b"
+_SPACES = r" +"
+
+
+def title_parts(title: str | None) -> tuple[str, str, str, str]:
+    """(key, years, seasons, level) of a title; the last three are space-separated evidence.
+
+    "Sr. Software Eng. II - Summer 2025 (No Sponsorship)" -> ("senior software engineer 2", "2025", "summer", "2 senior").
+    Levels stay in the key ("Engineer II" is not "Engineer III"); season, year and noise are taken out
+    of the key and kept as evidence, so a yearly re-post compares equal on title but differs on year.
+    """
+    text = fold(title)
+    for pattern, replacement in _TITLE_ABBREVIATIONS:
+        text = re.sub(pattern, replacement, text)
+    years = _evidence(re.findall(_YEAR, text))
+    seasons = _evidence(s.replace("autumn", "fall") for s in re.findall(_SEASON, text))
+    for pattern in (_YEAR, _SEASON, *_TITLE_NOISE):
+        text = re.sub(pattern, " ", text)
+    key = re.sub(_SPACES, " ", text).strip()
+    level = _evidence(re.findall(_LEVEL_WORDS, key))
+    return key, years, seasons, level
 
 
 def title_key(title: str | None) -> str:
-    return fold(title)
+    return title_parts(title)[0]
+
+
+def _evidence(values) -> str:
+    return " ".join(sorted(set(values)))
+
+
+# --------------------------------------------------------------------------------------------- locations
+
+_LOCATION_ALIASES = [
+    (r"^(?:nyc|new york city|manhattan|brooklyn)(?: .*)?$", "new york"),
+    (r"^new york(?: ny| new york)?(?: us| usa| united states)?$", "new york"),
+    (r"^(?:sf|san francisco|sf bay area|bay area|san francisco bay area)(?: .*)?$", "san francisco"),
+    (r"^la(?: ca)?$", "los angeles"),
+    (r"^(?:dc|washington dc|washington d c)$", "washington"),
+]
+_REMOTE_LOC = r"\b(?:remote|anywhere|work from home|wfh)\b"
+_ANYWHERE = r"^(?:multiple(?: locations)?|various(?: locations)?|tbd|flexible|global|worldwide|anywhere)$"
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Folded country names and codes -> alpha-2 code, from pycountry (plus common short forms)."""
+    import pycountry
+
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), c.alpha_3):
+            if name:
+                out[fold(name)] = c.alpha_2.lower()
+    for alias, code in {"usa": "us", "us": "us", "america": "us", "uk": "gb", "great britain": "gb",
+                        "england": "gb", "britain": "gb", "south korea": "kr", "korea": "kr", "russia": "ru"}.items():
+        out[alias] = code
+    return out
+
+
+def location_key(location: str | None) -> str:
+    """One location as a comparable key: a city ("new york"), "remote", "remote:us" or "country:ca".
+
+    "NYC" = "New York, NY" = "New York City"; "Remote (US)" = "Remote in USA" -> "remote:us";
+    "Toronto, ON, Canada" -> "toronto"; "Canada" -> "country:ca"; "Multiple Locations" -> "" (says nothing).
+    """
+    folded = fold(location)
+    if not folded:
+        return ""
+    if re.search(_REMOTE_LOC, folded):
+        rest = re.sub(_REMOTE_LOC, " ", folded)
+        rest = re.sub(r"\b(?:in|from|only|based|within|friendly|ok|or|and|the)\b", " ", rest)
+        code = _countries().get(" ".join(rest.split()), "")
+        return f"remote:{code}" if code else "remote"
+    if re.search(_ANYWHERE, folded):
+        return ""
+    code = _countries().get(folded)
+    if code:
+        return f"country:{code}"
+    city = fold((location or "").split(",")[0])
+    for pattern, replacement in _LOCATION_ALIASES:
+        if re.search(pattern, city):
+            return replacement
+    return city
 
 
 def location_keys(locations: list[str] | None) -> list[str]:
-    return sorted({fold(loc) for loc in locations or [] if fold(loc)})
+    return sorted({k for k in (location_key(loc) for loc in locations or []) if k})
 
 
-_ATS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("greenhouse", re.compile(r"greenhouse\.io/(?:[^/]+/)?(?:[^/]+/)?jobs/(\d+)")),
-    ("lever", re.compile(r"lever\.co/[^/]+/([0-9a-f-]{36})")),
-    ("ashby", re.compile(r"ashbyhq\.com/[^/]+/([0-9a-f-]{36})")),
+# --------------------------------------------------------------------------------------------- URLs
+
+# (ats, pattern on the lowercased URL; group 1 is the job id). First match wins; "site" ids are any
+# long number in a company's own careers URL (its namespace is the host).
+_ATS_PATTERNS: list[tuple[str, str]] = [
+    ("greenhouse", r"[?&]gh_jid=([0-9]+)"),
+    ("greenhouse", r"greenhouse\.io/.*[?&]token=([0-9]+)"),
+    ("greenhouse", r"greenhouse\.io/(?:[^/?#]+/)*jobs/([0-9]+)"),
+    ("lever", r"lever\.co/[^/?#]+/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"),
+    ("ashby", r"ashbyhq\.com/[^/?#]+/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"),
+    ("workday", r"myworkday(?:jobs|site)\.com/.*_([a-z]{0,4}-?[0-9][0-9a-z]*(?:-[0-9]+)?)(?:[/?#]|$)"),
+    ("smartrecruiters", r"smartrecruiters\.com/[^/?#]+/([0-9]{6,})"),
+    ("icims", r"icims\.com/jobs/([0-9]+)"),
+    ("jobvite", r"jobvite\.com/[^/?#]+/job/([0-9a-z]{6,})"),
+    ("workable", r"workable\.com/(?:[^/?#]+/)?j/([0-9a-f]{6,})"),
+    ("site", r"[/=_-]([0-9]{5,})(?:[/?#&_.-]|$)"),
 ]
+_TRACKING = (
+    r"utm_[a-z0-9_]*|gh_src|source|src|ref|referrer|referer|lever-source|lever-origin|trk|trackingid|refid|"
+    r"fbclid|gclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|iis|iisn|ccuid|jobsource|source_id|sourcetype|campaign|"
+    r"spread|lang|mode|icims|in_iframe|codes|ccode|t|s"
+)
+_TRACKING_PARAM = r"([?&])(?:" + _TRACKING + r")=[^&#]*"
+
+
+def _host(url: str) -> str:
+    match = re.search(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/?#:]+)", url)
+    return match.group(1) if match else ""
 
 
 def ats_job(url: str | None) -> tuple[str | None, str | None]:
-    """(ats, job id) when the URL identifies a job on a known applicant tracking system."""
+    """(ats, job id) when the URL identifies one job: Greenhouse id or gh_jid, Lever/Ashby uuid, Workday
+    requisition, SmartRecruiters, iCIMS, Jobvite, Workable; else ("site:<host>", id) for a long number in a
+    company's own careers URL; else (None, None)."""
     if not url:
         return None, None
+    lowered = url.strip().lower()
     for ats, pattern in _ATS_PATTERNS:
-        match = pattern.search(url)
+        match = re.search(pattern, lowered)
         if match:
-            return ats, match.group(1)
-    query = parse_qs(urlsplit(url).query)
-    if "gh_jid" in query:
-        return "greenhouse", query["gh_jid"][0]
+            return (f"site:{_host(lowered)}" if ats == "site" else ats), match.group(1)
     return None, None
 
 
+_SCHEME = r"^[a-z][a-z0-9+.-]*://(?:www\.)?"
+_URL_STEPS = [  # applied in order to the lowercased URL; (pattern, replacement)
+    (r"#.*$", ""),
+    (_SCHEME, ""),
+    (r"/+(\?|$)", r"\1"),
+    (r"/(?:apply|application)(\?|$)", r"\1"),
+    (_TRACKING_PARAM, r"\1"),
+    (r"\?&+", "?"),
+    (r"&&+", "&"),
+    (r"[?&]+$", ""),
+]
+
+
 def canonical_url(url: str | None) -> str | None:
-    cleaned = strip_tracking(url)
-    if not cleaned:
+    """Lowercased host (no scheme, no www) + path (no trailing slash, /apply, /application) + query
+    without tracking parameters; None when the text is not an absolute URL."""
+    text = (url or "").strip().lower()
+    if not re.search(_SCHEME, text):
         return None
-    parts = urlsplit(cleaned)
-    path = parts.path.rstrip("/")
-    for suffix in ("/apply", "/application"):
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.netloc.lower().removeprefix('www.')}{path}{query}"
+    for pattern, replacement in _URL_STEPS:
+        text = re.sub(pattern, replacement, text)
+    return text or None
 
 
 def content_hash(title: str, company: str, description: str | None) -> str:
-    digest = hashlib.sha1(f"{title}\x1f{company}\x1f{description or ''}".encode()).hexdigest()
-    return digest[:16]
+    return hashlib.md5(f"{title}\x1f{company}\x1f{description or ''}".encode()).hexdigest()[:16]
 
 
-def normalize_table(table: pa.Table) -> pa.Table:
-    """Add the normalized columns to a table of postings."""
-    rows = table.to_pylist()
-    company_norm, title_norm, location_norm, canon, ats, ats_id, hashes = [], [], [], [], [], [], []
-    for row in rows:
-        company_norm.append(company_key(row["company"]))
-        title_norm.append(title_key(row["title"]))
-        location_norm.append(location_keys(row["locations"]))
-        url = row.get("apply_url") or row.get("url")
-        canon.append(canonical_url(url))
-        kind, job_id = ats_job(url)
-        ats.append(kind)
-        ats_id.append(job_id)
-        hashes.append(content_hash(row["title"], row["company"], row.get("description")))
-    for name, values, kind in (
-        ("company_norm", company_norm, pa.string()),
-        ("title_norm", title_norm, pa.string()),
-        ("location_norm", location_norm, pa.list_(pa.string())),
-        ("canonical_url", canon, pa.string()),
-        ("ats", ats, pa.string()),
-        ("ats_job_id", ats_id, pa.string()),
-        ("content_hash", hashes, pa.string()),
-    ):
-        table = table.append_column(name, pa.array(values, type=kind))
+# --------------------------------------------------------------------------------------------- bulk path
+
+NORMALIZED_COLUMNS: list[tuple[str, pa.DataType]] = [
+    ("company_norm", pa.string()),
+    ("title_norm", pa.string()),
+    ("title_years", pa.string()),
+    ("title_seasons", pa.string()),
+    ("title_level", pa.string()),
+    ("location_norm", pa.list_(pa.string())),
+    ("canonical_url", pa.string()),
+    ("ats", pa.string()),
+    ("ats_job_id", pa.string()),
+    ("content_hash", pa.string()),
+]
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sub(expr: str, pattern: str, replacement: str) -> str:
+    return f"regexp_replace({expr}, {_q(pattern)}, {_q(replacement)}, 'g')"
+
+
+def _folded_sql(expr: str) -> str:
+    """The last step of `fold` (Arrow did NFKD, ASCII and lowercase)."""
+    return f"trim({_sub(expr, _NON_ALNUM, ' ')})"
+
+
+def _evidence_sql(spaced: str, pattern: str, mapping: str = "x") -> str:
+    found = f"regexp_extract_all({spaced}, {_q(pattern)}, 1)"
+    return f"array_to_string(list_sort(list_distinct(list_transform({found}, lambda x: {mapping}))), ' ')"
+
+
+def _title_select() -> str:
+    text = _folded_sql("folded")
+    for pattern, replacement in _TITLE_ABBREVIATIONS:
+        text = _sub(text, pattern, replacement)
+    key = "expanded"
+    for pattern in (_YEAR, _SEASON, *_TITLE_NOISE):
+        key = _sub(key, pattern, " ")
+    season = "CASE WHEN x = 'autumn' THEN 'fall' ELSE x END"
+    return f"""
+        SELECT raw, key AS title_norm,
+               {_evidence_sql('expanded', _YEAR)} AS title_years,
+               {_evidence_sql('expanded', _SEASON, season)} AS title_seasons,
+               {_evidence_sql('key', _LEVEL_WORDS)} AS title_level
+        FROM (SELECT raw, expanded, trim({_sub(key, _SPACES, ' ')}) AS key
+              FROM (SELECT raw, {text} AS expanded FROM norm_values))
+    """
+
+
+def _company_select() -> str:
+    text = _sub(f"({_folded_sql('folded')})", r"^the ", "")
+    stripped = _sub(text, _LEGAL_TAIL, "")
+    return f"""
+        SELECT raw, replace(CASE WHEN s = '' THEN t ELSE s END, ' ', '') AS company_norm
+        FROM (SELECT raw, {text} AS t, {stripped} AS s FROM norm_values)
+    """
+
+
+def _location_select() -> str:
+    aliases = " ".join(f"WHEN regexp_matches(city, {_q(p)}) THEN {_q(r)}" for p, r in _LOCATION_ALIASES)
+    fillers = r"\b(?:in|from|only|based|within|friendly|ok|or|and|the)\b"
+    rest = f"trim(regexp_replace({_sub(_sub('f', _REMOTE_LOC, ' '), fillers, ' ')}, ' +', ' ', 'g'))"
+    return f"""
+        SELECT raw, CASE
+            WHEN f = '' THEN ''
+            WHEN regexp_matches(f, {_q(_REMOTE_LOC)}) THEN coalesce('remote:' || rc.code, 'remote')
+            WHEN regexp_matches(f, {_q(_ANYWHERE)}) THEN ''
+            WHEN fc.code IS NOT NULL THEN 'country:' || fc.code
+            {aliases}
+            ELSE city END AS location_key
+        FROM (SELECT raw, f, city, {rest} AS rest
+              FROM (SELECT raw, {_folded_sql('folded')} AS f, {_folded_sql('city_folded')} AS city FROM norm_values))
+        LEFT JOIN norm_countries rc ON rc.name = rest
+        LEFT JOIN norm_countries fc ON fc.name = f
+    """
+
+
+def _url_select() -> str:
+    lowered = "lower(trim(raw))"
+    steps = lowered
+    for pattern, replacement in _URL_STEPS:
+        steps = _sub(steps, pattern, replacement)
+    host = f"regexp_extract({lowered}, '^[a-z][a-z0-9+.-]*://(?:www\\.)?([^/?#:]+)', 1)"
+    ats_cases, id_cases = [], []
+    for ats, pattern in _ATS_PATTERNS:
+        found = f"regexp_extract({lowered}, {_q(pattern)}, 1)"
+        name = f"'site:' || {host}" if ats == "site" else _q(ats)
+        ats_cases.append(f"WHEN {found} <> '' THEN {name}")
+        id_cases.append(f"WHEN {found} <> '' THEN {found}")
+    return f"""
+        SELECT raw,
+               CASE WHEN regexp_matches({lowered}, {_q(_SCHEME)}) THEN nullif({steps}, '') END AS canonical_url,
+               CASE {' '.join(ats_cases)} END AS ats,
+               CASE {' '.join(id_cases)} END AS ats_job_id
+        FROM norm_values WHERE raw IS NOT NULL
+    """
+
+
+class _Registered:
+    """Expose an Arrow table to SQL; DuckDB 2 wants the previous result read before (un)registering."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, table: pa.Table):
+        self.con, self.name, self.table = con, name, table
+
+    def __enter__(self) -> str:
+        self.con.execute("SELECT 1").fetchall()
+        self.con.register(self.name, self.table)
+        return self.name
+
+    def __exit__(self, *exc) -> None:
+        self.con.execute("SELECT 1").fetchall()
+        self.con.unregister(self.name)
+
+
+def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, city: bool = False) -> pa.Table:
+    """Run one normalizing SELECT over the distinct values of a column (folded by Arrow first)."""
+    distinct = pc.drop_null(pc.unique(values))
+    columns = {"raw": distinct, "folded": _fold_array(distinct)}
+    if city:
+        first = pc.list_element(pc.split_pattern(distinct, ",", max_splits=1), 0)
+        columns["city_folded"] = _fold_array(first)
+    with _Registered(con, "norm_values", pa.table(columns)):
+        return con.sql(select).to_arrow_table()
+
+
+def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
+    if name in table.column_names:
+        return table[name].combine_chunks()
+    return pa.nulls(table.num_rows, kind)
+
+
+def normalize_table(table: pa.Table, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """Add the normalized columns (`NORMALIZED_COLUMNS`) to an Arrow table of postings with columns
+    title, company, locations and url and/or apply_url (description optional).
+
+    Vectorized: each distinct title, company, location and URL is normalized once, by Arrow compute
+    and one DuckDB statement; the results are joined back. Same results as the pure functions."""
+    own = con is None
+    con = con or duckdb.connect()
+    try:
+        return _normalize(table, con)
+    finally:
+        if own:
+            con.close()
+
+
+def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
+    table = table.drop_columns([c for c, _ in NORMALIZED_COLUMNS if c in table.column_names])
+    url = pc.coalesce(_column(table, "apply_url", pa.string()), _column(table, "url", pa.string()))
+    locations = _column(table, "locations", pa.list_(pa.string()))
+    description = _column(table, "description", pa.string())
+    countries = pa.table({"name": list(_countries()), "code": list(_countries().values())})
+    with _Registered(con, "norm_countries", countries):
+        titles = _map_values(con, table["title"].combine_chunks(), _title_select())
+        companies = _company_map(con, table["company"].combine_chunks())
+        places = _map_values(con, pc.list_flatten(locations), _location_select(), city=True)
+    urls = _map_values(con, url, _url_select())
+    rows = pa.table({
+        "row_no": pa.array(range(table.num_rows), pa.int64()),
+        "title": table["title"], "company": table["company"], "locations": locations, "url": url,
+        "description": description,
+    })
+    with _Registered(con, "norm_rows", rows), _Registered(con, "norm_titles", titles), \
+            _Registered(con, "norm_companies", companies), _Registered(con, "norm_places", places), \
+            _Registered(con, "norm_urls", urls):
+        added = con.sql("""
+            WITH loc AS (
+                SELECT row_no, list_sort(list_distinct(list(p.location_key) FILTER (WHERE p.location_key <> ''))) AS keys
+                FROM (SELECT row_no, unnest(locations) AS raw FROM norm_rows) JOIN norm_places p USING (raw)
+                GROUP BY row_no
+            )
+            SELECT c.company_norm, t.title_norm, t.title_years, t.title_seasons, t.title_level,
+                   coalesce(loc.keys, []::VARCHAR[]) AS location_norm, u.canonical_url, u.ats, u.ats_job_id,
+                   left(md5(r.title || chr(31) || r.company || chr(31) || coalesce(r.description, '')), 16) AS content_hash
+            FROM norm_rows r
+            LEFT JOIN norm_titles t ON t.raw = r.title
+            LEFT JOIN norm_companies c ON c.raw = r.company
+            LEFT JOIN norm_urls u ON u.raw = r.url
+            LEFT JOIN loc USING (row_no)
+            ORDER BY r.row_no
+        """).to_arrow_table()
+    for name, kind in NORMALIZED_COLUMNS:
+        table = table.append_column(name, added[name].cast(kind))
     return table
+
+
+def _company_map(con: duckdb.DuckDBPyConnection, names: pa.Array) -> pa.Table:
+    """Companies take a SQL pass before folding (parentheses and dots out), then the finishing SELECT."""
+    distinct = pc.drop_null(pc.unique(names))
+    with _Registered(con, "norm_raw", pa.table({"raw": distinct})):
+        pre = con.sql(f"SELECT raw, replace({_sub('raw', _PARENS, ' ')}, '.', '') AS pre FROM norm_raw").to_arrow_table()
+    with _Registered(con, "norm_values", pa.table({"raw": pre["raw"], "folded": _fold_array(pre["pre"])})):
+        return con.sql(_company_select()).to_arrow_table()
