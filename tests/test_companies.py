@@ -1,0 +1,121 @@
+"""The one company resolver: tiers, generic words, short names, user aliases, board tokens."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from connectors.base import ExtractResult
+from connectors.models import Contact, Posting
+from jobleads.config import Config
+from warehouse import companies
+from warehouse.companies import match_tier
+from warehouse.db import writer
+from warehouse.network import upsert_contacts
+from warehouse.publish import publish
+
+NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("a,b,tier", [
+    ("Northwind Cloud, Inc.", "Northwind Cloud", "exact"),
+    ("Lumen Health GmbH", "Lumen Health", "exact"),
+    ("U.S. Bank", "US Bank", "exact"),
+    ("EliseAI", "Elise AI", "exact"),
+    ("NorthwindCloud", "Northwind Cloud", "exact"),
+    ("Northwind Cloud Technologies", "Northwind Cloud", "strong"),
+    ("Acme Labs", "Acme Group", "strong"),
+    ("Meta", "Meta Financial", "weak"),
+    ("Square", "Square Enix", "weak"),
+    ("Meta", "Meta Platforms", "weak"),
+    ("Ramp", "Rampart", None),
+    ("Box", "Boxed", None),
+    ("Group", "Acme Group", None),
+    ("Labs", "Bank", None),
+    ("Acme", "Globex", None),
+    ("", "Acme", None),
+])
+def test_tiers(a, b, tier):
+    assert match_tier(a, b) == tier
+    assert match_tier(b, a) == tier
+
+
+def test_generic_words_carry_no_identity():
+    assert companies.signature("The Bank Group Holdings") == ""
+    assert companies.signature("Acme Technologies Group") == "acme"
+
+
+def _posting(source_id: str, company: str, title: str = "Backend Engineer", source: str = "board",
+             board: str | None = None) -> Posting:
+    return Posting(source=source, source_id=source_id, title=title, company=company, source_key=board,
+                   locations=["Berlin"])
+
+
+def _publish(con, postings: list[Posting], source: str = "board", key: str | None = "f") -> None:
+    publish(con, [ExtractResult(source=source, source_key=key, postings=postings)], Config(), kind="import")
+
+
+def _company_of(con, relation: str, column: str, value: str) -> str | None:
+    return con.execute(f"SELECT company_id FROM {relation} WHERE {column} = ?", [value]).fetchone()[0]
+
+
+def test_resolve_sets_company_ids_on_postings_contacts_and_leads(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Northwind Cloud"), _posting("2", "Northwind Cloud GmbH", "SRE"),
+                       _posting("3", "Meta Financial Group"), _posting("4", "Square Enix"),
+                       _posting("5", "Rampart"), _posting("6", "Boxed")])
+        upsert_contacts(con, [Contact(name="Dana", company="NorthwindCloud"), Contact(name="Sam", company="Meta"),
+                              Contact(name="Alex", company="Square"), Contact(name="Jo", company="Ramp"),
+                              Contact(name="Mo", company="Box")], "test", NOW)
+        companies.resolve_companies(con)
+        northwind = _company_of(con, "postings", "source_id", "1")
+        assert northwind and _company_of(con, "postings", "source_id", "2") == northwind
+        assert _company_of(con, "contacts", "name", "Dana") == northwind
+        lead_companies = con.execute("SELECT DISTINCT company_id FROM leads WHERE company = 'Northwind Cloud'").fetchall()
+        assert lead_companies == [(northwind,)]
+        for contact, source_id in (("Sam", "3"), ("Alex", "4"), ("Jo", "5"), ("Mo", "6")):
+            assert _company_of(con, "contacts", "name", contact) != _company_of(con, "postings", "source_id", source_id)
+        # idempotent: a second pass changes nothing
+        before = con.execute("SELECT * FROM company_aliases ORDER BY alias_norm").fetchall()
+        companies.resolve_companies(con)
+        assert con.execute("SELECT * FROM company_aliases ORDER BY alias_norm").fetchall() == before
+
+
+def test_user_alias_for_parents_and_rebrands(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Meta Platforms, Inc."), _posting("2", "Meta Financial Group")])
+        upsert_contacts(con, [Contact(name="Sam", company="Meta")], "test", NOW)
+        companies.resolve_companies(con)
+        sam = _company_of(con, "contacts", "name", "Sam")
+        assert _company_of(con, "postings", "source_id", "1") != sam
+        cid, name = companies.add_alias(con, "Meta Platforms", "Meta")
+        companies.resolve_companies(con)
+        assert cid == sam and name == "Meta"
+        assert _company_of(con, "postings", "source_id", "1") == sam
+        assert _company_of(con, "postings", "source_id", "2") != sam  # the alias does not reach look-alikes
+        origin = con.execute("SELECT origin FROM company_aliases WHERE alias = 'Meta Platforms'").fetchone()[0]
+        assert origin == "user"
+        # the company that existed only under the old spelling is gone
+        assert con.execute("SELECT count(*) FROM companies WHERE name = 'Meta Platforms, Inc.'").fetchone()[0] == 0
+        with pytest.raises(ValueError, match="already the same company"):
+            companies.add_alias(con, "Meta Inc.", "Meta")
+
+
+def test_board_token_maps_to_its_company(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("11", "GitLab", source="greenhouse", board="gitlab"),
+                       _posting("12", "Northwind Cloud", source="greenhouse", board="nwc-careers")],
+                 source="greenhouse", key=None)
+        upsert_contacts(con, [Contact(name="Ana", company="nwc careers")], "test", NOW)
+        companies.resolve_companies(con)
+        aliases = dict(con.execute("SELECT alias, origin FROM company_aliases").fetchall())
+        assert aliases["nwc-careers"] == "board"
+        assert _company_of(con, "contacts", "name", "Ana") == _company_of(con, "postings", "source_id", "12")
+
+
+def test_aggregator_keys_are_not_boards(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Acme", source="remotive", board="python"),
+                       _posting("2", "Globex", source="remotive", board="python")], source="remotive", key="python")
+        companies.resolve_companies(con)
+        assert con.execute("SELECT count(*) FROM company_aliases WHERE origin = 'board'").fetchone()[0] == 0
