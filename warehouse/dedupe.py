@@ -1,16 +1,33 @@
-"""Merge the copies of one job into one lead.
+"""Merge the copies of one job into one lead, across sources and across nights.
 
-First version: exact evidence only. A posting joins an existing lead when it shares the
-canonical URL, or the same company + title + location key; otherwise it starts a lead.
-Only postings without a lead are considered, so the step is incremental and idempotent.
+Incremental: only postings without a lead (new tonight) are matched, against each other and against
+every posting of their company block; known leads keep their ids, never merge with each other, and
+only gain records. Steps:
+
+1. Nodes: the postings of every block (company identity `coalesce(company_id, company_norm)`) that has
+   a new posting. Blocks over `BIG_BLOCK` postings are split by the first title word, so the cost grows
+   with the sum of squared block sizes, never with n^2.
+2. Candidate pairs (one side new) are classified in SQL by the strong rules of `warehouse.matching`;
+   only pairs the strong rules leave open have their titles scored, with rapidfuzz `cpdist`.
+3. Union-find over the matching pairs, strongest first, refusing any union that would put two
+   different job ids of one ATS in a lead or join two existing leads.
+4. A new cluster becomes a lead whose id derives from its first record (`lead_id_for`); a cluster that
+   reaches an existing lead joins it. Every record gets a `lead_sources` row: rule, score, evidence.
 """
 from __future__ import annotations
 
 import hashlib
-import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+
+from warehouse import matching as m
+from warehouse.load import staged
+
+BIG_BLOCK = 1000
 
 
 def lead_id_for(posting_uid: str) -> str:
@@ -18,54 +35,220 @@ def lead_id_for(posting_uid: str) -> str:
     return "L" + hashlib.sha1(posting_uid.encode()).hexdigest()[:11]
 
 
-def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+@dataclass
+class DedupeStats:
+    new_postings: int = 0
+    block_nodes: int = 0
+    pairs_considered: int = 0
+    pairs_scored: int = 0
+    matches: int = 0
+    refused: int = 0
+    new_leads: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+_NODES = f"""
+CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
+WITH keyed AS (
+    SELECT posting_uid, lead_id, first_seen, coalesce(company_id, company_norm) AS cid,
+           title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
+           coalesce(title_level, '') AS title_level, coalesce(location_norm, []::VARCHAR[]) AS location_norm,
+           ats, ats_job_id, canonical_url, posted_at
+    FROM postings
+), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
+SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER AS node,
+       k.*, k.lead_id IS NULL AS is_new,
+       CASE WHEN s.n > {BIG_BLOCK} THEN k.cid || '|' || split_part(k.title_norm, ' ', 1) ELSE k.cid END AS block
+FROM keyed k JOIN sizes s USING (cid)
+WHERE s.touched
+"""
+
+_PAIRS = f"""
+CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
+SELECT a.node AS a, b.node AS b,
+       CASE WHEN {m.SAME_ID_SQL} THEN 1
+            WHEN {m.ID_CONFLICT_SQL} THEN 0
+            WHEN {m.SAME_URL_SQL} THEN 2
+            WHEN {m.EVIDENCE_CONFLICT_SQL} THEN 0
+            WHEN {m.LOCATION_OK_SQL} OR {m.SAME_INSTANT_SQL} THEN 3
+            ELSE 0 END AS verdict,
+       {m.LOCATION_OK_SQL} AS location_ok,
+       coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
+       {m.DAYS_APART_SQL} AS days_apart
+FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
+"""
+
+
+def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeStats | None = None) -> int:
     """Give every unassigned posting a lead; return how many new leads were created."""
-    pending = con.execute(
-        """
-        SELECT posting_uid, source, source_id, url, canonical_url, company_norm, title_norm,
-               array_to_string(location_norm, '|') AS loc
-        FROM postings WHERE lead_id IS NULL ORDER BY first_seen, posting_uid
-        """
-    ).fetchall()
-    if not pending:
+    stats = stats or DedupeStats()
+    stats.new_postings = con.execute("SELECT count(*) FROM postings WHERE lead_id IS NULL").fetchall()[0][0]
+    if not stats.new_postings:
         return 0
-    by_url: dict[str, str] = {}
-    by_key: dict[tuple[str, str, str], str] = {}
-    for uid, lead, canon, company, title, loc in con.execute(
-        """
-        SELECT p.posting_uid, p.lead_id, p.canonical_url, p.company_norm, p.title_norm,
-               array_to_string(p.location_norm, '|')
-        FROM postings p WHERE p.lead_id IS NOT NULL
-        """
-    ).fetchall():
-        if canon:
-            by_url.setdefault(canon, lead)
-        by_key.setdefault((company, title, loc), lead)
+    clock = _Clock(stats)
+    con.execute(_NODES).fetchall()
+    nodes = con.sql("SELECT node, lead_id, ats, ats_job_id, is_new FROM dedupe_nodes ORDER BY node").to_arrow_table()
+    stats.block_nodes = nodes.num_rows
+    con.execute(_PAIRS).fetchall()
+    stats.pairs_considered = con.execute("SELECT count(*) FROM dedupe_pairs").fetchall()[0][0]
+    clock("block")
 
-    assignments = []
-    new_leads = 0
-    for uid, source, source_id, url, canon, company, title, loc in pending:
-        lead, rule = None, "new"
-        if canon and canon in by_url:
-            lead, rule = by_url[canon], "same canonical url"
-        elif (company, title, loc) in by_key:
-            lead, rule = by_key[(company, title, loc)], "same company, title and location"
-        if lead is None:
-            lead = lead_id_for(uid)
-            new_leads += 1
-        if canon:
-            by_url.setdefault(canon, lead)
-        by_key.setdefault((company, title, loc), lead)
-        evidence = {"canonical_url": canon, "company": company, "title": title, "location": loc}
-        assignments.append((lead, uid, source, source_id, url, rule, 1.0, json.dumps(evidence), now))
+    strong = con.sql(
+        "SELECT a, b, verdict FROM dedupe_pairs WHERE verdict IN (1, 2) ORDER BY verdict, a, b"
+    ).to_arrow_table()
+    fuzzy = con.sql("""
+        SELECT p.a, p.b, p.location_ok, p.same_instant, na.title_norm AS ta, nb.title_norm AS tb
+        FROM dedupe_pairs p JOIN dedupe_nodes na ON na.node = p.a JOIN dedupe_nodes nb ON nb.node = p.b
+        WHERE p.verdict = 3
+    """).to_arrow_table()
+    stats.pairs_scored = fuzzy.num_rows
+    scores = m.title_similarity(fuzzy["ta"].to_pylist(), fuzzy["tb"].to_pylist())
+    matched, which = m.fuzzy_decision(scores, fuzzy["location_ok"].to_numpy(zero_copy_only=False),
+                                      fuzzy["same_instant"].to_numpy(zero_copy_only=False))
+    clock("score")
 
-    con.executemany(
-        "INSERT OR REPLACE INTO lead_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", assignments
-    )
-    con.execute(
-        """
-        UPDATE postings SET lead_id = ls.lead_id
-        FROM lead_sources ls WHERE postings.posting_uid = ls.posting_uid AND postings.lead_id IS NULL
-        """
-    )
+    order = np.argsort(-scores[matched], kind="stable")
+    edge_a = np.concatenate([strong["a"].to_numpy(), fuzzy["a"].to_numpy()[matched][order]]).astype(np.int64)
+    edge_b = np.concatenate([strong["b"].to_numpy(), fuzzy["b"].to_numpy()[matched][order]]).astype(np.int64)
+    strong_rule = np.where(strong["verdict"].to_numpy() == 1, 0, 1)
+    edge_rule = np.concatenate([strong_rule, np.where(which[matched][order] == 0, 2, 3)])
+    edge_score = np.concatenate([np.where(strong_rule == 0, 1.0, 0.99), scores[matched][order]]).astype(np.float64)
+    stats.matches = len(edge_a)
+    joined_by, roots, refused = cluster(nodes, edge_a, edge_b)
+    stats.refused = refused
+    clock("cluster")
+
+    edges = pa.table({"edge": pa.array(np.arange(len(edge_a)), pa.int64()), "a": edge_a, "b": edge_b})
+    with staged(con, "dedupe_edges", edges):
+        new_leads = _write(con, nodes, joined_by, roots, edge_rule, edge_score, now)
+    stats.new_leads = new_leads
+    clock("write")
+    for table in ("dedupe_pairs", "dedupe_nodes"):
+        con.execute(f"DROP TABLE IF EXISTS {table}").fetchall()
     return new_leads
+
+
+def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Union-find over the edges in order; returns (per node: index of the edge that attached it or -1,
+    per node: the root's representative after clustering, number of refused unions).
+
+    A union is refused when it would put two different job ids of one ATS in a cluster, or two
+    existing leads together (their ids must stay stable)."""
+    n = nodes.num_rows
+    parent = np.arange(n)
+    lead_of = nodes["lead_id"].to_pylist()
+    ats = nodes["ats"].to_pylist()
+    job = nodes["ats_job_id"].to_pylist()
+    is_new = nodes["is_new"].to_pylist()
+    ids: dict[int, dict[str, str]] = {}
+    existing: dict[int, str] = {}
+    first_root: dict[str, int] = {}
+    for i in range(n):
+        if ats[i] and job[i]:
+            ids[i] = {ats[i]: job[i]}
+        lead = lead_of[i]
+        if lead is not None:
+            root = first_root.setdefault(lead, i)
+            if root != i:
+                parent[i] = root
+                ids.setdefault(root, {}).update(ids.pop(i, {}))
+            existing[root] = lead
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    joined_by = np.full(n, -1, dtype=np.int64)
+    refused = 0
+    for e, (a, b) in enumerate(zip(edge_a.tolist(), edge_b.tolist())):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if ra in existing and rb in existing:
+            refused += 1
+            continue
+        ia, ib = ids.get(ra), ids.get(rb)
+        if ia and ib and any(ib.get(k, v) != v for k, v in ia.items()):
+            refused += 1
+            continue
+        if rb in existing or (ra not in existing and len(ib or ()) > len(ia or ())):
+            ra, rb, a, b = rb, ra, b, a
+        parent[rb] = ra
+        if ib:
+            ids.setdefault(ra, {}).update(ib)
+            ids.pop(rb, None)
+        target = b if is_new[b] and joined_by[b] < 0 else a
+        if is_new[target] and joined_by[target] < 0:
+            joined_by[target] = e
+    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    return joined_by, roots, refused
+
+
+def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_rule: np.ndarray,
+           edge_score: np.ndarray, now: datetime) -> int:
+    """Lead ids per cluster, then `lead_sources` rows and `postings.lead_id` for the new records."""
+    rules = np.array([m.RULE_SAME_ID, m.RULE_SAME_URL, m.RULE_TITLE_LOCATION, m.RULE_TITLE_INSTANT, m.RULE_FIRST],
+                     dtype=object)
+    attached = joined_by >= 0
+    rule_index = np.where(attached, edge_rule[np.where(attached, joined_by, 0)], 4)
+    score = np.where(attached, edge_score[np.where(attached, joined_by, 0)], 1.0)
+    assigned = pa.table({
+        "node": nodes["node"], "root": pa.array(roots, pa.int32()),
+        "rule": pa.array(rules[rule_index].tolist(), pa.string()),
+        "score": pa.array(score, pa.float64()), "is_new": nodes["is_new"],
+        "joined_edge": pa.array(np.where(attached, joined_by, -1)),
+    })
+    with staged(con, "dedupe_assigned", assigned):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE dedupe_leads AS
+            WITH members AS (
+                SELECT d.root, n.node, n.posting_uid, n.lead_id, n.first_seen
+                FROM dedupe_nodes n JOIN dedupe_assigned d USING (node)
+            )
+            SELECT root, coalesce(max(lead_id), 'L' || left(sha1(arg_min(posting_uid, (first_seen, posting_uid))), 11)) AS lead_id,
+                   max(lead_id) IS NULL AS is_new_lead
+            FROM members GROUP BY root
+        """).fetchall()
+        new_leads = con.execute(
+            "SELECT count(*) FROM dedupe_leads WHERE is_new_lead"
+        ).fetchall()[0][0]
+        con.execute("""
+            INSERT OR REPLACE INTO lead_sources
+            SELECT l.lead_id, n.posting_uid, p.source, p.source_id, p.url, d.rule, d.score,
+                   json_object('title', n.title_norm, 'company', n.cid, 'locations', n.location_norm,
+                               'ats', n.ats, 'ats_job_id', n.ats_job_id, 'canonical_url', n.canonical_url,
+                               'title_years', n.title_years, 'title_seasons', n.title_seasons,
+                               'title_level', n.title_level, 'matched_with', w.posting_uid,
+                               'days_apart', round(pr.days_apart, 1)), $now
+            FROM dedupe_assigned d
+            JOIN dedupe_nodes n USING (node, is_new)
+            JOIN dedupe_leads l ON l.root = d.root
+            JOIN postings p ON p.posting_uid = n.posting_uid
+            LEFT JOIN dedupe_edges e ON e.edge = d.joined_edge
+            LEFT JOIN dedupe_nodes w ON w.node = CASE WHEN e.a = d.node THEN e.b ELSE e.a END
+            LEFT JOIN dedupe_pairs pr ON pr.a = least(e.a, e.b) AND pr.b = greatest(e.a, e.b)
+            WHERE d.is_new
+        """, {"now": now}).fetchall()
+        con.execute("""
+            UPDATE postings SET lead_id = ls.lead_id
+            FROM lead_sources ls WHERE postings.posting_uid = ls.posting_uid AND postings.lead_id IS NULL
+        """).fetchall()
+    con.execute("DROP TABLE IF EXISTS dedupe_leads").fetchall()
+    return new_leads
+
+
+class _Clock:
+    def __init__(self, stats: DedupeStats):
+        import time
+
+        self._time = time.perf_counter
+        self.stats, self.last = stats, self._time()
+
+    def __call__(self, stage: str) -> None:
+        now = self._time()
+        self.stats.seconds[stage] = round(now - self.last, 3)
+        self.last = now

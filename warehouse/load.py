@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from connectors.models import Posting
-from warehouse.normalize import normalize_table
+from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
 
 POSTING_SCHEMA = pa.schema(
     [
@@ -39,9 +39,8 @@ POSTING_SCHEMA = pa.schema(
     ]
 )
 
-_UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + [
-    "company_norm", "title_norm", "location_norm", "canonical_url", "ats", "ats_job_id", "content_hash",
-]
+_NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
+_UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + _NORMALIZED
 
 
 @contextmanager
@@ -111,15 +110,17 @@ def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, results: list[E
 
 def upsert_postings(con: duckdb.DuckDBPyConnection, run_id: str, postings: Iterable[Posting], now: datetime) -> int:
     """Insert new postings and refresh known ones; first_seen and lead_id of known ones are kept."""
-    table = postings_table(postings)
+    return upsert_postings_table(con, run_id, postings_table(postings), now)
+
+
+def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> int:
+    """`upsert_postings` for an Arrow table in `POSTING_SCHEMA` (the bulk path: one row per posting_uid)."""
     if table.num_rows == 0:
         return 0
-    columns = [f.name for f in POSTING_SCHEMA] + [
-        "company_norm", "title_norm", "location_norm", "canonical_url", "ats", "ats_job_id", "content_hash",
-    ]
+    columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
-    with staged(con, "postings_batch", normalize_table(table)):
+    with staged(con, "postings_batch", normalize_table(table, con)):
         con.execute(
             f"""
             INSERT INTO postings ({column_list}, first_seen, last_seen, last_run_id, active)
