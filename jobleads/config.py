@@ -65,6 +65,7 @@ class Weights(_Strict):
     recency: float = Field(default=0.1, ge=0)
     salary: float = Field(default=0.1, ge=0)
     location: float = Field(default=0.1, ge=0)
+    seniority: float = Field(default=0.1, ge=0)  # fit of the posting's level (and years asked) to yours
 
 
 class Schedule(_Strict):
@@ -182,6 +183,7 @@ warmth = 0.15
 recency = 0.1
 salary = 0.1
 location = 0.1
+seniority = 0.1                   # posting's level and years asked vs profile seniority/years_experience
 
 # When the nightly refresh runs (`leads schedule`). Cron syntax, local time unless timezone is set.
 [schedule]

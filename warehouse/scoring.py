@@ -1,64 +1,137 @@
-"""Score every lead against the profile; each named part is 0..1 and kept for the explanation."""
+"""Score every open lead against the profile the way a career coach would.
+
+Each named part is 0..1 and kept for the explanation; the score is their weighted mean (weights from
+[weights], normalized by their sum). What a posting asks for comes from `warehouse.skills`, cached in
+`skill_extractions` by a hash of its text so unchanged leads are not re-read every night.
+"""
 from __future__ import annotations
 
 import json
 import math
 import re
 from datetime import datetime
+from typing import Iterable, Mapping
 
 import duckdb
 import pyarrow as pa
 from rapidfuzz import fuzz, utils
 
-from jobleads.config import Config
+from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
+from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
     ("lead_id", pa.string()), ("score", pa.float64()), ("parts", pa.string()),
     ("skills_matched", pa.list_(pa.string())), ("skills_missing", pa.list_(pa.string())),
     ("details", pa.string()), ("computed_at", pa.timestamp("us", tz="UTC")),
 ])
+EXTRACTION_SCHEMA = pa.schema([
+    ("content_key", pa.string()), ("taxonomy_version", pa.string()), ("required", pa.list_(pa.string())),
+    ("preferred", pa.list_(pa.string())), ("mentioned", pa.list_(pa.string())), ("years_asked", pa.float64()),
+    ("seniority", pa.string()), ("seniority_source", pa.string()), ("extracted_at", pa.timestamp("us", tz="UTC")),
+])
+LEAD_SKILL_SCHEMA = pa.schema([
+    ("lead_id", pa.string()), ("skill", pa.string()), ("category", pa.string()), ("importance", pa.string()),
+    ("has_skill", pa.bool_()),
+])
 
-PARTS = ("skills", "title", "warmth", "recency", "salary", "location")
+PARTS = ("skills", "title", "warmth", "recency", "salary", "location", "seniority")
+# A required skill counts most; one named in passing less; a nice-to-have least.
+IMPORTANCE_WEIGHT = {"required": 1.0, "mentioned": 0.6, "preferred": 0.3}
+# Skill fit is shrunk toward this value as if one more skill of unknown fit were asked, so a posting
+# naming a single skill the user has does not score a perfect fit on thin evidence.
+PRIOR_FIT, PRIOR_WEIGHT = 0.3, 1.0
+NEUTRAL = 0.5
+# Rough rates to USD for comparing a salary quoted in another currency with the floor (not for display).
+USD_PER = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73, "AUD": 0.66, "NZD": 0.6,
+           "SEK": 0.095, "NOK": 0.093, "DKK": 0.145, "PLN": 0.25, "CZK": 0.043, "INR": 0.012, "JPY": 0.0067,
+           "SGD": 0.74, "HKD": 0.128, "BRL": 0.18, "MXN": 0.055, "ZAR": 0.054, "ILS": 0.27, "AED": 0.27}
+CONTENT_KEY_SQL = "md5(title || chr(31) || coalesce(description, ''))"
+
+_TITLE_NOISE = re.compile(
+    r"\((?:[^)]*)\)|\b(?:senior|sr|junior|jr|lead|staff|principal|mid[\s-]?level|intern|iii|ii|i|"
+    r"m/w/d|f/m/d|w/m/d|m/f/d|all genders)\b\.?",
+    re.I,
+)
+_TITLE_CUT = re.compile(r"\s+[-–—|/]\s+|,|\(|:")
 
 
-def skill_pattern(skill: str) -> re.Pattern[str]:
-    # Word edges that also work for "C++", "C#", ".NET".
-    return re.compile(r"(?<![\w+#.])" + re.escape(skill.lower()) + r"(?![\w+#])")
+# --- the parts ------------------------------------------------------------------------------------
+
+def profile_levels(taxonomy: Taxonomy, profile: Profile) -> dict[str, float]:
+    """Profile skills under their canonical names ("Postgres" -> PostgreSQL) with a level weight."""
+    levels: dict[str, float] = {}
+    for name, level in profile.skills.items():
+        canonical = taxonomy.canonical(name) or name
+        levels[canonical] = max(levels.get(canonical, 0.0), LEVEL_WEIGHT[level])
+    return levels
 
 
-def skills_in(text: str, skills: list[str]) -> list[str]:
-    lowered = text.lower()
-    return [s for s in skills if skill_pattern(s).search(lowered)]
+def skill_fit(asked: Mapping[str, str], levels: Mapping[str, float]) -> tuple[float, list[str], list[str]]:
+    """(fit, skills matched, skills missing) for skills asked as {skill: importance}."""
+    have = want = 0.0
+    for skill, importance in asked.items():
+        weight = IMPORTANCE_WEIGHT[importance]
+        want += weight
+        have += weight * levels.get(skill, 0.0)
+    fit = (have + PRIOR_FIT * PRIOR_WEIGHT) / (want + PRIOR_WEIGHT)
+    order = {"required": 0, "mentioned": 1, "preferred": 2}
+    ranked = sorted(asked, key=lambda s: order[asked[s]])
+    matched = [s for s in ranked if levels.get(s)]
+    missing = [s for s in ranked if not levels.get(s)]
+    return round(fit, 3), matched, missing
 
 
-def title_fit(title: str, targets: list[str]) -> float:
+def clean_title(title: str) -> str:
+    """The role itself: no seniority words, gender tags, locations or team after a dash or comma."""
+    head = _TITLE_CUT.split(title or "", maxsplit=1)[0]
+    return utils.default_process(_TITLE_NOISE.sub(" ", head))
+
+
+def title_fit(title: str, targets: Iterable[str]) -> float:
+    """Best token_sort_ratio against the target titles (it does not reward mere containment the way
+    WRatio, partial or token_set ratios do). Compares both the role alone and the whole title."""
+    targets = [t for t in targets if t.strip()]
     if not targets:
-        return 0.5
-    best = max(fuzz.token_sort_ratio(title, t, processor=utils.default_process) for t in targets)
+        return NEUTRAL
+    core = clean_title(title)
+    whole = utils.default_process(_TITLE_NOISE.sub(" ", title or ""))
+    best = 0.0
+    for target in targets:
+        goal = clean_title(target)
+        best = max(best, fuzz.token_sort_ratio(core, goal), fuzz.token_sort_ratio(whole, goal))
     return round(best / 100, 3)
 
 
 def recency_fit(posted_at: datetime | None, now: datetime, half_life_days: float = 14) -> float:
     if posted_at is None:
-        return 0.5
+        return NEUTRAL
     age = max(0.0, (now - posted_at).total_seconds() / 86400)
     return round(math.pow(0.5, age / half_life_days), 3)
 
 
-def salary_fit(lo: float | None, hi: float | None, currency: str | None, config: Config) -> float:
-    floor = config.profile.salary_floor
+def salary_fit(lo: float | None, hi: float | None, currency: str | None, profile: Profile) -> tuple[float, str | None]:
+    """(fit, note): 1 at or above the floor, falling to 0 at half of it; unknown pay is neutral."""
+    floor = profile.salary_floor
     if not floor or (lo is None and hi is None):
-        return 0.5
-    if currency and currency != config.profile.salary_currency:
-        return 0.5
+        return NEUTRAL, None
     top = hi if hi is not None else lo
-    return round(min(1.0, max(0.0, top / floor)) if top < floor else 1.0, 3)
+    note = None
+    wanted = profile.salary_currency
+    if currency and currency.upper() != wanted:
+        rate_from, rate_to = USD_PER.get(currency.upper()), USD_PER.get(wanted)
+        if rate_from is None or rate_to is None:
+            return NEUTRAL, f"{currency} not comparable with {wanted}"
+        top = top * rate_from / rate_to
+        note = f"{currency} {hi if hi is not None else lo:,.0f} is about {wanted} {top:,.0f}"
+    if top >= floor:
+        return 1.0, note
+    return round(max(0.0, 1 - 2 * (floor - top) / floor), 3), note
 
 
-def location_fit(locations: list[str], remote: str | None, config: Config) -> float:
-    pref = config.profile.remote
-    wanted = [w.lower() for w in config.profile.locations if w.lower() != "remote"]
+def location_fit(locations: list[str], remote: str | None, profile: Profile) -> float:
+    pref = profile.remote
+    wanted = [w.lower() for w in profile.locations if w.lower() != "remote"]
     here = any(w in loc.lower() for loc in locations for w in wanted)
     if remote == "remote":
         return 1.0 if pref in ("required", "preferred", "any") else (1.0 if here else 0.3)
@@ -66,38 +139,130 @@ def location_fit(locations: list[str], remote: str | None, config: Config) -> fl
         return 0.0
     if here:
         return 0.9 if remote == "hybrid" or pref != "preferred" else 0.7
-    return 0.2 if wanted else 0.5
+    return 0.2 if wanted else NEUTRAL
+
+
+def user_seniority(profile: Profile) -> str | None:
+    if profile.seniority:
+        return profile.seniority
+    if profile.years_experience is not None:
+        return seniority_for_years(profile.years_experience)
+    return None
+
+
+def seniority_fit(found: Extraction, profile: Profile) -> tuple[float, list[str]]:
+    """(fit, penalties): a level above the user's costs more than one below; so do missing years."""
+    penalties: list[str] = []
+    fit = 1.0
+    mine = user_seniority(profile)
+    if mine and found.seniority:
+        gap = SENIORITY_RANK[found.seniority] - SENIORITY_RANK[mine]
+        fit = {0: 1.0, 1: 0.7, 2: 0.35}.get(gap, 0.0) if gap >= 0 else {-1: 0.8, -2: 0.45}.get(gap, 0.15)
+        if gap:
+            penalties.append(f"seniority: posting is {found.seniority}, you are {mine}")
+    if found.years and profile.years_experience is not None and found.years > profile.years_experience:
+        short = found.years - profile.years_experience
+        fit *= max(0.0, 1 - 0.15 * short)
+        penalties.append(f"years: asks {found.years:g}, you have {profile.years_experience:g}")
+    return round(fit, 3), penalties
+
+
+def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    total = sum(weights.get(p, 0.0) for p in PARTS) or 1.0
+    return round(sum(parts.get(p, 0.0) * weights.get(p, 0.0) for p in PARTS) / total, 4)
+
+
+# --- the transform --------------------------------------------------------------------------------
+
+def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, texts: Mapping[str, tuple[str, str | None]],
+                       now: datetime) -> dict[str, Extraction]:
+    """Extraction per content key; reads what the cache has for this taxonomy, extracts and stores the rest."""
+    con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [taxonomy.version]).fetchall()
+    out: dict[str, Extraction] = {}
+    for key, req, pref, ment, years, level, source in con.execute(
+        "SELECT content_key, required, preferred, mentioned, years_asked, seniority, seniority_source "
+        "FROM skill_extractions"
+    ).fetchall():
+        if key in texts:
+            out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source)
+    fresh = []
+    for key, (title, description) in texts.items():
+        if key in out:
+            continue
+        found = extract(taxonomy, title, description)
+        out[key] = found
+        fresh.append({"content_key": key, "taxonomy_version": taxonomy.version, "required": found.required,
+                      "preferred": found.preferred, "mentioned": found.mentioned, "years_asked": found.years,
+                      "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now})
+    if fresh:
+        with staged(con, "extractions_batch", pa.Table.from_pylist(fresh, schema=EXTRACTION_SCHEMA)):
+            con.execute("INSERT OR REPLACE INTO skill_extractions SELECT * FROM extractions_batch").fetchall()
+    return out
+
+
+def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """max(warmth) per lead from the network's lead_contacts; nothing when it is not built yet."""
+    columns = {r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'lead_contacts'").fetchall()}
+    if not {"lead_id", "warmth"} <= columns:
+        return {}
+    return {lead_id: min(1.0, max(0.0, float(w or 0.0))) for lead_id, w in con.execute(
+        "SELECT lead_id, max(warmth) FROM lead_contacts GROUP BY lead_id").fetchall()}
 
 
 def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
-    """Recompute lead_scores for every open lead (cheap, and keeps scores in step with the profile)."""
-    skills = list(config.profile.skills)
+    """Recompute lead_scores and lead_skills for every open lead (extraction itself is cached)."""
+    profile = config.profile
+    taxonomy = taxonomy_for(config)
+    levels = profile_levels(taxonomy, profile)
     weights = config.weights.model_dump()
-    total_weight = sum(weights.values()) or 1.0
     rows = con.execute(
-        "SELECT lead_id, title, description, locations, remote, posted_at, salary_min, salary_max, salary_currency "
-        "FROM leads WHERE status = 'open'"
+        f"SELECT lead_id, title, description, locations, remote, posted_at, salary_min, salary_max, "
+        f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
     ).fetchall()
-    out = []
-    for lead_id, title, description, locations, remote, posted_at, lo, hi, cur in rows:
-        text = f"{title}\n{description or ''}"
-        matched = skills_in(text, skills)
+    found = cached_extractions(con, taxonomy, {r[9]: (r[1], r[2]) for r in rows}, now)
+    warmth = warmth_by_lead(con)
+    scores, lead_skill_rows = [], []
+    for lead_id, title, _desc, locations, remote, posted_at, lo, hi, cur, key in rows:
+        asked = found[key]
+        importance = asked.importance()
+        fit, matched, missing = skill_fit(importance, levels)
+        salary, salary_note = salary_fit(lo, hi, cur, profile)
+        seniority, penalties = seniority_fit(asked, profile)
         parts = {
-            "skills": round(len(matched) / len(skills), 3) if skills else 0.0,
-            "title": title_fit(title, config.profile.titles),
-            "warmth": 0.0,
+            "skills": fit,
+            "title": title_fit(title, profile.titles),
+            "warmth": round(warmth.get(lead_id, 0.0), 3),
             "recency": recency_fit(posted_at, now),
-            "salary": salary_fit(lo, hi, cur, config),
-            "location": location_fit(locations or [], remote, config),
+            "salary": salary,
+            "location": location_fit(locations or [], remote, profile),
+            "seniority": seniority,
         }
-        score = sum(parts[p] * weights[p] for p in PARTS) / total_weight
-        out.append({
-            "lead_id": lead_id, "score": round(score, 4), "parts": json.dumps(parts),
-            "skills_matched": matched, "skills_missing": [], "details": json.dumps({}), "computed_at": now,
+        missing_required = [s for s in missing if importance[s] == "required"]
+        details = {
+            "required": asked.required, "preferred": asked.preferred, "mentioned": asked.mentioned,
+            "missing_required": missing_required, "years_asked": asked.years,
+            "seniority": asked.seniority, "seniority_from": asked.seniority_source,
+            "penalties": penalties,
+        }
+        if salary_note:
+            details["salary_note"] = salary_note
+        scores.append({
+            "lead_id": lead_id, "score": combine(parts, weights), "parts": json.dumps(parts),
+            "skills_matched": matched, "skills_missing": missing,
+            "details": json.dumps({k: v for k, v in details.items() if v not in (None, [])}), "computed_at": now,
         })
-    con.execute("DELETE FROM lead_scores")
-    if out:
-        table = pa.Table.from_pylist(out, schema=SCORE_SCHEMA)
-        with staged(con, "scores_batch", table):
-            con.execute("INSERT INTO lead_scores SELECT * FROM scores_batch")
-    return len(out)
+        lead_skill_rows.extend(
+            {"lead_id": lead_id, "skill": s, "category": taxonomy.category(s), "importance": imp,
+             "has_skill": bool(levels.get(s))}
+            for s, imp in importance.items()
+        )
+    con.execute("DELETE FROM lead_scores").fetchall()
+    con.execute("DELETE FROM lead_skills").fetchall()
+    if scores:
+        with staged(con, "scores_batch", pa.Table.from_pylist(scores, schema=SCORE_SCHEMA)):
+            con.execute("INSERT INTO lead_scores SELECT * FROM scores_batch").fetchall()
+    if lead_skill_rows:
+        with staged(con, "lead_skills_batch", pa.Table.from_pylist(lead_skill_rows, schema=LEAD_SKILL_SCHEMA)):
+            con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
+    return len(scores)

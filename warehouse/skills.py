@@ -1,0 +1,401 @@
+"""The skills taxonomy and what a posting asks for: skills (required, preferred or just mentioned),
+years of experience and seniority.
+
+Matching is compiled once per taxonomy into two regexes (one ignoring case, one for aliases that are
+also English words such as "Go" or "React"), each a trie of alternatives so a long text is scanned once.
+"""
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left, bisect_right
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Mapping
+
+CUSTOM_CATEGORY = "custom"
+IMPORTANCE = ("required", "mentioned", "preferred")
+
+# Characters that continue a token: "C" in "C++" or "C#" is not the skill C.
+_TOKEN_CHARS = r"\w+#"
+
+
+@dataclass(frozen=True)
+class Skill:
+    name: str
+    category: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Extraction:
+    """What one posting asks for. Each skill sits in exactly one of the three lists, strongest first."""
+
+    required: list[str] = field(default_factory=list)
+    preferred: list[str] = field(default_factory=list)
+    mentioned: list[str] = field(default_factory=list)
+    years: float | None = None
+    seniority: str | None = None
+    seniority_source: str | None = None
+
+    @property
+    def skills(self) -> list[str]:
+        return self.required + self.mentioned + self.preferred
+
+    def importance(self) -> dict[str, str]:
+        out = {s: "preferred" for s in self.preferred}
+        out.update({s: "mentioned" for s in self.mentioned})
+        out.update({s: "required" for s in self.required})
+        return out
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie, longest alternative first at every branch."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+class Taxonomy:
+    """Canonical skills with aliases and categories, and the compiled matchers."""
+
+    def __init__(self, skills: Mapping[str, Skill], case_sensitive: Iterable[str] = (),
+                 not_after: Mapping[str, Iterable[str]] | None = None):
+        self.skills: dict[str, Skill] = dict(skills)
+        cs_wanted = {a.lower(): a for a in case_sensitive}
+        self._by_alias: dict[str, str] = {}  # folded alias -> canonical
+        self._exact: dict[str, str] = {}     # case-sensitive alias -> canonical
+        for skill in self.skills.values():
+            for alias in (skill.name, *skill.aliases):
+                folded = alias.lower().strip()
+                if not folded:
+                    continue
+                if folded in cs_wanted and alias == cs_wanted[folded]:
+                    self._exact.setdefault(alias, skill.name)
+                elif folded in cs_wanted:
+                    continue  # "react" written lower-case stays off: only "React" counts
+                else:
+                    self._by_alias.setdefault(folded, skill.name)
+        self._not_after = {k: {w.lower() for w in v} for k, v in (not_after or {}).items()}
+        edge_before, edge_after = rf"(?<![{_TOKEN_CHARS}])", rf"(?![{_TOKEN_CHARS}]|\.\w)"
+        self._loose = re.compile(edge_before + "(" + _trie_pattern(self._by_alias) + ")" + edge_after)
+        self._strict = (
+            re.compile(rf"(?<![{_TOKEN_CHARS}\-])(" + _trie_pattern(self._exact) + rf")(?![{_TOKEN_CHARS}\-&]|\.\w)")
+            if self._exact else None
+        )
+        digest = hashlib.sha1(json.dumps(
+            [[s.name, s.category, list(s.aliases)] for s in sorted(self.skills.values(), key=lambda s: s.name)]
+            + [sorted(self._exact), sorted((k, sorted(v)) for k, v in self._not_after.items())]
+        ).encode()).hexdigest()
+        self.version = digest[:12]
+
+    def __len__(self) -> int:
+        return len(self.skills)
+
+    def category(self, name: str) -> str:
+        skill = self.skills.get(name)
+        return skill.category if skill else CUSTOM_CATEGORY
+
+    def categories(self) -> list[str]:
+        return sorted({s.category for s in self.skills.values()})
+
+    def canonical(self, name: str) -> str | None:
+        """The canonical skill a name or alias means ("k8s" -> "Kubernetes"), or None."""
+        name = name.strip()
+        return self._exact.get(name) or self._by_alias.get(name.lower())
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(canonical skill, start, end) of every skill mention, in text order."""
+        if not text:
+            return []
+        lowered = text.lower()
+        loose = []
+        if len(lowered) == len(text):
+            for m in self._loose.finditer(lowered):
+                loose.append((self._by_alias[m.group(1)], m.start(1), m.end(1)))
+        else:  # rare scripts whose lower case changes length: match on the original text instead
+            for m in re.compile(self._loose.pattern, re.IGNORECASE).finditer(text):
+                name = self._by_alias.get(m.group(1).lower())
+                if name:
+                    loose.append((name, m.start(1), m.end(1)))
+        found = list(loose)
+        if self._strict is not None:
+            starts = [s for _, s, _ in loose]
+            for m in self._strict.finditer(text):
+                start, end = m.start(1), m.end(1)
+                inside = bisect_right(starts, start) - 1
+                if inside >= 0 and end <= loose[inside][2]:
+                    continue  # "Go" inside a longer match such as "Go-to-market"
+                alias = m.group(1)
+                if self._vetoed(text, alias, start, end):
+                    continue
+                found.append((self._exact[alias], start, end))
+        found.sort(key=lambda f: f[1])
+        return found
+
+    def _vetoed(self, text: str, alias: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 40):start].rstrip(" \t")
+        if not before and start > 40:
+            before = "x"  # a long run of spaces: not the start of the text
+        previous_word = re.search(r"([\w']+)$", before)
+        if previous_word and previous_word.group(1).lower() in self._not_after.get(alias, ()):
+            return True
+        at_sentence_start = not before or before[-1] in ".!?:\n•*·–—>" or (
+            before[-1] == "-" and (len(before) == 1 or before[-2] in "\n \t"))
+        if at_sentence_start:
+            # A capitalised first word is usually English ("Go beyond", "Excel at"); a list is not.
+            return not re.match(r"[ \t]*(?:[,/;()]|$|\n| and | or )", text[end:end + 6])
+        return False
+
+    def skills_in(self, text: str) -> list[str]:
+        """Distinct canonical skills named in a text, in order of first mention."""
+        seen: dict[str, None] = {}
+        for name, _, _ in self.find(text):
+            seen.setdefault(name, None)
+        return list(seen)
+
+
+def taxonomy_source() -> dict:
+    path = resources.files("warehouse") / "data" / "skills.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _freeze(mapping: Mapping[str, Iterable[str]] | None) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in (mapping or {}).items()))
+
+
+def load_taxonomy(extra: Mapping[str, Iterable[str]] | None = None, profile_skills: Iterable[str] = ()) -> Taxonomy:
+    """The shipped taxonomy plus the user's [skills] (new skills, or more aliases for known ones) and any
+    profile skill it lacks, so everything the user claims can be found."""
+    return _load(_freeze(extra), tuple(sorted(profile_skills)))
+
+
+@lru_cache(maxsize=8)
+def _load(extra: tuple, profile_skills: tuple) -> Taxonomy:
+    data = taxonomy_source()
+    options = data.pop("options", {})
+    skills: dict[str, Skill] = {}
+    for category, entries in data.items():
+        for name, aliases in entries.items():
+            skills[name] = Skill(name, category, tuple(aliases))
+    base = Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}))
+    for name, aliases in extra:
+        known = base.canonical(name)
+        if known:
+            old = skills[known]
+            skills[known] = Skill(old.name, old.category, tuple(dict.fromkeys((*old.aliases, *aliases))))
+        else:
+            skills[name] = Skill(name, CUSTOM_CATEGORY, tuple(aliases))
+    for name in profile_skills:
+        if base.canonical(name) is None and name not in skills:
+            skills[name] = Skill(name, CUSTOM_CATEGORY, ())
+    return Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}))
+
+
+def taxonomy_for(config) -> Taxonomy:
+    """The taxonomy a jobleads Config asks for."""
+    return load_taxonomy(config.skills, config.profile.skills)
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+_PREFERRED_HEAD = re.compile(
+    r"nice[\s-]to[\s-]haves?|bonus|preferred|pluses|\bplus\b|desir(?:ed|able)|good to have|extra credit|"
+    r"would be (?:great|nice)|ideally|optional|not required|even better|stand out|added advantage|wünschenswert",
+    re.I,
+)
+_REQUIRED_HEAD = re.compile(
+    r"requirements?|required|must[\s-]haves?|what you(?:'|’)?ll? bring|you bring|bring to the|qualifications?|"
+    r"looking for|who you are|about you|you have|you should have|you(?:'|’)ll need|what you need|"
+    r"skills|experience|minimum|basic|your profile|your background|ideal candidate|you are|we expect|"
+    r"competenc|need to (?:have|succeed)|to be successful|to succeed|essential|dein profil|ihr profil|anforderungen",
+    re.I,
+)
+_OTHER_HEAD = re.compile(
+    r"responsibilit|what you(?:'|’)?ll do|what you will do|the role|about us|about the|who we are|benefits|perks|"
+    r"we offer|what we offer|compensation|salary|pay range|the team|how to apply|values|why join|why you|"
+    r"overview|location|equal|diversity|day[\s-]to[\s-]day|in this role|your impact|your mission|tasks|aufgaben|"
+    r"what's in it|our stack|tech stack|tools we use|the opportunity|the company|mission|culture|process|"
+    r"hiring|interview",
+    re.I,
+)
+_IGNORED_HEAD = re.compile(
+    r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|who we are|"
+    r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
+    r"wir bieten|über uns",
+    re.I,
+)
+_INLINE_PREFERRED = re.compile(
+    r"\b(?:a plus|is a plus|are a plus|big plus|nice[\s-]to[\s-]have|bonus|preferred|preferably|ideally|desirable|"
+    r"advantageous|an advantage|not required|would be great|helpful|beneficial|good to have|familiarity with)\b",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d+[.)])\s+")
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _heading_kind(line: str) -> tuple[str | None, int]:
+    """('required'|'preferred'|'other'|'ignored'|None, offset in the line where the section's text starts)."""
+    stripped = line.strip().strip("#*_ ").strip()
+    if not stripped or _BULLET.match(line):
+        return None, 0
+    head, sep, rest = stripped.partition(":")
+    if not sep:
+        head = stripped
+    words = head.split()
+    if not words or len(words) > 9 or head.endswith((".", ",")) or (not sep and len(stripped) > 70):
+        return None, 0
+    after = line.index(":") + 1 if sep else 0  # a heading without a colon may be a short sentence: keep it
+    if _IGNORED_HEAD.search(head):
+        return "ignored", after
+    if _PREFERRED_HEAD.search(head):
+        return "preferred", after
+    if _OTHER_HEAD.search(head) and not re.search(r"requirement|qualification|must", head, re.I):
+        return "other", after
+    if _REQUIRED_HEAD.search(head):
+        return "required", after
+    return None, 0
+
+
+def segments(text: str) -> list[tuple[str, int, int]]:
+    """The text cut into sentences (kind, start, end): kind is 'required', 'preferred' or 'mentioned'.
+    Sections about the company, benefits, privacy or equal opportunity are left out: they ask for nothing."""
+    out: list[tuple[str, int, int]] = []
+    cues = [m.start() for m in _INLINE_PREFERRED.finditer(text or "")]  # one scan, then placed by offset
+    section = "mentioned"
+    offset = 0
+    for line in (text or "").splitlines(keepends=True):
+        kind, skip = _heading_kind(line) if len(line) <= 140 else (None, 0)
+        if kind is not None:
+            section = {"other": "mentioned"}.get(kind, kind)
+        if section != "ignored":
+            begin = offset + skip
+            body = text[begin:offset + len(line)]
+            cut = 0
+            for piece in [*_SENTENCE.finditer(body), None]:
+                stop = piece.start() if piece else len(body)
+                if body[cut:stop].strip():
+                    here = section
+                    if section != "preferred" and cues:
+                        first_cue = bisect_left(cues, begin + cut)
+                        if first_cue < len(cues) and cues[first_cue] < begin + stop:
+                            here = "preferred"
+                    out.append((here, begin + cut, begin + stop))
+                cut = piece.end() if piece else cut
+        offset += len(line)
+    return out
+
+
+# --- years and seniority --------------------------------------------------------------------------
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}
+_YEAR_WORD = re.compile(r"\b(?:years?|yrs?)\b", re.I)
+_YEARS_BEFORE = re.compile(
+    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:\.\d)?\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*"
+    r"(?:\(\d{1,2}\)\s*)?$",
+    re.I,
+)
+_EXPERIENCE = re.compile(r"experience|exp\b|background|track record|working|building|in (?:a|an|the)\b|as (?:a|an)\b|professional", re.I)
+
+SENIORITY_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "staff": 4, "manager": 4, "principal": 5,
+                  "director": 6}
+_TITLE_SENIORITY = [
+    ("intern", re.compile(r"\b(?:intern|internship|praktikant\w*|werkstudent\w*|working student|apprentice\w*|trainee)\b", re.I)),
+    ("director", re.compile(r"\b(?:director|head of|vp|vice president|chief)\b", re.I)),
+    ("principal", re.compile(r"\b(?:principal|distinguished|fellow)\b", re.I)),
+    ("manager", re.compile(r"\b(?:engineering|people|team|general|store|department|site|plant|branch|office) manager\b|\bmanager,? (?:engineering|software)\b", re.I)),
+    ("staff", re.compile(r"\b(?:staff|lead|tech lead|team lead)\b", re.I)),
+    ("senior", re.compile(r"\b(?:senior|sr\.?|iii|expert)\b|\(senior\)", re.I)),
+    ("junior", re.compile(r"\b(?:junior|jr\.?|entry[\s-]level|graduate|new grad|i)\b|^associate\b", re.I)),
+    ("mid", re.compile(r"\b(?:mid[\s-]?level|intermediate|ii)\b", re.I)),
+]
+_TEXT_SENIORITY = [
+    ("junior", re.compile(r"\b(?:entry[\s-]level|new grads?|recent graduates?|no experience (?:required|needed))\b", re.I)),
+    ("senior", re.compile(r"\bsenior[\s-]level\b", re.I)),
+]
+
+
+def years_asked(text: str, parts: list[tuple[str, int, int]]) -> float | None:
+    """The most years of experience a required or plain sentence asks for ("5+ years of Python")."""
+    best: float | None = None
+    starts = [start for _, start, _ in parts]
+    for word in _YEAR_WORD.finditer(text):  # find "years" first, then look back for the number
+        number = _YEARS_BEFORE.search(text, max(0, word.start() - 30), word.start())
+        if number is None:
+            continue
+        index = bisect_right(starts, number.start()) - 1
+        if index < 0 or number.start() >= parts[index][2] or parts[index][0] == "preferred":
+            continue
+        kind, start, end = parts[index]
+        tail = re.split(r"[.;\n]", text[word.end():word.end() + 70], maxsplit=1)[0]
+        if not _EXPERIENCE.search(tail) and "experience" not in text[start:end].lower():
+            continue
+        raw = number.group(1).lower()
+        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
+        if 0 < value <= 20:
+            best = value if best is None else max(best, value)
+    return best
+
+
+def seniority_of(title: str, text: str, years: float | None) -> tuple[str | None, str | None]:
+    """(level, where it came from): the title first, then telling phrases, then the years asked."""
+    for level, pattern in _TITLE_SENIORITY:
+        if pattern.search(title or ""):
+            return level, "title"
+    for level, pattern in _TEXT_SENIORITY:
+        if pattern.search(text or ""):
+            return level, "text"
+    if years is not None:
+        return seniority_for_years(years), "years"
+    return None, None
+
+
+def seniority_for_years(years: float) -> str:
+    if years < 2:
+        return "junior"
+    if years < 4:
+        return "mid"
+    if years < 8:
+        return "senior"
+    return "staff"
+
+
+def extract(taxonomy: Taxonomy, title: str, description: str | None) -> Extraction:
+    """Skills, years and seniority asked by one posting; a skill in the title counts as required."""
+    text = description or ""
+    parts = segments(text)
+    starts = [start for _, start, _ in parts]
+    rank = {"required": 0, "mentioned": 1, "preferred": 2}
+    best: dict[str, str] = {name: "required" for name in taxonomy.skills_in(title or "")}
+    for name, start, _ in taxonomy.find(text):  # one scan of the whole text, then place each hit
+        index = bisect_right(starts, start) - 1
+        if index < 0 or start >= parts[index][2]:
+            continue  # in a heading or a left-out section
+        kind = parts[index][0]
+        if name not in best or rank[kind] < rank[best[name]]:
+            best[name] = kind
+    result = Extraction()
+    for name, kind in best.items():
+        getattr(result, kind).append(name)
+    result.years = years_asked(text, parts)
+    result.seniority, result.seniority_source = seniority_of(title, text, result.years)
+    return result
