@@ -72,7 +72,9 @@ SELECT a.node AS a, b.node AS b,
             WHEN {m.EVIDENCE_CONFLICT_SQL} THEN 0
             WHEN {m.LOCATION_OK_SQL} OR {m.SAME_INSTANT_SQL} THEN 3
             ELSE 0 END AS verdict,
+       NOT {m.EVIDENCE_CONFLICT_SQL} AND ({m.LOCATION_OK_SQL} OR coalesce({m.SAME_INSTANT_SQL}, FALSE)) AS evidence_ok,
        {m.LOCATION_OK_SQL} AS location_ok,
+       len(list_intersect(a.location_norm, b.location_norm)) > 0 AS location_overlap,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
        {m.DAYS_APART_SQL} AS days_apart
 FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
@@ -87,32 +89,41 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
         return 0
     clock = _Clock(stats)
     con.execute(_NODES).fetchall()
-    nodes = con.sql("SELECT node, lead_id, ats, ats_job_id, is_new FROM dedupe_nodes ORDER BY node").to_arrow_table()
+    nodes = con.sql(
+        "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level FROM dedupe_nodes ORDER BY node"
+    ).to_arrow_table()
     stats.block_nodes = nodes.num_rows
     con.execute(_PAIRS).fetchall()
     stats.pairs_considered = con.execute("SELECT count(*) FROM dedupe_pairs").fetchall()[0][0]
     clock("block")
 
-    strong = con.sql(
-        "SELECT a, b, verdict FROM dedupe_pairs WHERE verdict IN (1, 2) ORDER BY verdict, a, b"
-    ).to_arrow_table()
-    fuzzy = con.sql("""
-        SELECT p.a, p.b, p.location_ok, p.same_instant, na.title_norm AS ta, nb.title_norm AS tb
+    pairs = con.sql("""
+        SELECT p.a, p.b, p.verdict, p.evidence_ok, p.location_ok, p.location_overlap, p.same_instant, p.days_apart,
+               na.title_norm AS ta, nb.title_norm AS tb
         FROM dedupe_pairs p JOIN dedupe_nodes na ON na.node = p.a JOIN dedupe_nodes nb ON nb.node = p.b
-        WHERE p.verdict = 3
+        WHERE p.verdict IN (1, 2, 3)
     """).to_arrow_table()
-    stats.pairs_scored = fuzzy.num_rows
-    scores = m.title_similarity(fuzzy["ta"].to_pylist(), fuzzy["tb"].to_pylist())
-    matched, which = m.fuzzy_decision(scores, fuzzy["location_ok"].to_numpy(zero_copy_only=False),
-                                      fuzzy["same_instant"].to_numpy(zero_copy_only=False))
+    stats.pairs_scored = pairs.num_rows
+    scores = m.title_similarity(pairs["ta"].to_pylist(), pairs["tb"].to_pylist())
+    verdict = pairs["verdict"].to_numpy()
+    location_ok = pairs["location_ok"].to_numpy(zero_copy_only=False)
+    instant = pairs["same_instant"].to_numpy(zero_copy_only=False)
+    fuzzy_match, which = m.fuzzy_decision(scores, location_ok, instant)
+    same_id = (verdict == 1) & (scores >= m.SHARED_LINK_TITLE)
+    # a shared apply link (same id, unrelated titles) is judged like any pair without an id
+    fuzzy_ok = (verdict == 3) | ((verdict == 1) & pairs["evidence_ok"].to_numpy(zero_copy_only=False))
+    rule = np.select([same_id, verdict == 2, fuzzy_ok & fuzzy_match],
+                     [0, 1, np.where(which == 0, 2, 3)], default=-1)
+    keep = rule >= 0
+    strength = np.where(rule == 0, 3.0, np.where(rule == 1, 2.0, m.edge_strength(
+        scores, pairs["location_overlap"].to_numpy(zero_copy_only=False), instant,
+        pairs["days_apart"].to_numpy(zero_copy_only=False))))
+    order = np.argsort(-strength[keep], kind="stable")
+    edge_a = pairs["a"].to_numpy()[keep][order].astype(np.int64)
+    edge_b = pairs["b"].to_numpy()[keep][order].astype(np.int64)
+    edge_rule = rule[keep][order]
+    edge_score = np.where(edge_rule == 0, 1.0, np.where(edge_rule == 1, 0.99, scores[keep][order])).astype(np.float64)
     clock("score")
-
-    order = np.argsort(-scores[matched], kind="stable")
-    edge_a = np.concatenate([strong["a"].to_numpy(), fuzzy["a"].to_numpy()[matched][order]]).astype(np.int64)
-    edge_b = np.concatenate([strong["b"].to_numpy(), fuzzy["b"].to_numpy()[matched][order]]).astype(np.int64)
-    strong_rule = np.where(strong["verdict"].to_numpy() == 1, 0, 1)
-    edge_rule = np.concatenate([strong_rule, np.where(which[matched][order] == 0, 2, 3)])
-    edge_score = np.concatenate([np.where(strong_rule == 0, 1.0, 0.99), scores[matched][order]]).astype(np.float64)
     stats.matches = len(edge_a)
     joined_by, roots, refused = cluster(nodes, edge_a, edge_b)
     stats.refused = refused
@@ -132,20 +143,25 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
     """Union-find over the edges in order; returns (per node: index of the edge that attached it or -1,
     per node: the root's representative after clustering, number of refused unions).
 
-    A union is refused when it would put two different job ids of one ATS in a cluster, or two
-    existing leads together (their ids must stay stable)."""
+    A union is refused when it would put two different job ids of one ATS in a cluster (or two different
+    years, seasons or levels named in titles), or two existing leads together (their ids must stay stable)."""
     n = nodes.num_rows
     parent = np.arange(n)
     lead_of = nodes["lead_id"].to_pylist()
     ats = nodes["ats"].to_pylist()
     job = nodes["ats_job_id"].to_pylist()
     is_new = nodes["is_new"].to_pylist()
+    evidence = {part: nodes[part].to_pylist() for part in ("title_years", "title_seasons", "title_level")}
     ids: dict[int, dict[str, str]] = {}
     existing: dict[int, str] = {}
     first_root: dict[str, int] = {}
     for i in range(n):
+        # what a lead may hold only one of: one job id per ATS, one year, one season, one level
+        marks = {part: values[i] for part, values in evidence.items() if values[i]}
         if ats[i] and job[i]:
-            ids[i] = {ats[i]: job[i]}
+            marks[ats[i]] = job[i]
+        if marks:
+            ids[i] = marks
         lead = lead_of[i]
         if lead is not None:
             root = first_root.setdefault(lead, i)

@@ -3,7 +3,9 @@
 Evidence is weighed strongest first; the first rule that applies decides.
 
 1. Same ATS job id (same ATS and id, or the same id of 5+ characters under two names, e.g. a Greenhouse
-   id and the company site's `?gh_jid=` or `/listing/.../<id>`) => same job (rule `same ATS job id`, 1.0).
+   id and the company site's `?gh_jid=` or `/listing/.../<id>`) => same job (rule `same ATS job id`, 1.0),
+   unless the titles have almost nothing in common (similarity < `SHARED_LINK_TITLE`): then the id is a
+   generic application link several jobs share, and the pair is judged by rules 4-6 like any other.
 2. Two different ids on the same ATS => different jobs. Clustering also refuses any merge that would
    put two such ids in one lead, however the two records are connected (see `dedupe.cluster`).
 3. Same canonical URL (tracking parameters removed) => same job (`same canonical URL`, 0.99).
@@ -31,6 +33,7 @@ REPOST_DAYS = 60
 TITLE_MATCH = 0.90
 TITLE_SAME_INSTANT = 0.75
 MIN_SHARED_ID = 5
+SHARED_LINK_TITLE = 0.6
 
 RULE_SAME_ID = "same ATS job id"
 RULE_SAME_URL = "same canonical URL"
@@ -62,6 +65,14 @@ def title_similarity(left: list[str], right: list[str], workers: int = -1) -> np
     return scores / np.float32(100.0)
 
 
+def edge_strength(title_score: np.ndarray, location_overlap: np.ndarray, same_instant: np.ndarray,
+                  days_apart: np.ndarray) -> np.ndarray:
+    """Order in which clustering takes fuzzy matches: title first; a shared place, the same posting
+    instant and close dates break ties, so an edited copy joins its own original, not a sibling."""
+    days = np.nan_to_num(days_apart.astype(np.float64), nan=REPOST_DAYS / 2)
+    return title_score + 0.05 * location_overlap + 0.05 * same_instant - 0.0005 * np.minimum(days, REPOST_DAYS)
+
+
 def fuzzy_decision(title_score: np.ndarray, location_ok: np.ndarray, same_instant: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rules 5 and 6 on pairs that passed rules 1-4: (is a match, rule index 0 = title+location, 1 = instant)."""
     by_location = (title_score >= TITLE_MATCH) & location_ok
@@ -75,9 +86,11 @@ def is_same_job(a: dict, b: dict) -> tuple[bool, str | None, float]:
     if (a.get("company") or "") != (b.get("company") or ""):
         return False, None, 0.0
     ida, idb = a.get("ats_job_id"), b.get("ats_job_id")
-    if ida and ida == idb and (a.get("ats") == b.get("ats") or len(ida) >= MIN_SHARED_ID):
+    score = float(title_similarity([a.get("title_norm") or ""], [b.get("title_norm") or ""], workers=1)[0])
+    same_id = bool(ida and ida == idb and (a.get("ats") == b.get("ats") or len(ida) >= MIN_SHARED_ID))
+    if same_id and score >= SHARED_LINK_TITLE:
         return True, RULE_SAME_ID, 1.0
-    if ida and idb and a.get("ats") == b.get("ats") and ida != idb:
+    if not same_id and ida and idb and a.get("ats") == b.get("ats") and ida != idb:
         return False, None, 0.0
     if a.get("canonical_url") and a.get("canonical_url") == b.get("canonical_url"):
         return True, RULE_SAME_URL, 0.99
@@ -87,7 +100,6 @@ def is_same_job(a: dict, b: dict) -> tuple[bool, str | None, float]:
     pa_, pb = a.get("posted_at"), b.get("posted_at")
     if pa_ and pb and abs((pa_ - pb).total_seconds()) / 86400.0 > REPOST_DAYS:
         return False, None, 0.0
-    score = float(title_similarity([a.get("title_norm") or ""], [b.get("title_norm") or ""], workers=1)[0])
     la, lb = set(a.get("location_norm") or []), set(b.get("location_norm") or [])
     location_ok = not la or not lb or bool(la & lb)
     instant = bool(pa_ and pa_ == pb and (pa_.second or pa_.minute))

@@ -102,7 +102,8 @@ _TITLE_ABBREVIATIONS = [
 # Taken out of the key: they say nothing about which job it is.
 _TITLE_NOISE = [
     r"\b(?:no|without) (?:visa )?sponsorship(?: available)?\b",
-    r"\b(?:us|u s|usa) citizens?(?: only)?(?: required)?\b",
+    r"\b(?:us |u s |usa )?citizen(?:s|ship)?(?: only)?(?: required)?\b",
+    r"\b(?:us|usa)$",
     r"\b(?:security )?clearance required\b",
     r"\b(?:fully )?remote(?: in| from)?(?: us| usa| uk| eu| canada)?\b",
     r"\b(?:hybrid|on site|onsite|in office)\b",
@@ -216,7 +217,7 @@ _ATS_PATTERNS: list[tuple[str, str]] = [
     ("icims", r"icims\.com/jobs/([0-9]+)"),
     ("jobvite", r"jobvite\.com/[^/?#]+/job/([0-9a-z]{6,})"),
     ("workable", r"workable\.com/(?:[^/?#]+/)?j/([0-9a-f]{6,})"),
-    ("site", r"[/=_-]([0-9]{5,})(?:[/?#&_.-]|$)"),
+    ("site", r"^.*[/=_-]([0-9]{6,})(?:[/?#&_.-]|$)"),  # the last 6+ digit number (zip codes have 5)
 ]
 _TRACKING = (
     r"utm_[a-z0-9_]*|gh_src|source|src|ref|referrer|referer|lever-source|lever-origin|trk|trackingid|refid|"
