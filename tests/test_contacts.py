@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from connectors.contacts import (parse_date, read_contacts_csv, read_linkedin, read_referrals_csv,
-                                 referral_posting)
+                                 referral_posting, referrals_result)
 from connectors.http import BadPayload
 from connectors.models import Contact, Referral
 from warehouse.db import writer
@@ -82,6 +82,7 @@ def test_referrals_csv_and_stable_ids(tmp_path):
     ((line, referral),) = read_referrals_csv(NETWORK / "referrals.csv")
     assert line == 2 and referral.contact == "Tomás Ortega" and referral.location == "Berlin, Germany"
     posting = referral_posting(referral)
+    assert referrals_result([referral]).complete is False  # no refresh may close a referral's lead
     assert posting.source == "referral" and posting.contact == "Tomás Ortega"
     again = referral_posting(Referral(company="Lumen Health GmbH", title="Backend Engineer II", contact="tomás ortega"))
     assert again.source_id == posting.source_id  # same job, same person: the same record

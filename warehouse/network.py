@@ -152,7 +152,7 @@ def find_contact(con: duckdb.DuckDBPyConnection, ref: str) -> dict:
     rows = contact_rows(con)
     wanted = " ".join(ref.lower().split())
     for test in (lambda r: r["contact_id"].lower() == wanted, lambda r: r["name"].lower() == wanted,
-                 lambda r: wanted in r["name"].lower()):
+                 lambda r: (" " + r["name"].lower()).find(" " + wanted) >= 0, lambda r: wanted in r["name"].lower()):
         hits = [r for r in rows if test(r)]
         if len(hits) == 1:
             return hits[0]
@@ -394,7 +394,7 @@ def reconnect(con: duckdb.DuckDBPyConnection, days: int, min_score: float, now: 
         LEFT JOIN companies c ON c.company_id = k.company_id
         WHERE k.last_touch IS NULL OR k.last_touch < $cutoff
         GROUP BY ALL
-        ORDER BY best_score DESC, CASE k.strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END DESC, k.name
+        ORDER BY best_score DESC, max(lc.strength_rank) DESC, k.name
         """,
         {"min_score": min_score, "cutoff": cutoff},
     ).fetchall()
