@@ -266,3 +266,97 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         with staged(con, "lead_skills_batch", pa.Table.from_pylist(lead_skill_rows, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
     return len(scores)
+
+
+# --- what learning one skill would change ---------------------------------------------------------
+
+def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, limit: int = 15,
+               level: str = "intermediate") -> list[dict]:
+    """Skills the user's best `best` open leads ask for that the profile lacks, most asked first, with
+    the share of those leads that would move up the ranking if the skill were learned at `level`
+    (their score recomputed with it; everyone else's unchanged)."""
+    taxonomy = taxonomy_for(config)
+    levels = profile_levels(taxonomy, config.profile)
+    weights = config.weights.model_dump()
+    ranked = con.execute(
+        "SELECT s.lead_id, s.score, s.parts FROM lead_scores s JOIN leads l USING (lead_id) "
+        "WHERE l.status = 'open' ORDER BY s.score DESC, l.posted_at DESC NULLS LAST, s.lead_id"
+    ).fetchall()
+    if not ranked:
+        return []
+    asked: dict[str, dict[str, str]] = {}
+    for lead_id, skill, importance in con.execute(
+        "SELECT lead_id, skill, importance FROM lead_skills").fetchall():
+        asked.setdefault(lead_id, {})[skill] = importance
+    top = ranked[:best]
+    demand: dict[str, list[str]] = {}
+    for lead_id, _, _ in top:
+        for skill in asked.get(lead_id, {}):
+            if not levels.get(skill):
+                demand.setdefault(skill, []).append(lead_id)
+    candidates = sorted(demand, key=lambda s: (-len(demand[s]), -sum(
+        asked[lead][s] == "required" for lead in demand[s]), s))[:limit]
+    score_of = {lead_id: score for lead_id, score, _ in ranked}
+    parts_of = {lead_id: json.loads(parts) for lead_id, _, parts in ranked}
+    everyone = sorted(score_of.values(), reverse=True)
+    market = {skill: n for skill, n in con.execute(
+        "SELECT skill, count(*) FROM lead_skills WHERE NOT has_skill GROUP BY skill").fetchall()}
+    out = []
+    for skill in candidates:
+        learned = {**levels, skill: LEVEL_WEIGHT[level]}
+        changed = {}
+        for lead_id, wants in asked.items():
+            if skill in wants and lead_id in score_of:
+                fit, _, _ = skill_fit(wants, learned)
+                changed[lead_id] = combine({**parts_of[lead_id], "skills": fit}, weights)
+        others = sorted((score for lead_id, score in score_of.items() if lead_id not in changed), reverse=True)
+        risen = sorted(changed.values(), reverse=True)
+        moved, gains = 0, []
+        for lead_id in demand[skill]:
+            old, new = score_of[lead_id], changed[lead_id]
+            gains.append(new - old)
+            rank_after = _count_above(others, new) + _count_above(risen, new)
+            moved += rank_after < _count_above(everyone, old)
+        asking = demand[skill]
+        out.append({
+            "skill": skill,
+            "category": taxonomy.category(skill),
+            "leads_asking": len(asking),
+            "required_by": sum(asked[lead][skill] == "required" for lead in asking),
+            "share_moving_up": round(moved / len(asking), 3),
+            "avg_score_gain": round(sum(gains) / len(gains), 4),
+            "open_leads_asking": market.get(skill, len(asking)),
+        })
+    return out
+
+
+def _count_above(descending: list[float], value: float) -> int:
+    """How many of a descending list are strictly greater than value."""
+    lo, hi = 0, len(descending)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if descending[mid] > value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def resume_keywords(con: duckdb.DuckDBPyConnection, config: Config, resume_text: str, best: int = 50) -> list[dict]:
+    """Profile skills that the best leads ask for but the resume never names: keywords to add to it."""
+    taxonomy = taxonomy_for(config)
+    levels = profile_levels(taxonomy, config.profile)
+    named = set(taxonomy.skills_in(resume_text))
+    rows = con.execute(
+        """
+        WITH top AS (
+            SELECT s.lead_id FROM lead_scores s JOIN leads l USING (lead_id) WHERE l.status = 'open'
+            ORDER BY s.score DESC, l.posted_at DESC NULLS LAST, s.lead_id LIMIT $best)
+        SELECT skill, count(*) AS asking, count(*) FILTER (WHERE importance = 'required') AS required_by
+        FROM lead_skills WHERE lead_id IN (SELECT lead_id FROM top) AND has_skill
+        GROUP BY skill ORDER BY asking DESC, required_by DESC, skill
+        """,
+        {"best": best},
+    ).fetchall()
+    return [{"skill": skill, "category": taxonomy.category(skill), "leads_asking": asking, "required_by": required_by}
+            for skill, asking, required_by in rows if skill in levels and skill not in named]

@@ -78,8 +78,10 @@ class Taxonomy:
     """Canonical skills with aliases and categories, and the compiled matchers."""
 
     def __init__(self, skills: Mapping[str, Skill], case_sensitive: Iterable[str] = (),
-                 not_after: Mapping[str, Iterable[str]] | None = None):
+                 not_after: Mapping[str, Iterable[str]] | None = None,
+                 implies: Mapping[str, Iterable[str]] | None = None):
         self.skills: dict[str, Skill] = dict(skills)
+        self.implies = {k: tuple(v) for k, v in (implies or {}).items() if k in self.skills}
         cs_wanted = {a.lower(): a for a in case_sensitive}
         self._by_alias: dict[str, str] = {}  # folded alias -> canonical
         self._exact: dict[str, str] = {}     # case-sensitive alias -> canonical
@@ -103,7 +105,8 @@ class Taxonomy:
         )
         digest = hashlib.sha1(json.dumps(
             [[s.name, s.category, list(s.aliases)] for s in sorted(self.skills.values(), key=lambda s: s.name)]
-            + [sorted(self._exact), sorted((k, sorted(v)) for k, v in self._not_after.items())]
+            + [sorted(self._exact), sorted((k, sorted(v)) for k, v in self._not_after.items()),
+               sorted((k, list(v)) for k, v in self.implies.items())]
         ).encode()).hexdigest()
         self.version = digest[:12]
 
@@ -162,7 +165,7 @@ class Taxonomy:
             before[-1] == "-" and (len(before) == 1 or before[-2] in "\n \t"))
         if at_sentence_start:
             # A capitalised first word is usually English ("Go beyond", "Excel at"); a list is not.
-            return not re.match(r"[ \t]*(?:[,/;()]|$|\n| and | or )", text[end:end + 6])
+            return not re.match(r"[ \t]*(?:[,/;()]|$|\n| and | or |[A-Z]{2,}\b)", text[end:end + 8])
         return False
 
     def skills_in(self, text: str) -> list[str]:
@@ -196,7 +199,7 @@ def _load(extra: tuple, profile_skills: tuple) -> Taxonomy:
     for category, entries in data.items():
         for name, aliases in entries.items():
             skills[name] = Skill(name, category, tuple(aliases))
-    base = Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}))
+    base = Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}), options.get("implies", {}))
     for name, aliases in extra:
         known = base.canonical(name)
         if known:
@@ -207,7 +210,7 @@ def _load(extra: tuple, profile_skills: tuple) -> Taxonomy:
     for name in profile_skills:
         if base.canonical(name) is None and name not in skills:
             skills[name] = Skill(name, CUSTOM_CATEGORY, ())
-    return Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}))
+    return Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}), options.get("implies", {}))
 
 
 def taxonomy_for(config) -> Taxonomy:
@@ -293,15 +296,26 @@ def segments(text: str) -> list[tuple[str, int, int]]:
             for piece in [*_SENTENCE.finditer(body), None]:
                 stop = piece.start() if piece else len(body)
                 if body[cut:stop].strip():
-                    here = section
-                    if section != "preferred" and cues:
-                        first_cue = bisect_left(cues, begin + cut)
-                        if first_cue < len(cues) and cues[first_cue] < begin + stop:
-                            here = "preferred"
-                    out.append((here, begin + cut, begin + stop))
+                    out.extend(_mark_preferred(text, section, begin + cut, begin + stop, cues))
                 cut = piece.end() if piece else cut
         offset += len(line)
     return out
+
+
+def _mark_preferred(text: str, section: str, start: int, end: int, cues: list[int]) -> list[tuple[str, int, int]]:
+    """A sentence with a "nice to have" cue is preferred as a whole, unless the cue sits in parentheses:
+    then only the parenthesis is ("Project management (PMP a plus)")."""
+    if section == "preferred" or not cues:
+        return [(section, start, end)]
+    index = bisect_left(cues, start)
+    if index == len(cues) or cues[index] >= end:
+        return [(section, start, end)]
+    cue = cues[index]
+    opening = text.rfind("(", start, cue)
+    closing = text.find(")", cue, end)
+    if opening == -1 or closing == -1 or text.find(")", opening, cue) != -1:
+        return [("preferred", start, end)]
+    return [(section, start, opening), ("preferred", opening, closing + 1), (section, closing + 1, end)]
 
 
 # --- years and seniority --------------------------------------------------------------------------
@@ -322,7 +336,7 @@ _TITLE_SENIORITY = [
     ("intern", re.compile(r"\b(?:intern|internship|praktikant\w*|werkstudent\w*|working student|apprentice\w*|trainee)\b", re.I)),
     ("director", re.compile(r"\b(?:director|head of|vp|vice president|chief)\b", re.I)),
     ("principal", re.compile(r"\b(?:principal|distinguished|fellow)\b", re.I)),
-    ("manager", re.compile(r"\b(?:engineering|people|team|general|store|department|site|plant|branch|office) manager\b|\bmanager,? (?:engineering|software)\b", re.I)),
+    ("manager", re.compile(r"\b(?:engineering|people|team|general|store|department|site|plant|branch|office|operations|warehouse|shift|restaurant|nurse) manager\b|\bmanager,? (?:engineering|software)\b", re.I)),
     ("staff", re.compile(r"\b(?:staff|lead|tech lead|team lead)\b", re.I)),
     ("senior", re.compile(r"\b(?:senior|sr\.?|iii|expert)\b|\(senior\)", re.I)),
     ("junior", re.compile(r"\b(?:junior|jr\.?|entry[\s-]level|graduate|new grad|i)\b|^associate\b", re.I)),
@@ -393,9 +407,30 @@ def extract(taxonomy: Taxonomy, title: str, description: str | None) -> Extracti
         kind = parts[index][0]
         if name not in best or rank[kind] < rank[best[name]]:
             best[name] = kind
+    for name, kind in list(best.items()):
+        for implied in taxonomy.implies.get(name, ()):
+            if implied not in best or rank[kind] < rank[best[implied]]:
+                best[implied] = kind
     result = Extraction()
     for name, kind in best.items():
         getattr(result, kind).append(name)
     result.years = years_asked(text, parts)
     result.seniority, result.seniority_source = seniority_of(title, text, result.years)
     return result
+
+
+def evaluate(taxonomy: Taxonomy, labelled: Iterable[Mapping]) -> dict[str, dict[str, float]]:
+    """Precision and recall per skill family on hand-labelled postings ({title, text, skills}), for
+    checking the taxonomy after editing it."""
+    counts: dict[str, list[int]] = {}
+    for posting in labelled:
+        found = set(extract(taxonomy, posting["title"], posting["text"]).skills)
+        wanted = set(posting["skills"])
+        for skill in found | wanted:
+            tally = counts.setdefault(taxonomy.category(skill), [0, 0, 0])
+            tally[0 if skill in found and skill in wanted else 1 if skill in found else 2] += 1
+    report = {}
+    for family, (tp, fp, fn) in sorted(counts.items()):
+        report[family] = {"precision": tp / (tp + fp) if tp + fp else 1.0,
+                          "recall": tp / (tp + fn) if tp + fn else 1.0, "tp": tp, "fp": fp, "fn": fn}
+    return report
