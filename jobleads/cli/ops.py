@@ -1,4 +1,222 @@
-"""Operations: run history and scheduling."""
+"""Operations: run history (`leads runs`) and scheduling (`leads schedule`).
+
+`leads runs` is a query command and never imports Prefect; `leads schedule` imports it only for the
+Prefect-native schedule.
+"""
 from __future__ import annotations
 
-from jobleads.cli import app  # noqa: F401
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Optional
+
+import duckdb
+import typer
+from rich.table import Table
+
+from jobleads.cli import app
+from jobleads.cli.output import Column, Format, console, emit, err_console
+from jobleads.cli.state import UsageError, state
+from jobleads.config import load_config
+from warehouse.db import reader
+
+runs_app = typer.Typer(help="Recent refresh/import runs: duration, counts, failures.", no_args_is_help=False)
+app.add_typer(runs_app, name="runs")
+
+RUN_COLUMNS = [
+    Column("run_id", "Run"),
+    Column("kind", "Kind"),
+    Column("started_at", "Started UTC", lambda v: v.strftime("%m-%d %H:%M") if isinstance(v, datetime) else str(v or "")),
+    Column("seconds", "Secs", lambda v: f"{v:.1f}" if v is not None else "", justify="right"),
+    Column("status", "Status"),
+    Column("_sources", "Src ok/fail", justify="right"),
+    Column("postings_seen", "Seen", justify="right"),
+    Column("new_leads", "New", justify="right"),
+    Column("closed_leads", "Closed", justify="right"),
+    Column("open_leads", "Open", justify="right"),
+    Column("failed_sources", "Failures", lambda v: ", ".join(v or []), max_width=30),
+]
+
+
+def list_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[str, Any]]:
+    cursor = con.execute("SELECT * FROM run_history LIMIT ?", [limit])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def find_run_id(con: duckdb.DuckDBPyConnection, wanted: str) -> str:
+    """A full run id, a unique prefix of one, or `latest`."""
+    if wanted == "latest":
+        row = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+        if row is None:
+            raise UsageError("no runs yet (run `leads refresh`, `leads import` or `leads demo`)")
+        return row[0]
+    matches = [r[0] for r in con.execute(
+        "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY started_at DESC LIMIT 6", [wanted]
+    ).fetchall()]
+    if wanted in matches:
+        return wanted
+    if not matches:
+        raise UsageError(f"no run '{wanted}' (see `leads runs`)")
+    if len(matches) > 1:
+        raise UsageError(f"run id '{wanted}' is ambiguous: {', '.join(matches[:5])} ...")
+    return matches[0]
+
+
+def run_detail(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """The stored summary of one run with its per-source rows (as recorded, not recomputed)."""
+    run_id = find_run_id(con, run_id)
+    history = con.execute("SELECT * FROM run_history WHERE run_id = ?", [run_id])
+    names = [d[0] for d in history.description]
+    detail = dict(zip(names, history.fetchone()))
+    stored = con.execute("SELECT summary FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
+    summary = json.loads(stored) if stored else {}
+    cursor = con.execute(
+        "SELECT source, source_key, status, complete, fetched, parsed, quarantined, pages, seconds, error, error_kind "
+        "FROM run_sources WHERE run_id = ? ORDER BY source, source_key", [run_id])
+    columns = [d[0] for d in cursor.description]
+    detail["sources"] = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    detail["failures"] = summary.get("failures", [])
+    detail["new_warm_companies"] = summary.get("new_warm_companies", [])
+    detail["top_new_leads"] = summary.get("top_new_leads", [])
+    return detail
+
+
+@runs_app.callback(invoke_without_command=True)
+def runs(
+    ctx: typer.Context,
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="How many runs, newest first."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Recent runs, newest first: duration, counts and failed sources. `leads runs show ID` for one run."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with reader(state.db) as con:
+        rows = list_runs(con, limit)
+    if fmt == Format.table:
+        rows = [{**r, "_sources": f"{r['sources_ok']}/{r['sources_failed']}"} for r in rows]
+    emit(rows, fmt, RUN_COLUMNS, title="Runs", empty="no runs yet")
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: str = typer.Argument(..., help="A run id (or a unique prefix of one), or `latest`."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
+) -> None:
+    """One run's summary, per-source counts and failures."""
+    with reader(state.db) as con:
+        detail = run_detail(con, run_id)
+    if fmt == Format.json:
+        sys.stdout.write(json.dumps(detail, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt == Format.csv:
+        emit(detail["sources"], fmt, [])
+        return
+    _print_run(detail)
+
+
+def _print_run(d: dict[str, Any]) -> None:
+    seconds = f"{d['seconds']:.1f} s" if d.get("seconds") is not None else "unfinished"
+    console.print(f"[bold]run {d['run_id']}[/bold] ({d['kind']}): [bold]{d['status']}[/bold], "
+                  f"started {d['started_at']:%Y-%m-%d %H:%M:%S} UTC, {seconds}")
+    console.print(f"{d['postings_seen']} postings seen, {d['new_leads']} new leads, {d['closed_leads']} closed, "
+                  f"{d['quarantined']} quarantined"
+                  + (f"; {d['open_leads']} open leads" if d.get("open_leads") is not None else ""))
+    table = Table(title="Sources", header_style="bold")
+    for header in ("source", "board", "status", "fetched", "parsed", "quarantined", "pages", "secs"):
+        table.add_column(header, justify="right" if header not in ("source", "board", "status") else "left")
+    for s in d["sources"]:
+        status = s["status"] if s["status"] != "failed" else "[red]failed[/red]"
+        table.add_row(s["source"], s["source_key"] or "", status, str(s["fetched"]), str(s["parsed"]),
+                      str(s["quarantined"]), str(s["pages"]), f"{s['seconds'] or 0:.2f}")
+    console.print(table)
+    for failure in d["failures"]:
+        console.print(f"[red]failed[/red] {failure}")
+    if d["new_warm_companies"]:
+        console.print("new warm companies: " + ", ".join(d["new_warm_companies"]))
+    for lead in d["top_new_leads"]:
+        console.print(f"new lead {lead['score']:.2f} {lead['title']} at {lead['company']} ({lead['lead_id']})")
+
+
+@app.command()
+def schedule(
+    cron: bool = typer.Option(False, "--cron", help="Print a crontab line running `leads refresh` instead."),
+    systemd: bool = typer.Option(False, "--systemd", help="Print a systemd user timer + service instead."),
+    install: bool = typer.Option(False, "--install", help="With --cron/--systemd: install it for this user."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Prefect: create/update the deployment, don't serve it."),
+    name: str = typer.Option("nightly", "--name", help="Prefect deployment name."),
+) -> None:
+    """Run the refresh every night: a Prefect deployment served from here (default), or cron/systemd."""
+    from flows.schedule import ScheduleError
+
+    if cron and systemd:
+        raise UsageError("choose one of --cron and --systemd")
+    if install and not (cron or systemd):
+        raise UsageError("--install goes with --cron or --systemd")
+    config = load_config(state.config_path, required=True)
+    if not config.sources:
+        raise UsageError(f"{state.config_path}: no [[sources]] configured")
+    try:
+        if cron or systemd:
+            _plain_schedule(config, cron, install)
+        else:
+            _prefect_schedule(config, name, serve=not no_serve)
+    except ScheduleError as exc:
+        raise UsageError(f"{state.config_path}: {exc}") from None
+
+
+def _plain_schedule(config, cron: bool, install: bool) -> None:
+    from flows import schedule as plain
+
+    spec = plain.parse_cron(config.schedule.cron)
+    timezone = plain.check_timezone(config.schedule.timezone)
+    workdir = Path.cwd()
+    if cron:
+        line = plain.crontab_line(spec, state.db, state.config_path, workdir)
+        if timezone and timezone != plain.local_timezone():
+            err_console.print(f"[yellow]note[/yellow]: cron uses this machine's time zone ({plain.local_timezone()}), "
+                              f"not schedule.timezone = {timezone}; --systemd and the Prefect schedule honour it")
+        if not install:
+            typer.echo(line)
+            return
+        plain.install_crontab(line, state.db)
+        console.print(f"installed in your crontab (`crontab -l` shows it); output goes to {plain.log_path(state.db)}")
+        return
+    units = plain.systemd_units(spec, timezone, state.db, state.config_path, workdir)
+    if not install:
+        for file_name, text in units.items():
+            typer.echo(f"# {plain.systemd_user_dir() / file_name}\n{text}")
+        typer.echo(f"# then: systemctl --user daemon-reload && systemctl --user enable --now {plain.UNIT_NAME}.timer")
+        return
+    written, problem = plain.install_systemd(units)
+    for path in written:
+        console.print(f"wrote {path}")
+    if problem:
+        err_console.print(f"[yellow]{problem}[/yellow]")
+        console.print(f"then: systemctl --user daemon-reload && systemctl --user enable --now {plain.UNIT_NAME}.timer")
+        return
+    console.print(f"enabled {plain.UNIT_NAME}.timer (`systemctl --user list-timers` shows the next run; "
+                  f"`journalctl --user -u {plain.UNIT_NAME}` the output)")
+
+
+def _prefect_schedule(config, name: str, serve: bool) -> None:
+    from jobleads.cli.ingest import quiet_prefect
+
+    quiet_prefect()
+    from flows import deploy
+
+    api_url = deploy.prefect_api_url()
+    if not api_url:
+        raise UsageError(
+            "PREFECT_API_URL is not set: start a server with `prefect server start`, then "
+            "`export PREFECT_API_URL=http://127.0.0.1:4200/api` (or use `leads schedule --cron`/`--systemd`)"
+        )
+    timezone = deploy.schedule_timezone(config)
+    where = f"{deploy.FLOW_NAME}/{name}: '{config.schedule.cron}' ({timezone}) on {api_url}"
+    if not serve:
+        deployment_id = deploy.apply_deployment(config, state.config_path, state.db, name)
+        console.print(f"deployment {where} is {deployment_id}; runs need `leads schedule` (serve) to execute")
+        return
+    console.print(f"serving {where}; keep this running (Ctrl-C stops it and pauses the schedule)")
+    deploy.serve_deployment(config, state.config_path, state.db, name)

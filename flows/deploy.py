@@ -1,0 +1,71 @@
+"""The Prefect-native schedule: a deployment of `nightly_refresh` served from this machine.
+
+`leads schedule` builds the deployment from the config's `[schedule]` (cron + time zone), creates or
+updates it on the Prefect server named by PREFECT_API_URL, and serves it. Serving against the
+ephemeral server would schedule nothing (it stops with the process), hence the server requirement.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from prefect.deployments.runner import EntrypointType, RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.nightly import configured_flow
+from flows.schedule import check_timezone, local_timezone, parse_cron
+from jobleads.config import Config
+
+DEPLOYMENT_NAME = "nightly"
+FLOW_NAME = "nightly_refresh"
+
+
+class NoPrefectServer(RuntimeError):
+    """PREFECT_API_URL is not set: there is no long-lived server to hold the schedule."""
+
+
+def prefect_api_url() -> str | None:
+    """The server scheduled runs go to: PREFECT_API_URL from the environment or the Prefect profile."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or None
+
+
+def schedule_timezone(config: Config) -> str:
+    return check_timezone(config.schedule.timezone) or local_timezone()
+
+
+def deployment_parameters(config_path: Path, db_path: Path) -> dict[str, Any]:
+    # Absolute: the served runs may start from another working directory.
+    return {"config_path": str(Path(config_path).resolve()), "db_path": str(Path(db_path).resolve()),
+            "kind": "refresh"}
+
+
+def build_deployment(config: Config, config_path: Path, db_path: Path,
+                     name: str = DEPLOYMENT_NAME) -> RunnerDeployment:
+    cron = parse_cron(config.schedule.cron)  # one error message for every way of scheduling
+    return configured_flow(config).to_deployment(
+        name=name,
+        schedules=[Cron(cron.expression, timezone=schedule_timezone(config))],
+        parameters=deployment_parameters(config_path, db_path),
+        description="jobleads nightly refresh: fetch every configured source, rebuild leads and scores.",
+        tags=["jobleads"],
+        concurrency_limit=1,  # runs of one database never overlap (the writer lock would refuse anyway)
+        entrypoint_type=EntrypointType.MODULE_PATH,
+    )
+
+
+def apply_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME) -> UUID:
+    """Create or update the deployment (same flow and name: updated in place) without serving it."""
+    return build_deployment(config, config_path, db_path, name).apply()
+
+
+def serve_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME) -> None:
+    """Create or update the deployment and run its scheduled runs here until interrupted."""
+    from prefect import serve
+
+    serve(build_deployment(config, config_path, db_path, name), print_starting_message=True)
