@@ -136,6 +136,9 @@ def demo(limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many le
     console.print(f"[bold]jobleads demo[/bold]: replaying recorded responses from {folder / 'http'} into {db}")
     summary = run_refresh(state.config_path, db, str(folder / "http"), "demo")
     _report(summary)
+    from jobleads.cli.network import load_demo_network  # a sample network: warm companies and a referral
+
+    load_demo_network(db, folder / "network")
     top(limit=limit, min_score=None, remote=False, company=None, warm=False, fmt=Format.table)
     for hook in DEMO_EXTRAS:
         hook(db)

@@ -281,3 +281,26 @@ def reconnect(
         rows = network.reconnect(con, days, threshold, _now())
     emit(rows, fmt, RECONNECT_COLUMNS, title=f"Reconnect (not touched in {days} days)",
          empty="nobody to reconnect with")
+
+
+# ---- the demo ---------------------------------------------------------------------------------------
+
+def load_demo_network(db_path, folder) -> None:
+    """`leads demo`: a LinkedIn-style export and one logged referral, loaded like the user's own."""
+    from jobleads.importers import NON_POSTING_IMPORTERS
+
+    message = NON_POSTING_IMPORTERS["linkedin"](db_path, folder / "Connections.csv", {"config": state.config()})
+    console.print(f"demo network: {message}")
+    message = NON_POSTING_IMPORTERS["referrals"](db_path, folder / "referrals.csv", {"config": state.config()})
+    console.print(f"demo network: {message}")
+
+
+def show_warm_companies(db_path) -> None:
+    with reader(db_path) as con:
+        rows = network.warm_companies(con)
+    emit(rows, Format.table, WARM_COLUMNS, title="Warm companies (leads warm)", empty="no warm companies")
+
+
+from jobleads.cli.ingest import DEMO_EXTRAS  # noqa: E402
+
+DEMO_EXTRAS.append(show_warm_companies)
