@@ -24,9 +24,9 @@ class SmartRecruiters(Source):
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
         offset = int(payload.get("offset", params.get("offset", 0))) + count
         total = payload.get("totalFound")
-        if total is not None and offset >= int(total):
-            return None
-        return {**params, "offset": offset} if count >= int(params.get("limit", PAGE_SIZE)) else None
+        if total is not None:
+            return {**params, "offset": offset} if offset < int(total) else None
+        return {**params, "offset": offset} if count >= int(payload.get("limit", params.get("limit", PAGE_SIZE))) else None
 
     def expand(self, client: HttpClient, payload: Any) -> Any:
         """Merge each posting's detail (job ad, posting and apply URLs) into its list entry."""
