@@ -1,0 +1,144 @@
+"""Skills taxonomy and extraction (issue 6): aliases, word edges, sections, years, seniority, and
+precision/recall per skill family on hand-labelled descriptions."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from jobleads.config import parse_config
+from warehouse.skills import evaluate, extract, load_taxonomy, segments, taxonomy_for, years_asked
+
+LABELLED = Path(__file__).parent / "data" / "labelled_descriptions.toml"
+FAMILIES = {"software", "data", "product", "design", "sales", "marketing", "finance", "operations", "healthcare", "trades"}
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy()
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    return tomllib.loads(LABELLED.read_text(encoding="utf-8"))["posting"]
+
+
+def test_taxonomy_is_large_and_covers_every_family(taxonomy):
+    assert len(taxonomy) >= 600
+    assert FAMILIES <= set(taxonomy.categories())
+    for family in FAMILIES:
+        assert sum(s.category == family for s in taxonomy.skills.values()) >= 40, family
+    assert sum(bool(s.aliases) for s in taxonomy.skills.values()) >= 400
+
+
+@pytest.mark.parametrize("alias, canonical", [
+    ("k8s", "Kubernetes"), ("Postgres", "PostgreSQL"), ("GCP", "Google Cloud"), ("golang", "Go"),
+    ("dotnet", ".NET"), ("csharp", "C#"), ("cpp", "C++"), ("sklearn", "scikit-learn"), ("ICD-10", "Medical Coding"),
+])
+def test_aliases_name_their_skill(taxonomy, alias, canonical):
+    assert taxonomy.canonical(alias) == canonical
+    assert taxonomy.skills_in(f"We use {alias} every day.") == [canonical]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Experience with C++, C#, .NET and Go.", ["C++", "C#", ".NET", "Go"]),
+    ("Golang services on k8s in GCP with Postgres", ["Go", "Kubernetes", "Google Cloud", "PostgreSQL"]),
+    ("We go fast. Let's go to market and go-to-market.", ["Go-to-Market Strategy"]),
+    ("Go beyond the usual. Go ahead and apply!", []),
+    ("You will go far; good things, ongoing, Google Docs", []),
+    ("Our Series C round and C-level team fund R&D", []),
+    ("We react fast. The rest is history.", []),
+    ("Ruby on Rails, Objective-C and C/C++", ["Ruby on Rails", "Objective-C", "C", "C++"]),
+    ("You excel at sales and use Microsoft Excel", ["Excel"]),
+    ("Go, Rust and Python", ["Go", "Rust", "Python"]),
+])
+def test_word_edges_and_english_words(taxonomy, text, expected):
+    assert taxonomy.skills_in(text) == expected
+
+
+def test_user_extensions_add_skills_and_aliases():
+    config = parse_config({
+        "profile": {"skills": {"Temporal": "advanced", "Kubernetes": "expert", "Underwater Basket Weaving": "expert"}},
+        "skills": {"Temporal": ["temporal.io"], "Kubernetes": ["kubes"]},
+    })
+    tax = taxonomy_for(config)
+    assert tax.skills_in("Workflows on temporal.io and kubes") == ["Temporal", "Kubernetes"]
+    assert tax.category("Temporal") == "custom"
+    assert tax.skills_in("expert in underwater basket weaving") == ["Underwater Basket Weaving"]
+    assert tax.version != load_taxonomy().version
+
+
+def test_sections_required_preferred_and_mentioned(taxonomy):
+    text = """We run Python on AWS.
+
+What you bring:
+  * 5+ years of experience with Go
+  * Kubernetes and PostgreSQL
+  * Kafka experience is a plus
+  * Project management (PMP a plus)
+
+Nice to have
+  * Terraform
+
+Benefits
+  * Free Rust lessons
+"""
+    found = extract(taxonomy, "Senior Platform Engineer", text)
+    assert found.required == ["Go", "Kubernetes", "PostgreSQL", "Project Management"]
+    assert set(found.preferred) == {"Kafka", "PMP", "Terraform"}
+    assert found.mentioned == ["Python", "AWS"]
+    assert "Rust" not in found.skills  # benefits ask for nothing
+    assert found.years == 5
+    assert (found.seniority, found.seniority_source) == ("senior", "title")
+
+
+def test_skill_in_title_is_required(taxonomy):
+    assert extract(taxonomy, "Python Developer", "Join us.").required == ["Python"]
+
+
+@pytest.mark.parametrize("text, years", [
+    ("Requirements: 3-5 years of experience in sales", 3),
+    ("At least seven years experience", 7),
+    ("We were founded 10 years ago.", None),
+    ("Nice to have: 8 years of Go experience", None),
+    ("You have 2+ years building APIs and 4 years of experience leading teams", 4),
+])
+def test_years_asked(text, years):
+    assert years_asked(text, segments(text)) == years
+
+
+@pytest.mark.parametrize("title, text, level", [
+    ("Staff Engineer", "", "staff"), ("Junior Accountant", "", "junior"), ("Software Engineer II", "", "mid"),
+    ("Head of Data", "", "director"), ("Marketing Intern", "", "intern"), ("Engineer", "8+ years of experience", "staff"),
+    ("Engineer", "Entry-level role for new grads", "junior"), ("Engineer", "", None),
+])
+def test_seniority(taxonomy, title, text, level):
+    assert extract(taxonomy, title, text).seniority == level
+
+
+def test_precision_and_recall_per_family_on_labelled_descriptions(taxonomy, labelled):
+    assert {p["family"] for p in labelled} == FAMILIES
+    for posting in labelled:  # labels use canonical names, or the test would measure typos
+        assert all(s in taxonomy.skills for s in posting["skills"]), posting["id"]
+    report = evaluate(taxonomy, labelled)
+    for family in FAMILIES:
+        assert report[family]["tp"] >= 15, family
+        assert report[family]["precision"] >= 0.9, (family, report[family])
+        assert report[family]["recall"] >= 0.9, (family, report[family])
+
+
+def test_required_preferred_years_and_seniority_agree_with_labels(taxonomy, labelled):
+    placed = agreed = 0
+    for posting in labelled:
+        found = extract(taxonomy, posting["title"], posting["text"])
+        kinds = found.importance()
+        for kind in ("required", "preferred"):
+            for skill in posting.get(kind, []):
+                placed += 1
+                agreed += kinds.get(skill) == kind
+        if "years" in posting:
+            assert found.years == posting["years"], posting["id"]
+        if "seniority" in posting:
+            assert found.seniority == posting["seniority"], posting["id"]
+    assert agreed / placed >= 0.95
