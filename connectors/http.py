@@ -235,7 +235,7 @@ class HttpClient:
 
     def _send(self, url: str, params: dict | None, headers: dict) -> httpx.Response:
         try:
-            response = self._client.get(url, params=params, headers=headers)
+            response = self._client.get(url, params=params or None, headers=headers)  # {} would drop a query in the URL
             response.read()  # a connection cut mid-body surfaces here, as a retryable error
             return response
         except httpx.TimeoutException as exc:
