@@ -38,9 +38,12 @@ LEAD_SKILL_SCHEMA = pa.schema([
 PARTS = ("skills", "title", "warmth", "recency", "salary", "location", "seniority")
 # A required skill counts most; one named in passing less; a nice-to-have least.
 IMPORTANCE_WEIGHT = {"required": 1.0, "mentioned": 0.6, "preferred": 0.3}
-# Skill fit is shrunk toward this value as if one more skill of unknown fit were asked, so a posting
-# naming a single skill the user has does not score a perfect fit on thin evidence.
-PRIOR_FIT, PRIOR_WEIGHT = 0.3, 1.0
+# Skill fit blends coverage (the share of what the posting asks that the user has, required asks
+# weighing most) with strength (how much the user brings, saturating: a posting listing twenty tools is
+# still a good fit when the user has its core four). Coverage is shrunk toward PRIOR_FIT as if one more
+# skill of unknown fit were asked, so a posting naming one skill the user has is not a perfect fit.
+PRIOR_FIT, PRIOR_WEIGHT = 0.2, 1.0
+STRENGTH_SCALE = 2.0
 NEUTRAL = 0.5
 # Rough rates to USD for comparing a salary quoted in another currency with the floor (not for display).
 USD_PER = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73, "AUD": 0.66, "NZD": 0.6,
@@ -74,7 +77,9 @@ def skill_fit(asked: Mapping[str, str], levels: Mapping[str, float]) -> tuple[fl
         weight = IMPORTANCE_WEIGHT[importance]
         want += weight
         have += weight * levels.get(skill, 0.0)
-    fit = (have + PRIOR_FIT * PRIOR_WEIGHT) / (want + PRIOR_WEIGHT)
+    coverage = (have + PRIOR_FIT * PRIOR_WEIGHT) / (want + PRIOR_WEIGHT)
+    strength = 1 - math.exp(-have / STRENGTH_SCALE)
+    fit = (coverage + strength) / 2
     order = {"required": 0, "mentioned": 1, "preferred": 2}
     ranked = sorted(asked, key=lambda s: order[asked[s]])
     matched = [s for s in ranked if levels.get(s)]
