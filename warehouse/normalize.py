@@ -227,6 +227,14 @@ _TRACKING = (
 _TRACKING_PARAM = r"([?&])(?:" + _TRACKING + r")=[^&#]*"
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    """Only A-Z: Unicode lowercasing differs between Python and DuckDB ("İ")."""
+    return text.translate(_ASCII_LOWER)
+
+
 def _host(url: str) -> str:
     match = re.search(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/?#:]+)", url)
     return match.group(1) if match else ""
@@ -238,7 +246,7 @@ def ats_job(url: str | None) -> tuple[str | None, str | None]:
     company's own careers URL; else (None, None)."""
     if not url:
         return None, None
-    lowered = url.strip().lower()
+    lowered = _ascii_lower(url)
     for ats, pattern in _ATS_PATTERNS:
         match = re.search(pattern, lowered)
         if match:
@@ -262,7 +270,7 @@ _URL_STEPS = [  # applied in order to the lowercased URL; (pattern, replacement)
 def canonical_url(url: str | None) -> str | None:
     """Lowercased host (no scheme, no www) + path (no trailing slash, /apply, /application) + query
     without tracking parameters; None when the text is not an absolute URL."""
-    text = (url or "").strip().lower()
+    text = _ascii_lower(url or "")
     if not re.search(_SCHEME, text):
         return None
     for pattern, replacement in _URL_STEPS:
@@ -355,7 +363,7 @@ def _location_select() -> str:
 
 
 def _url_select() -> str:
-    lowered = "lower(trim(raw))"
+    lowered = "lowered"
     steps = lowered
     for pattern, replacement in _URL_STEPS:
         steps = _sub(steps, pattern, replacement)
@@ -398,13 +406,14 @@ def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, c
     if city:
         first = pc.list_element(pc.split_pattern(distinct, ",", max_splits=1), 0)
         columns["city_folded"] = _fold_array(first)
+    columns["lowered"] = pc.ascii_lower(distinct)
     with _Registered(con, "norm_values", pa.table(columns)):
         return con.sql(select).to_arrow_table()
 
 
 def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     if name in table.column_names:
-        return table[name].combine_chunks()
+        return table[name].combine_chunks().cast(kind)
     return pa.nulls(table.num_rows, kind)
 
 
