@@ -90,6 +90,8 @@ def test_user_alias_for_parents_and_rebrands(db_path):
         assert _company_of(con, "postings", "source_id", "1") != sam
         cid, name = companies.add_alias(con, "Meta Platforms", "Meta")
         companies.resolve_companies(con)
+        assert _company_of(con, "postings", "source_id", "1") != sam  # a nightly run keeps resolved names
+        companies.resolve_companies(con, full=True)
         assert cid == sam and name == "Meta"
         assert _company_of(con, "postings", "source_id", "1") == sam
         assert _company_of(con, "postings", "source_id", "2") != sam  # the alias does not reach look-alikes

@@ -182,18 +182,23 @@ def _display_names(names: Iterable[tuple[str, int]]) -> list[str]:
     return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))]
 
 
-def resolve_companies(con: duckdb.DuckDBPyConnection) -> int:
-    """Set company_id on postings, contacts and leads; returns how many distinct names were resolved."""
+def resolve_companies(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
+    """Set company_id on postings, contacts and leads; returns how many distinct names were resolved.
+
+    Nightly runs resolve only the postings without a company yet (a name keeps its company once found);
+    `full` re-resolves every name, after the user's aliases changed what some names mean.
+    """
     resolver = Resolver(con)
+    pending = "" if full else "AND company_id IS NULL"
     posting_names = con.execute(
-        "SELECT company, count(*) FROM postings WHERE company IS NOT NULL GROUP BY company"
+        f"SELECT company, count(*) FROM postings WHERE company IS NOT NULL {pending} GROUP BY company"
     ).fetchall()
     mapping: dict[str, str | None] = {}
     for name in _display_names(posting_names):
         mapping[name] = resolver.resolve(name)
     boards = con.execute(
         "SELECT source_key, company, count(*) FROM postings "
-        "WHERE list_contains($sources, source) AND source_key IS NOT NULL GROUP BY ALL",
+        f"WHERE list_contains($sources, source) AND source_key IS NOT NULL {pending} GROUP BY ALL",
         {"sources": sorted(BOARD_SOURCES)},
     ).fetchall()
     per_board: dict[str, Counter[str]] = {}
@@ -208,33 +213,36 @@ def resolve_companies(con: duckdb.DuckDBPyConnection) -> int:
     contact_names = con.execute(
         "SELECT company, count(*) FROM contacts WHERE company IS NOT NULL GROUP BY company"
     ).fetchall()
-    for name in _display_names(contact_names):
-        mapping[name] = resolver.resolve(name)
+    contact_map = {name: resolver.resolve(name) for name in _display_names(contact_names)}
     resolver.save()
-    _apply(con, mapping)
+    _apply(con, "postings", mapping, full)
+    _apply(con, "contacts", contact_map, True)
+    link_leads(con, full)
     _drop_orphans(con)
-    return len(mapping)
+    return len(mapping.keys() | contact_map.keys())
 
 
-def _apply(con: duckdb.DuckDBPyConnection, mapping: dict[str, str | None]) -> None:
+def _apply(con: duckdb.DuckDBPyConnection, relation: str, mapping: dict[str, str | None], every_row: bool) -> None:
+    if not mapping:
+        return
     table = pa.table({"name": pa.array(list(mapping), pa.string()),
                       "company_id": pa.array(list(mapping.values()), pa.string())})
+    which = f"{relation}.company_id IS DISTINCT FROM m.company_id" if every_row else f"{relation}.company_id IS NULL"
     with staged(con, "company_map", table):
-        for relation in ("postings", "contacts"):
-            con.execute(
-                f"UPDATE {relation} SET company_id = m.company_id FROM company_map m "
-                f"WHERE {relation}.company = m.name AND {relation}.company_id IS DISTINCT FROM m.company_id"
-            ).fetchall()
-    link_leads(con)
+        con.execute(
+            f"UPDATE {relation} SET company_id = m.company_id FROM company_map m "
+            f"WHERE {relation}.company = m.name AND {which}"
+        ).fetchall()
 
 
-def link_leads(con: duckdb.DuckDBPyConnection) -> None:
+def link_leads(con: duckdb.DuckDBPyConnection, full: bool = False) -> None:
     """A lead's company is the one most of its records name (leads appear after dedupe, so run again then)."""
+    pending = "" if full else "AND lead_id IN (SELECT lead_id FROM leads WHERE company_id IS NULL)"
     con.execute(
-        """
+        f"""
         UPDATE leads SET company_id = src.company_id
         FROM (SELECT lead_id, mode(company_id) AS company_id FROM postings
-              WHERE lead_id IS NOT NULL AND company_id IS NOT NULL GROUP BY lead_id) src
+              WHERE lead_id IS NOT NULL AND company_id IS NOT NULL {pending} GROUP BY lead_id) src
         WHERE leads.lead_id = src.lead_id AND leads.company_id IS DISTINCT FROM src.company_id
         """
     ).fetchall()

@@ -271,11 +271,12 @@ def link_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime)
     return con.execute("SELECT count(*) FROM lead_contacts").fetchone()[0]
 
 
-def refresh_network(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
-    """After a change to contacts or aliases: re-resolve, re-link, and re-score (warmth is part of the score)."""
+def refresh_network(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = False) -> None:
+    """After a change to contacts (or, `full`, to aliases): re-resolve, re-link, and re-score (warmth is
+    part of the score)."""
     from warehouse import scoring
 
-    companies.resolve_companies(con)
+    companies.resolve_companies(con, full=full)
     link_contacts(con, config, now)
     scoring.score_leads(con, config, now)
 

@@ -52,14 +52,14 @@ def _now() -> datetime:
 
 
 @contextmanager
-def network_change(what: str) -> Iterator:
+def network_change(what: str, full: bool = False) -> Iterator:
     """One transaction: the change, then companies re-resolved, contacts re-linked and leads re-scored."""
     config = state.config()
     with writer(state.db, what) as con:
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
-            network.refresh_network(con, config, _now())
+            network.refresh_network(con, config, _now(), full=full)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -235,7 +235,7 @@ def company_alias(
     canonical: str = typer.Argument(..., help="The company it is, e.g. 'Meta'."),
 ) -> None:
     """Tell the resolver two names are one company (parents, rebrands: what rules cannot know)."""
-    with network_change("company alias") as con:
+    with network_change("company alias", full=True) as con:
         try:
             _cid, name = companies.add_alias(con, alias, canonical)
         except ValueError as exc:
