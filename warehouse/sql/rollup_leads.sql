@@ -1,5 +1,8 @@
 -- Rebuild every lead's fields from its source records (survivorship). Idempotent.
 -- Authority: an ATS board knows its own job best; aggregators next; referrals and files last.
+-- Survivorship: title/company/remote from the most authoritative record, the URL from the ATS, the
+-- longest description, salary from the most authoritative record that has one, every location,
+-- the earliest posted/first_seen and the latest last_seen; open while any record is still listed.
 CREATE OR REPLACE TEMP TABLE lead_rollup AS
 WITH ranked AS (
     SELECT p.*,
@@ -16,7 +19,9 @@ SELECT
     list_sort(list_distinct(flatten(list(coalesce(locations, []))))) AS locations,
     arg_max(remote, authority) FILTER (WHERE remote IS NOT NULL) AS remote,
     arg_max(description, length(description)) FILTER (WHERE description IS NOT NULL) AS description,
-    arg_max(coalesce(apply_url, url), authority) FILTER (WHERE coalesce(apply_url, url) IS NOT NULL) AS url,
+    -- the apply URL from the ATS itself when any record has one (a job id on a known ATS), else the best source's
+    arg_max(coalesce(apply_url, url), (ats IS NOT NULL AND ats NOT LIKE 'site:%', authority))
+        FILTER (WHERE coalesce(apply_url, url) IS NOT NULL) AS url,
     min(posted_at) AS posted_at,
     min(first_seen) AS first_seen,
     max(last_seen) AS last_seen,
@@ -50,3 +55,42 @@ ON CONFLICT (lead_id) DO UPDATE SET
     salary_currency = excluded.salary_currency;
 
 DROP TABLE lead_rollup;
+
+-- Re-posts: a lead whose company and title key equal an earlier lead's (places overlapping, or unknown),
+-- posted more than 60 days later or naming another year (dedupe's REPOST_DAYS and evidence rule), is a
+-- re-post of it. repost_of = the latest such earlier lead; repost_count = how many earlier ones there are.
+CREATE OR REPLACE TEMP TABLE lead_signature AS
+SELECT lead_id,
+       arg_min(coalesce(company_id, company_norm), first_seen) AS cid,
+       arg_min(title_norm, first_seen) AS title_key,
+       min(coalesce(posted_at, first_seen)) AS posted,
+       list_distinct(flatten(list(coalesce(location_norm, [])))) AS places,
+       max(coalesce(title_years, '')) AS years
+FROM postings WHERE lead_id IS NOT NULL
+GROUP BY lead_id;
+
+CREATE OR REPLACE TEMP TABLE lead_repost_links AS
+SELECT b.lead_id, arg_max(a.lead_id, a.posted) AS repost_of, count(*) AS earlier,
+       max(a.posted) AS previous_posted, any_value(b.years) AS years, max(a.years) AS previous_years
+FROM lead_signature b
+JOIN lead_signature a ON a.cid = b.cid AND a.title_key = b.title_key AND a.lead_id <> b.lead_id
+    AND a.posted < b.posted
+    AND (len(a.places) = 0 OR len(b.places) = 0 OR len(list_intersect(a.places, b.places)) > 0)
+    AND (b.posted - a.posted > INTERVAL 60 DAY OR (a.years <> '' AND b.years <> '' AND a.years <> b.years))
+GROUP BY b.lead_id;
+
+UPDATE leads SET repost_count = coalesce(r.earlier, 0), repost_of = r.repost_of
+FROM (SELECT l.lead_id, r.earlier, r.repost_of FROM leads l LEFT JOIN lead_repost_links r USING (lead_id)) r
+WHERE leads.lead_id = r.lead_id
+  AND (leads.repost_count IS DISTINCT FROM coalesce(r.earlier, 0) OR leads.repost_of IS DISTINCT FROM r.repost_of);
+
+DELETE FROM lead_reposts WHERE lead_id NOT IN (SELECT lead_id FROM lead_repost_links);
+
+INSERT OR REPLACE INTO lead_reposts
+SELECT lead_id, repost_of, NULL,
+       json_object('previous_posted', previous_posted, 'years', years, 'previous_years', previous_years,
+                   'earlier_leads', earlier), $now
+FROM lead_repost_links;
+
+DROP TABLE lead_signature;
+DROP TABLE lead_repost_links;
