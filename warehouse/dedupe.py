@@ -210,8 +210,9 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
     rules = np.array([m.RULE_SAME_ID, m.RULE_SAME_URL, m.RULE_TITLE_LOCATION, m.RULE_TITLE_INSTANT, m.RULE_FIRST],
                      dtype=object)
     attached = joined_by >= 0
-    rule_index = np.where(attached, edge_rule[np.where(attached, joined_by, 0)], 4)
-    score = np.where(attached, edge_score[np.where(attached, joined_by, 0)], 1.0)
+    # a sentinel edge at the end stands for "no edge": the record started its lead
+    rule_index = np.append(edge_rule, 4)[np.where(attached, joined_by, -1)]
+    score = np.append(edge_score, 1.0)[np.where(attached, joined_by, -1)]
     assigned = pa.table({
         "node": nodes["node"], "root": pa.array(roots, pa.int32()),
         "rule": pa.array(rules[rule_index].tolist(), pa.string()),

@@ -1,0 +1,152 @@
+"""Dedupe: the decision rule, clustering limits, stable leads across nights, and quality on real listings."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from connectors.base import ExtractResult
+from connectors.models import Posting, RawItem
+from jobleads.config import parse_config
+from tests.conftest import CORPUS_LISTINGS
+from warehouse import db, dedupe, matching
+from warehouse.publish import publish
+from warehouse.queries import lead_detail
+
+CONFIG = parse_config({"profile": {"titles": ["Backend Engineer"], "skills": ["Python"]}})
+T0 = datetime(2024, 9, 2, 15, 4, 5, tzinfo=timezone.utc)
+
+
+def post(source: str, source_id: str, title: str, company: str = "Acme", url: str | None = None,
+         locations: list[str] | None = None, posted_at: datetime | None = T0, **extra) -> Posting:
+    return Posting(source=source, source_key=source, source_id=source_id, title=title, company=company, url=url,
+                   locations=locations or [], posted_at=posted_at, **extra)
+
+
+def result(source: str, *postings: Posting, complete: bool = True, status: str = "ok") -> ExtractResult:
+    return ExtractResult(source=source, source_key=source, postings=list(postings), complete=complete, status=status,
+                         raw=[RawItem(source=source, source_key=source, source_id=p.source_id, payload="{}")
+                              for p in postings])
+
+
+def leads_by_uid(con) -> dict[str, str]:
+    return dict(con.execute("SELECT posting_uid, lead_id FROM postings").fetchall())
+
+
+@pytest.fixture
+def con(db_path: Path):
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
+
+
+def test_one_job_from_ats_aggregator_and_referral_is_one_lead_with_every_source(con):
+    gh = "https://boards.greenhouse.io/acme/jobs/4012345"
+    publish(con, [
+        result("greenhouse", post("greenhouse", "4012345", "Senior Backend Engineer", "Acme, Inc.", gh, ["New York, NY"])),
+        result("remotive", post("remotive", "r-9", "Sr. Backend Eng.", "ACME", f"{gh}?utm_source=remotive", ["NYC"])),
+        result("referral", post("referral", "ref-1", "Senior Backend Engineer (No Sponsorship)", "Acme Inc",
+                                None, ["New York City"], description="Ask Dana")),
+    ], CONFIG)
+    leads = leads_by_uid(con)
+    assert len(set(leads.values())) == 1
+    detail = lead_detail(con, next(iter(leads.values())))
+    rules = {r["source"]: r["rule"] for r in detail["records"]}
+    assert rules["remotive"] == matching.RULE_SAME_ID
+    assert rules["referral"] in (matching.RULE_TITLE_LOCATION, matching.RULE_TITLE_INSTANT)
+    assert detail["url"] == gh  # the apply URL from the ATS survives
+    referral = next(r for r in detail["records"] if r["source"] == "referral")
+    assert referral["evidence"]["matched_with"] and referral["match_score"] >= matching.TITLE_MATCH
+
+
+def test_two_ids_on_one_ats_are_never_one_lead_even_through_a_bridge(con):
+    publish(con, [
+        result("greenhouse",
+               post("greenhouse", "1111111", "Software Engineer", url="https://boards.greenhouse.io/acme/jobs/1111111",
+                    locations=["Berlin"]),
+               post("greenhouse", "2222222", "Software Engineer", url="https://boards.greenhouse.io/acme/jobs/2222222",
+                    locations=["Berlin"])),
+        # matches both by title, place and time: clustering must refuse to join the two ids through it
+        result("hn", post("hn", "c1", "Software Engineer", locations=["Berlin, Germany"])),
+    ], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["greenhouse:1111111"] != leads["greenhouse:2222222"]
+    assert leads["hn:c1"] in (leads["greenhouse:1111111"], leads["greenhouse:2222222"])
+
+
+@pytest.mark.parametrize("left, right, same", [
+    ("Software Engineer II", "Software Engineer III", False),
+    ("Software Engineer Intern - Summer 2024", "Software Engineer Intern - Summer 2025", False),
+    ("Software Engineer Intern - Summer 2025", "Software Engineer Intern - Fall 2025", False),
+    ("Sr. Data Eng.", "Senior Data Engineer - Remote", True),
+    ("Backend Engineer", "Frontend Engineer", False),
+])
+def test_title_rule(left, right, same):
+    from warehouse.normalize import title_parts
+
+    def node(title):
+        key, years, seasons, level = title_parts(title)
+        return {"company": "acme", "title_norm": key, "title_years": years, "title_seasons": seasons,
+                "title_level": level, "location_norm": ["berlin"], "posted_at": T0}
+    assert matching.is_same_job(node(left), node(right))[0] is same
+
+
+def test_far_apart_dates_make_a_repost_counted_on_the_new_lead(con):
+    publish(con, [result("hn", post("hn", "a", "Platform Engineer", locations=["Austin, TX"], posted_at=T0))], CONFIG)
+    publish(con, [result("hn", post("hn", "b", "Platform Engineer", locations=["Austin"],
+                                    posted_at=T0 + timedelta(days=200)), complete=False)], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["hn:a"] != leads["hn:b"]
+    row = con.execute("SELECT repost_count, repost_of FROM leads WHERE lead_id = ?", [leads["hn:b"]]).fetchone()
+    assert row == (1, leads["hn:a"])
+
+
+def test_across_nights_only_new_records_are_matched_and_lead_ids_stay(con):
+    night1 = [result("greenhouse", post("greenhouse", "77777777", "Data Scientist", url="https://boards.greenhouse.io/acme/jobs/77777777",
+                                        locations=["London, UK"]))]
+    publish(con, night1, CONFIG)
+    first = leads_by_uid(con)["greenhouse:77777777"]
+    stats = dedupe.DedupeStats()
+    publish(con, night1 + [result("adzuna", post("adzuna", "z1", "Data Scientist", "Acme Ltd", locations=["London"]))], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["greenhouse:77777777"] == first == leads["adzuna:z1"]
+    assert con.execute("SELECT count(*) FROM lead_sources WHERE lead_id = ?", [first]).fetchone()[0] == 2
+    assert dedupe.assign_leads(con, T0, stats) == 0 and stats.pairs_considered == 0  # nothing new: nothing scored
+
+
+def test_closed_only_when_every_source_listing_it_was_fetched_completely_and_dropped_it(con):
+    gh = post("greenhouse", "5555555", "SRE", url="https://boards.greenhouse.io/acme/jobs/5555555")
+    agg = post("adzuna", "q1", "SRE", url="https://boards.greenhouse.io/acme/jobs/5555555")
+    publish(con, [result("greenhouse", gh), result("adzuna", agg)], CONFIG)
+    lead = leads_by_uid(con)["greenhouse:5555555"]
+    publish(con, [result("greenhouse"), result("adzuna", status="failed", complete=False)], CONFIG)
+    assert con.execute("SELECT status FROM leads WHERE lead_id = ?", [lead]).fetchone()[0] == "open"
+    publish(con, [result("greenhouse"), result("adzuna")], CONFIG)
+    assert con.execute("SELECT status FROM leads WHERE lead_id = ?", [lead]).fetchone()[0] == "closed"
+
+
+def test_company_identity_uses_company_id_when_the_resolver_set_one(con):
+    publish(con, [result("hn", post("hn", "m1", "ML Engineer", "Meta Platforms", locations=["Menlo Park"]))], CONFIG)
+    con.execute("UPDATE postings SET company_id = 'C-meta'")
+    con.execute("""INSERT INTO postings (posting_uid, source, source_id, title, company, title_norm, company_norm,
+                   company_id, location_norm, posted_at, first_seen, last_seen)
+                   VALUES ('x:1', 'x', '1', 'ML Engineer', 'Meta', 'machine learning engineer', 'meta', 'C-meta',
+                   ['menlo park'], ?, ?, ?)""", [T0, T0, T0])
+    dedupe.assign_leads(con, T0)
+    leads = leads_by_uid(con)
+    assert leads["x:1"] == leads["hn:m1"]
+
+
+@pytest.mark.skipif(not CORPUS_LISTINGS.exists(), reason="listings corpus not available")
+def test_quality_on_labelled_corpus_pairs(tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from dedupe_quality import lead_of_source_id, pairwise, read_pairs
+
+    pairs = read_pairs()
+    assert sum(p[2] for p in pairs) >= 300 and sum(1 - p[2] for p in pairs) >= 300
+    got = pairwise(lead_of_source_id(CORPUS_LISTINGS, tmp_path), pairs)
+    assert got["precision"] >= 0.98, got
+    assert got["recall"] >= 0.95, got
