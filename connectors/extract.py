@@ -44,5 +44,6 @@ def extract(
     settings = client_settings(http, None if replay_dir else cache_dir)
     if replay_dir:
         settings.cache_dir = None  # recordings are the whole truth in a replay
+        settings.polite = False  # and no remote host needs sparing
     with HttpClient(settings, transport=transport) as client:
         return source.fetch(client, validators)

@@ -81,6 +81,7 @@ class ClientSettings:
     default_policy: HostPolicy = field(default_factory=HostPolicy)
     host_policies: dict[str, HostPolicy] = field(default_factory=dict)
     cache_dir: str | None = None  # where response bodies are kept for conditional requests (None: off)
+    polite: bool = True  # False for replayed recordings: no host to spare, so no spacing between calls
 
 
 class _HostGate:
@@ -179,7 +180,10 @@ class HttpClient:
 
     def policy_for(self, host: str, declared: HostPolicy | None = None) -> HostPolicy:
         """The user's per-host setting wins, then what the source declares, then the default."""
-        return self.settings.host_policies.get(host) or declared or self.settings.default_policy
+        policy = self.settings.host_policies.get(host) or declared or self.settings.default_policy
+        if not self.settings.polite and policy.min_interval:
+            policy = HostPolicy(concurrency=policy.concurrency)
+        return policy
 
     def get_json(
         self,
