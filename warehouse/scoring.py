@@ -321,7 +321,7 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
             old, new = score_of[lead_id], changed[lead_id]
             gains.append(new - old)
             rank_after = _count_above(others, new) + _count_above(risen, new)
-            moved += rank_after < _count_above(everyone, old)
+            moved += rank_after < _count_at_least(everyone, old) - 1  # a tie counts as ahead: passing it is moving up
         asking = demand[skill]
         out.append({
             "skill": skill,
@@ -341,6 +341,17 @@ def _count_above(descending: list[float], value: float) -> int:
     while lo < hi:
         mid = (lo + hi) // 2
         if descending[mid] > value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _count_at_least(descending: list[float], value: float) -> int:
+    lo, hi = 0, len(descending)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if descending[mid] >= value:
             lo = mid + 1
         else:
             hi = mid
