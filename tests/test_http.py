@@ -273,3 +273,24 @@ def test_unknown_board_fails_the_source_as_configuration():
     result = make_source(SourceSpec("greenhouse", board="nosuchco")).fetch(client_for(handler))
     assert result.status == "failed" and result.error_kind == "SourceConfigError"
     assert "boards-api.greenhouse.io/v1/boards/nosuchco/jobs" in result.error
+
+
+def test_replayed_runs_skip_polite_spacing_but_keep_host_limits(tmp_path):
+    from connectors.extract import client_settings
+
+    live = HttpClient(client_settings({"per_host_concurrency": 3}))
+    replay_settings = client_settings({"per_host_concurrency": 3})
+    replay_settings.polite = False
+    replay = HttpClient(replay_settings)
+    declared = HostPolicy(concurrency=1, min_interval=60.0)
+    assert live.policy_for("remotive.com", declared).min_interval == 60.0
+    assert replay.policy_for("remotive.com", declared).min_interval == 0
+    assert replay.policy_for("remotive.com", declared).concurrency == 1
+    assert live.policy_for("other.example").concurrency == 3
+
+
+def test_cache_dir_from_environment(monkeypatch, tmp_path):
+    from connectors.extract import client_settings
+
+    monkeypatch.setenv("LEADS_HTTP_CACHE", str(tmp_path / "cache"))
+    assert client_settings({}).cache_dir == str(tmp_path / "cache")
