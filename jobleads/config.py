@@ -82,6 +82,7 @@ class Network(_Strict):
     reconnect_days: int = Field(default=90, ge=1)
     reconnect_min_score: float = Field(default=0.5, ge=0, le=1)  # a "strong" lead for `leads reconnect`
     warmth_half_life_days: int = Field(default=180, ge=1)
+    weak_company_matches: bool = False  # also count contacts whose company only shares a word with the lead's
 
 
 class Http(_Strict):
@@ -199,6 +200,7 @@ top = 5
 reconnect_days = 90               # `leads reconnect`: contacts not touched for this long
 reconnect_min_score = 0.5         # ... at companies with open leads scoring at least this
 warmth_half_life_days = 180       # warmth halves after this many days without contact
+weak_company_matches = false      # true: "Meta" also warms "Meta Financial" leads (half as warm)
 
 [http]
 timeout = 20.0

@@ -226,3 +226,21 @@ def test_suggested_ask_prefers_function_and_hiring_managers_over_weak_ties():
 
 def test_database_stays_private(world):
     assert stat.S_IMODE(os.stat(world).st_mode) == 0o600
+
+
+def test_weak_company_matches_only_when_asked(tmp_path, world):
+    assert "Meta Financial Group" not in {r["company"] for r in warm_json(world)}
+    config = tmp_path / "leads.toml"
+    config.write_text("[network]\nweak_company_matches = true\n")
+    result = runner.invoke(app, ["--db", str(world), "--config", str(config), "contacts", "edit", "Sam Lee",
+                                 "--strength", "close"])
+    assert result.exit_code == 0, result.exception
+    rows = warm_json(world)
+    assert {"Meta Financial Group", "Meta Platforms, Inc."} <= {r["company"] for r in rows}
+    assert "Square Enix" in {r["company"] for r in rows}  # Square / Square Enix share "square"
+    assert "Rampart Security" not in {r["company"] for r in rows}  # Ramp shares no word with Rampart
+    result = runner.invoke(app, ["--db", str(world), "--config", str(config), "touch", "Sam Lee"])
+    assert result.exit_code == 0, result.exception
+    with reader(world) as con:
+        warmth = {w for (w,) in con.execute("SELECT warmth FROM lead_contacts WHERE name = 'Sam Lee'").fetchall()}
+    assert warmth == {0.5}  # close and touched today, but only a weak company match: half as warm

@@ -248,6 +248,25 @@ def link_leads(con: duckdb.DuckDBPyConnection, full: bool = False) -> None:
     ).fetchall()
 
 
+def weak_links(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(contact_id, company_id) where the contact's company only weakly matches a company with open leads
+    (a shared distinctive word: "Meta" and "Meta Financial"). Used only when the user opts in."""
+    by_word: dict[str, set[str]] = {}
+    for cid, name in con.execute(
+        "SELECT company_id, name FROM companies WHERE company_id IN "
+        "(SELECT company_id FROM leads WHERE status = 'open' AND company_id IS NOT NULL)"
+    ).fetchall():
+        for word in set(distinctive(name)):
+            by_word.setdefault(word, set()).add(cid)
+    links = set()
+    for contact_id, company, own in con.execute(
+        "SELECT contact_id, company, company_id FROM contacts WHERE company IS NOT NULL"
+    ).fetchall():
+        for word in set(distinctive(company)):
+            links.update((contact_id, cid) for cid in by_word.get(word, ()) if cid != own)
+    return sorted(links)
+
+
 def _drop_orphans(con: duckdb.DuckDBPyConnection) -> None:
     """Companies no alias points to any more (a user alias moved their names elsewhere)."""
     con.execute(

@@ -241,6 +241,16 @@ def link_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime)
     """Rebuild lead_contacts: everyone who works where a lead is, plus whoever offered its referral."""
     companies.link_leads(con)
     con.execute("DELETE FROM lead_contacts").fetchall()
+    weak = companies.weak_links(con) if config.network.weak_company_matches else []
+    weak_table = pa.table({"contact_id": pa.array([w[0] for w in weak], pa.string()),
+                           "company_id": pa.array([w[1] for w in weak], pa.string())})
+    with staged(con, "weak_links", weak_table):
+        _insert_lead_contacts(con, config, now)
+    return con.execute("SELECT count(*) FROM lead_contacts").fetchone()[0]
+
+
+def _insert_lead_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
+    # A weak company match (opt-in) counts half as warm: it may be another company altogether.
     con.execute(
         """
         INSERT INTO lead_contacts
@@ -253,14 +263,18 @@ def link_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime)
                                         / $half_life) END AS warmth
             FROM contacts
         ), pairs AS (
-            SELECT l.lead_id, k.contact_id, FALSE AS is_referral
+            SELECT l.lead_id, k.contact_id, FALSE AS is_referral, FALSE AS is_weak
             FROM leads l JOIN k ON l.company_id = k.company_id
             UNION ALL
-            SELECT p.lead_id, r.contact_id, TRUE
+            SELECT p.lead_id, r.contact_id, TRUE, FALSE
             FROM referral_contacts r JOIN postings p USING (posting_uid) WHERE p.lead_id IS NOT NULL
+            UNION ALL
+            SELECT l.lead_id, w.contact_id, FALSE, TRUE
+            FROM weak_links w JOIN leads l ON l.company_id = w.company_id
         )
         SELECT pairs.lead_id, k.contact_id, k.name, k.position, k.strength, k.strength_rank,
-               round(CASE WHEN bool_or(pairs.is_referral) THEN greatest(k.warmth, $referral) ELSE k.warmth END, 4),
+               round(CASE WHEN bool_or(pairs.is_referral) THEN greatest(k.warmth, $referral)
+                          WHEN bool_and(pairs.is_weak) THEN k.warmth / 2 ELSE k.warmth END, 4),
                bool_or(pairs.is_referral)
         FROM pairs JOIN k USING (contact_id)
         GROUP BY pairs.lead_id, k.contact_id, k.name, k.position, k.strength, k.strength_rank, k.warmth
@@ -268,7 +282,6 @@ def link_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime)
         {"close": STRENGTH_BASE["close"], "known": STRENGTH_BASE["known"], "weak": STRENGTH_BASE["weak"],
          "today": now.date(), "half_life": float(config.network.warmth_half_life_days), "referral": REFERRAL_WARMTH},
     ).fetchall()
-    return con.execute("SELECT count(*) FROM lead_contacts").fetchone()[0]
 
 
 def refresh_network(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = False) -> None:
