@@ -119,3 +119,111 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _quarantined(source: str, path: Path, source_id: Any, reason: str, raw_text: str) -> QuarantinedItem:
     return QuarantinedItem(source=source, source_key=path.name, source_id=_text(source_id), reason=reason, payload=raw_text)
+
+
+# ------------------------------------------------------------------------------- bulk path (large jsonl files)
+
+_BULK_REQUIRED = ("source", "source_id", "title", "company")
+
+
+def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table", list[QuarantinedItem]]:
+    """Read a large generic jsonl file with DuckDB instead of one pydantic model per line.
+
+    Returns (postings as an Arrow table in `warehouse.load.POSTING_SCHEMA`, quarantined lines). Same
+    contract as `read_generic` for the fields the format defines: strings trimmed, `location` when
+    `locations` is absent, `posted_at` ISO 8601 or epoch seconds, salary annualized with the shared
+    factors; a line that is not a JSON object or lacks a required field is quarantined with its number.
+    """
+    import duckdb
+    import pyarrow as pa
+
+    from connectors.salary import ANNUAL_FACTOR
+    from warehouse.load import POSTING_SCHEMA
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadPayload(f"{path}: cannot read (no such file)")
+    factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ANNUAL_FACTOR.items())
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true").fetchall()
+        con.execute(
+            """
+            CREATE TEMP TABLE lines AS
+            SELECT line_no, line, json_valid(line) AND left(ltrim(line), 1) = '{' AS ok
+            FROM (SELECT unnest(parts) AS line, generate_subscripts(parts, 1) AS line_no
+                  FROM (SELECT string_split(content, chr(10)) AS parts FROM read_text($path)))
+            """,
+            {"path": str(path)},
+        ).fetchall()
+        fields = con.execute(
+            """
+            CREATE TEMP TABLE parsed AS
+            SELECT line_no, line,
+                   nullif(trim(line->>'source'), '') AS source,
+                   nullif(trim(line->>'source_id'), '') AS source_id,
+                   nullif(trim(line->>'title'), '') AS title,
+                   coalesce(nullif(trim(line->>'company'), ''), $company) AS company,
+                   CASE WHEN json_type(line->'locations') = 'ARRAY'
+                        THEN list_filter(list_transform(from_json(line->'locations', '["VARCHAR"]'),
+                                                        lambda x: trim(regexp_replace(x, '\\s+', ' ', 'g'))),
+                                         lambda x: x <> '')
+                        WHEN nullif(trim(line->>'location'), '') IS NOT NULL THEN [trim(line->>'location')]
+                        ELSE []::VARCHAR[] END AS locations,
+                   nullif(trim(line->>'url'), '') AS url,
+                   nullif(trim(line->>'description'), '') AS description,
+                   CASE WHEN json_type(line->'posted_at') IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+                        THEN to_timestamp(CAST(line->>'posted_at' AS DOUBLE))
+                        ELSE TRY_CAST(line->>'posted_at' AS TIMESTAMPTZ) END AS posted_at,
+                   CASE lower(trim(coalesce(line->>'remote', '')))
+                        WHEN 'true' THEN 'remote' WHEN 'yes' THEN 'remote' WHEN '1' THEN 'remote'
+                        WHEN 'remote' THEN 'remote' WHEN 'hybrid' THEN 'hybrid'
+                        WHEN 'onsite' THEN 'onsite' WHEN 'on-site' THEN 'onsite' WHEN 'on_site' THEN 'onsite'
+                        ELSE NULL END AS remote,
+                   coalesce(lower(line->>'salary_period'), 'year') AS period,
+                   TRY_CAST(line->>'salary_min' AS DOUBLE) AS salary_min,
+                   TRY_CAST(line->>'salary_max' AS DOUBLE) AS salary_max,
+                   upper(nullif(trim(line->>'salary_currency'), '')) AS salary_currency
+            FROM lines WHERE ok
+            """,
+            {"company": company},
+        ).fetchall()
+        del fields
+        bad = con.execute(
+            f"""
+            SELECT line_no, line, 'not a JSON object' FROM lines WHERE NOT ok AND trim(line) <> ''
+            UNION ALL
+            SELECT line_no, line, concat_ws(', ', {', '.join(f"CASE WHEN {f} IS NULL THEN '{f}: missing' END" for f in _BULK_REQUIRED)})
+            FROM parsed WHERE {' OR '.join(f'{f} IS NULL' for f in _BULK_REQUIRED)}
+            ORDER BY 1
+            """
+        ).fetchall()
+        table = con.sql(
+            f"""
+            SELECT source || ':' || source_id AS posting_uid, source, $key AS source_key, source_id, title, company,
+                   locations, remote, description, url, url AS apply_url, posted_at,
+                   salary_min * CASE period {factors} ELSE 1 END AS salary_min,
+                   salary_max * CASE period {factors} ELSE 1 END AS salary_max,
+                   salary_currency, CASE WHEN (salary_min IS NOT NULL OR salary_max IS NOT NULL) AND period IN ({', '.join(f"'{k}'" for k in ANNUAL_FACTOR)}) THEN period END AS salary_period,
+                   NULL AS department, NULL AS employment_type, []::VARCHAR[] AS tags, NULL AS credit,
+                   NULL AS contact, NULL AS note
+            FROM parsed WHERE {' AND '.join(f'{f} IS NOT NULL' for f in _BULK_REQUIRED)}
+            QUALIFY row_number() OVER (PARTITION BY source, source_id ORDER BY line_no DESC) = 1
+            ORDER BY line_no
+            """,
+            params={"key": path.name},
+        ).to_arrow_table()
+    finally:
+        con.close()
+    quarantined = [
+        _quarantined(fmt_source(line), path, None, f"{path.name} line {line_no}: {reason}", line)
+        for line_no, line, reason in bad
+    ]
+    return table.cast(POSTING_SCHEMA), quarantined
+
+
+def fmt_source(line: str) -> str:
+    try:
+        return str(json.loads(line).get("source") or "jsonl")
+    except (ValueError, AttributeError):
+        return "jsonl"
