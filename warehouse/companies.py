@@ -143,7 +143,7 @@ class Resolver:
     def add_board(self, board: str, cid: str) -> None:
         """A board token names its company; it replaces a rule spelling but never a user's alias."""
         key = company_key(board)
-        if not key or not signature(board) or len(compact(key)) < 3:
+        if not key or not signature(board) or len(compact(key)) < 3 or self.by_alias.get(key) == cid:
             return
         current = self.con.execute(
             "SELECT company_id, origin FROM company_aliases WHERE alias_norm = ?", [key]
