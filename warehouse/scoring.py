@@ -226,6 +226,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
     ).fetchall()
     found = cached_extractions(con, taxonomy, {r[9]: (r[1], r[2]) for r in rows}, now)
+    title_fits: dict[str, float] = {}  # many leads share a title: fuzzy-match each distinct one once
     warmth = warmth_by_lead(con)
     scores, lead_skill_rows = [], []
     for lead_id, title, _desc, locations, remote, posted_at, lo, hi, cur, key in rows:
@@ -236,7 +237,8 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         seniority, penalties = seniority_fit(asked, profile)
         parts = {
             "skills": fit,
-            "title": title_fit(title, profile.titles),
+            "title": title_fits.get(title) if title in title_fits else title_fits.setdefault(
+                title, title_fit(title, profile.titles)),
             "warmth": round(warmth.get(lead_id, 0.0), 3),
             "recency": recency_fit(posted_at, now),
             "salary": salary,

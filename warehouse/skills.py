@@ -246,11 +246,25 @@ _IGNORED_HEAD = re.compile(
     r"wir bieten|über uns",
     re.I,
 )
-_INLINE_PREFERRED = re.compile(
-    r"\b(?:a plus|is a plus|are a plus|big plus|nice[\s-]to[\s-]have|bonus|preferred|preferably|ideally|desirable|"
-    r"advantageous|an advantage|not required|would be great|helpful|beneficial|good to have|familiarity with)\b",
-    re.I,
-)
+_INLINE_PREFERRED = ("a plus", "big plus", "nice to have", "nice-to-have", "bonus", "preferred", "preferably",
+                     "ideally", "desirable", "advantageous", "an advantage", "not required", "would be great",
+                     "helpful", "beneficial", "good to have", "familiarity with")
+
+
+def _cue_positions(text: str) -> list[int]:
+    """Where "nice to have" cues start: plain substring search (far faster than a regex alternation)."""
+    lowered = text.lower()
+    found = []
+    for cue in _INLINE_PREFERRED:
+        at = lowered.find(cue)
+        while at != -1:
+            end = at + len(cue)
+            if (at == 0 or not lowered[at - 1].isalnum()) and (end == len(lowered) or not lowered[end].isalnum()):
+                found.append(at)
+            at = lowered.find(cue, end)
+    return sorted(found)
+
+
 _BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d+[.)])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
@@ -282,7 +296,7 @@ def segments(text: str) -> list[tuple[str, int, int]]:
     """The text cut into sentences (kind, start, end): kind is 'required', 'preferred' or 'mentioned'.
     Sections about the company, benefits, privacy or equal opportunity are left out: they ask for nothing."""
     out: list[tuple[str, int, int]] = []
-    cues = [m.start() for m in _INLINE_PREFERRED.finditer(text or "")]  # one scan, then placed by offset
+    cues = _cue_positions(text or "")  # one scan, then placed by offset
     section = "mentioned"
     offset = 0
     for line in (text or "").splitlines(keepends=True):
