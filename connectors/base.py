@@ -201,7 +201,11 @@ class Source:
                 result.pages += 1
                 payload = self.expand(client, fetched.data)
                 count = self.parse_payload(payload, result)
-                url, params = self.follow(payload, url, params, count)
+                try:
+                    url, params = self.follow(payload, url, params, count)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    raise BadPayload(f"{self.spec.label}: cannot tell where page {result.pages + 1} is "
+                                     f"({type(exc).__name__}: {exc})") from None
             # Complete only when the last page said so: a page cap or a bare 304 leaves listings unread.
             result.complete = params is None and result.pages > 0
         except SourceError as exc:

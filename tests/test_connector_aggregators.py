@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from connectors.base import SourceSpec
+from connectors import make_source
+from connectors.base import ExtractResult, SourceSpec
 from connectors.hn import parse_first_line
 from connectors.http import BadPayload
 from jobleads.importers import read_postings
@@ -205,3 +206,16 @@ def test_jobspy_rejects_a_csv_of_another_shape(tmp_path):
 def test_every_aggregator_format_imports_from_a_saved_file(fmt, parts, count):
     result = read_postings(FIXTURES.joinpath(*parts), fmt)
     assert len(result.postings) == count and not result.quarantined
+
+
+def test_hn_items_endpoint_shape_keeps_direct_children_only():
+    story = {"id": 45000000, "title": "Ask HN: Who is hiring?", "children": [
+        {"id": 1, "text": "Acme | Backend Engineer | Remote<p>Python.", "created_at_i": 1762250400,
+         "children": [{"id": 2, "text": "Acme | a reply that looks | like a posting"}]},
+        {"id": 3, "text": None, "children": []},
+    ]}
+    result = ExtractResult("hn", None)
+    make_source(SourceSpec("hn")).parse_payload(story, result)
+    assert [p.source_id for p in result.postings] == ["1"]  # the nested reply and the deleted comment are not
+    posting = result.postings[0]
+    assert (posting.company, posting.title, posting.remote) == ("Acme", "Backend Engineer", "remote")

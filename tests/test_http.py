@@ -294,3 +294,21 @@ def test_cache_dir_from_environment(monkeypatch, tmp_path):
 
     monkeypatch.setenv("LEADS_HTTP_CACHE", str(tmp_path / "cache"))
     assert client_settings({}).cache_dir == str(tmp_path / "cache")
+
+
+def test_a_page_without_paging_fields_is_a_bad_payload_not_a_crash():
+    class Strict(Paged):
+        def next_params(self, payload, params, count):
+            return {"page": payload["meta"]["next"]}
+
+    handler = scripted(httpx.Response(200, json={"items": items("a", "b", "c")}))
+    result = Strict(SourceSpec("paged")).fetch(client_for(handler))
+    assert result.status == "failed" and result.error_kind == "BadPayload" and "page 2" in result.error
+    assert not result.complete
+
+
+def test_truncated_board_fails_the_source_with_a_clear_reason():
+    handler = scripted(httpx.Response(200, content=b'{"jobs": [{"id": 1, "title": "Eng'))
+    result = make_source(SourceSpec("greenhouse", board="acme")).fetch(client_for(handler))
+    assert result.status == "failed" and result.error_kind == "BadPayload"
+    assert "truncated JSON" in result.error and not result.complete
