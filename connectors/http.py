@@ -6,16 +6,16 @@ Connectors never build their own httpx client. Tests and `leads demo` hand in an
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
+import os
 import random
 import threading
 import time
-import hashlib
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
