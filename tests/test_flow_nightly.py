@@ -156,3 +156,22 @@ def test_max_workers_from_the_config_sets_the_task_runner():
     flow = configured_flow(parse_config({"http": {"max_workers": 7}}))
     assert flow.name == nightly_refresh.name
     assert flow.task_runner._max_workers == 7
+
+
+def test_new_warm_companies_are_reported_once_and_without_contact_details(prefect_harness, tmp_path, config_path,
+                                                                        db_path):
+    from jobleads.cli import app
+
+    contacts = tmp_path / "contacts.csv"
+    contacts.write_text("name,company,position,email\nDana Whitfield,Orbit Labs,CTO,dana@example.org\n")
+    imported = CliRunner().invoke(app, ["--db", str(db_path), "--config", str(config_path), "import", str(contacts),
+                                        "--format", "contacts"])
+    assert imported.exit_code == 0, imported.output
+
+    first = run_flow(config_path, db_path).result()
+    second = run_flow(config_path, db_path).result()
+
+    assert first["new_warm_companies"] == ["Orbit Labs"]
+    assert second["new_warm_companies"] == []  # still warm, no longer new
+    stored = __import__("json").dumps([first, second])
+    assert "Dana" not in stored and "dana@example.org" not in stored
