@@ -193,14 +193,15 @@ def test_warmth_decays_with_time_since_last_touch(db_path):
         con.execute("INSERT INTO companies VALUES ('C1', 'Acme', 'acme')")
         con.execute("INSERT INTO company_aliases VALUES ('acme', 'C1', 'Acme', 'rule')")
         for cid, strength, touched in (("K1", "close", now.date()), ("K2", "close", (now - timedelta(days=100)).date()),
-                                       ("K3", "known", (now - timedelta(days=200)).date()), ("K4", "weak", None)):
+                                       ("K3", "known", (now - timedelta(days=200)).date()), ("K4", "weak", None),
+                                       ("K5", "known", (now - timedelta(days=1000)).date())):
             con.execute("INSERT INTO contacts (contact_id, name, company, company_id, strength, last_touch, created_at, "
                         "updated_at) VALUES (?, ?, 'Acme', 'C1', ?, ?, now(), now())", [cid, cid, strength, touched])
         network.link_contacts(con, config, now)
         warmth = dict(con.execute("SELECT contact_id, warmth FROM lead_contacts").fetchall())
         ranks = dict(con.execute("SELECT contact_id, strength_rank FROM lead_contacts").fetchall())
-    assert warmth == {"K1": 1.0, "K2": 0.5, "K3": 0.15, "K4": 0.15}
-    assert ranks == {"K1": 3, "K2": 3, "K3": 2, "K4": 1}
+    assert warmth == {"K1": 1.0, "K2": 0.5, "K3": 0.15, "K4": 0.15, "K5": 0.12}  # K5: cooled to the floor
+    assert ranks == {"K1": 3, "K2": 3, "K3": 2, "K4": 1, "K5": 2}
 
 
 def _pair(name, position, strength, lead_id="L1", warmth=0.5, referral=False):

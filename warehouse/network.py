@@ -24,6 +24,7 @@ from warehouse.normalize import company_key
 STRENGTH_RANK = {"close": 3, "known": 2, "weak": 1}
 STRENGTH_BASE = {"close": 1.0, "known": 0.6, "weak": 0.3}
 REFERRAL_WARMTH = 0.9  # someone offered to refer: as warm as a tie gets short of a close friend
+WARMTH_FLOOR = 0.2  # a tie cools with time but does not vanish: years later they still work there
 CONTACT_FIELDS = ("name", "company", "position", "url", "email", "connected_on", "strength", "last_touch", "notes")
 CONTACT_SCHEMA = pa.schema([
     ("contact_id", pa.string()), ("name", pa.string()), ("first_name", pa.string()), ("last_name", pa.string()),
@@ -259,8 +260,8 @@ def _insert_lead_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: d
                    CASE strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END AS strength_rank,
                    CASE strength WHEN 'close' THEN $close WHEN 'known' THEN $known ELSE $weak END
                    * CASE WHEN coalesce(last_touch, connected_on) IS NULL THEN 0.5
-                          ELSE pow(0.5, greatest(0, date_diff('day', coalesce(last_touch, connected_on), $today))
-                                        / $half_life) END AS warmth
+                          ELSE greatest($floor, pow(0.5, greatest(0, date_diff('day', coalesce(last_touch, connected_on),
+                                                                              $today)) / $half_life)) END AS warmth
             FROM contacts
         ), pairs AS (
             SELECT l.lead_id, k.contact_id, FALSE AS is_referral, FALSE AS is_weak
@@ -280,7 +281,8 @@ def _insert_lead_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: d
         GROUP BY pairs.lead_id, k.contact_id, k.name, k.position, k.strength, k.strength_rank, k.warmth
         """,
         {"close": STRENGTH_BASE["close"], "known": STRENGTH_BASE["known"], "weak": STRENGTH_BASE["weak"],
-         "today": now.date(), "half_life": float(config.network.warmth_half_life_days), "referral": REFERRAL_WARMTH},
+         "today": now.date(), "half_life": float(config.network.warmth_half_life_days), "referral": REFERRAL_WARMTH,
+         "floor": WARMTH_FLOOR},
     ).fetchall()
 
 
