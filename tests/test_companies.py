@@ -121,3 +121,14 @@ def test_aggregator_keys_are_not_boards(db_path):
                        _posting("2", "Globex", source="remotive", board="python")], source="remotive", key="python")
         companies.resolve_companies(con)
         assert con.execute("SELECT count(*) FROM company_aliases WHERE origin = 'board'").fetchone()[0] == 0
+
+
+def test_former_names_in_parentheses_are_aliases(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Navan (fka TripActions)")])
+        upsert_contacts(con, [Contact(name="Ana", company="TripActions")], "test", NOW)
+        companies.resolve_companies(con)
+        assert _company_of(con, "contacts", "name", "Ana") == _company_of(con, "postings", "source_id", "1")
+        listed = {r["company"]: r for r in companies.company_rows(con)}
+        assert listed["Navan (fka TripActions)"]["contacts"] == 1
+        assert listed["Navan (fka TripActions)"]["open_leads"] == 1
