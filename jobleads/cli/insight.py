@@ -54,6 +54,13 @@ PROFILE_COLUMNS = [
 ]
 
 
+def _need_scores(con) -> None:
+    from warehouse.queries import _has_table
+
+    if not (_has_table(con, "lead_skills") and _has_table(con, "pay_points")):
+        raise UsageError(f"{state.db}: made by an older jobleads; run `leads refresh` (or `leads import`) once to update it")
+
+
 def _read_resume(path: Path) -> str:
     try:
         return resume_text(path)
@@ -75,6 +82,7 @@ def skills_gap(
     text = _read_resume(resume) if resume else None
     config = state.config()
     with reader(state.db) as con:
+        _need_scores(con)
         gaps = skill_gaps(con, config, best=best, limit=top)
         keywords = resume_keywords(con, config, text, best=best) if text is not None else None
     if fmt == Format.table:
@@ -131,6 +139,7 @@ def pay(
     config = state.config()
     titles = list(title or config.profile.titles)
     with reader(state.db) as con:
+        _need_scores(con)
         rows = pay_rows(con, config, titles)
     emit(rows, fmt, PAY_COLUMNS, title="Annual pay of open leads: " + (", ".join(titles) or "all titles"),
          empty="no open leads with a salary match these titles")
