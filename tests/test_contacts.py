@@ -129,3 +129,27 @@ def test_same_person_twice_in_one_file(db_path):
     with writer(db_path) as con:
         assert upsert_contacts(con, people, "linkedin", NOW) == (1, 0)
         assert con.execute("SELECT position FROM contacts").fetchall() == [("Senior Engineer",)]
+
+
+def test_undecodable_bytes_are_reported_by_line(tmp_path):
+    bad = tmp_path / "Connections.csv"
+    bad.write_bytes(b"First Name,Last Name,Company\nAna,Lima,Acme\nBo,Chen,Ac\x81me\n")
+    with pytest.raises(BadPayload, match="Connections.csv: line 3: bytes that are neither UTF-8 nor Windows-1252"):
+        read_linkedin(bad)
+
+
+def test_a_bad_contacts_file_writes_nothing(db_path, tmp_path):
+    from typer.testing import CliRunner
+
+    from jobleads.cli import app
+
+    runner = CliRunner()
+    good = runner.invoke(app, ["--db", str(db_path), "import", str(NETWORK / "contacts.csv"), "--format", "contacts"])
+    assert good.exit_code == 0, good.exception
+    bad = tmp_path / "people.csv"
+    bad.write_text("name,company,strength\nAna Lima,Acme,close\nBo Chen,Acme,bestie\n")
+    result = runner.invoke(app, ["--db", str(db_path), "import", str(bad), "--format", "contacts"])
+    assert isinstance(result.exception, BadPayload) and "people.csv: line 3: strength" in str(result.exception)
+    with writer(db_path) as con:
+        assert [n for (n,) in con.execute("SELECT name FROM contacts ORDER BY name").fetchall()] == [
+            "Dana Whitfield", "Robin Fox"]
