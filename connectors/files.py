@@ -144,51 +144,52 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
     if not path.is_file():
         raise BadPayload(f"{path}: cannot read (no such file)")
     factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ANNUAL_FACTOR.items())
+    lines = _numbered_lines(path)
     con = duckdb.connect()
     try:
-        con.execute("SET preserve_insertion_order = true").fetchall()
+        con.register("raw_lines", lines)
         con.execute(
             """
             CREATE TEMP TABLE lines AS
-            SELECT line_no, line, json_valid(line) AND left(ltrim(line), 1) = '{' AS ok
-            FROM (SELECT unnest(parts) AS line, generate_subscripts(parts, 1) AS line_no
-                  FROM (SELECT string_split(content, chr(10)) AS parts FROM read_text($path)))
-            """,
-            {"path": str(path)},
+            SELECT line_no, line, ok, CASE WHEN ok THEN from_json(line, '{"source": "VARCHAR", "source_id": "VARCHAR",
+                "title": "VARCHAR", "company": "VARCHAR", "locations": "JSON", "location": "VARCHAR", "url": "VARCHAR",
+                "description": "VARCHAR", "posted_at": "JSON", "remote": "VARCHAR", "salary_min": "VARCHAR",
+                "salary_max": "VARCHAR", "salary_currency": "VARCHAR", "salary_period": "VARCHAR"}') END AS j
+            FROM (SELECT line_no, line, coalesce(json_valid(line) AND left(ltrim(line), 1) = '{', FALSE) AS ok FROM raw_lines)
+            """
         ).fetchall()
-        fields = con.execute(
+        con.execute(
             """
             CREATE TEMP TABLE parsed AS
             SELECT line_no, line,
-                   nullif(trim(line->>'source'), '') AS source,
-                   nullif(trim(line->>'source_id'), '') AS source_id,
-                   nullif(trim(line->>'title'), '') AS title,
-                   coalesce(nullif(trim(line->>'company'), ''), $company) AS company,
-                   CASE WHEN json_type(line->'locations') = 'ARRAY'
-                        THEN list_filter(list_transform(from_json(line->'locations', '["VARCHAR"]'),
-                                                        lambda x: trim(regexp_replace(x, '\\s+', ' ', 'g'))),
+                   nullif(trim(j.source), '') AS source,
+                   nullif(trim(j.source_id), '') AS source_id,
+                   nullif(trim(j.title), '') AS title,
+                   coalesce(nullif(trim(j.company), ''), $company) AS company,
+                   CASE WHEN json_type(j.locations) = 'ARRAY'
+                        THEN list_filter(list_transform(from_json(j.locations, '["VARCHAR"]'),
+                                                        lambda x: trim(regexp_replace(x, '\s+', ' ', 'g'))),
                                          lambda x: x <> '')
-                        WHEN nullif(trim(line->>'location'), '') IS NOT NULL THEN [trim(line->>'location')]
+                        WHEN nullif(trim(j.location), '') IS NOT NULL THEN [trim(j.location)]
                         ELSE []::VARCHAR[] END AS locations,
-                   nullif(trim(line->>'url'), '') AS url,
-                   nullif(trim(line->>'description'), '') AS description,
-                   CASE WHEN json_type(line->'posted_at') IN ('BIGINT', 'UBIGINT', 'DOUBLE')
-                        THEN to_timestamp(CAST(line->>'posted_at' AS DOUBLE))
-                        ELSE TRY_CAST(line->>'posted_at' AS TIMESTAMPTZ) END AS posted_at,
-                   CASE lower(trim(coalesce(line->>'remote', '')))
+                   nullif(trim(j.url), '') AS url,
+                   nullif(trim(j.description), '') AS description,
+                   CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+                        THEN to_timestamp(TRY_CAST(j.posted_at::VARCHAR AS DOUBLE))
+                        ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) END AS posted_at,
+                   CASE lower(trim(coalesce(j.remote, '')))
                         WHEN 'true' THEN 'remote' WHEN 'yes' THEN 'remote' WHEN '1' THEN 'remote'
                         WHEN 'remote' THEN 'remote' WHEN 'hybrid' THEN 'hybrid'
                         WHEN 'onsite' THEN 'onsite' WHEN 'on-site' THEN 'onsite' WHEN 'on_site' THEN 'onsite'
                         ELSE NULL END AS remote,
-                   coalesce(lower(line->>'salary_period'), 'year') AS period,
-                   TRY_CAST(line->>'salary_min' AS DOUBLE) AS salary_min,
-                   TRY_CAST(line->>'salary_max' AS DOUBLE) AS salary_max,
-                   upper(nullif(trim(line->>'salary_currency'), '')) AS salary_currency
+                   coalesce(lower(j.salary_period), 'year') AS period,
+                   TRY_CAST(j.salary_min AS DOUBLE) AS salary_min,
+                   TRY_CAST(j.salary_max AS DOUBLE) AS salary_max,
+                   upper(nullif(trim(j.salary_currency), '')) AS salary_currency
             FROM lines WHERE ok
             """,
             {"company": company},
         ).fetchall()
-        del fields
         bad = con.execute(
             f"""
             SELECT line_no, line, 'not a JSON object' FROM lines WHERE NOT ok AND trim(line) <> ''
@@ -220,6 +221,27 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
         for line_no, line, reason in bad
     ]
     return table.cast(POSTING_SCHEMA), quarantined
+
+
+def _numbered_lines(path: Path) -> "pa.Table":
+    """Every line of the file (blank ones too, so numbers match an editor's), read by Arrow's
+    multi-threaded CSV reader with a delimiter and quoting that never split a JSON line."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    try:
+        table = pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(column_names=["line"], block_size=1 << 24),
+            parse_options=pcsv.ParseOptions(delimiter="\x01", quote_char=False, escape_char=False,
+                                            ignore_empty_lines=False, newlines_in_values=False),
+            convert_options=pcsv.ConvertOptions(column_types={"line": pa.string()}, strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise BadPayload(f"{path}: cannot read as UTF-8 lines ({str(exc).splitlines()[0]})") from None
+    numbers = pa.array(range(1, table.num_rows + 1), pa.int64())
+    return pa.table({"line_no": numbers, "line": pc.utf8_trim(table["line"], characters="\r")})
 
 
 def fmt_source(line: str) -> str:

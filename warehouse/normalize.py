@@ -362,24 +362,30 @@ def _location_select() -> str:
     """
 
 
+# A cheap substring that must be present before an ATS pattern can match (skips most regex work in bulk).
+_ATS_HINTS = {"greenhouse": "g", "lever": "lever.co", "ashby": "ashbyhq.com", "workday": "myworkday",
+              "smartrecruiters": "smartrecruiters.com", "icims": "icims.com", "jobvite": "jobvite.com",
+              "workable": "workable.com", "site": ""}
+
+
 def _url_select() -> str:
-    lowered = "lowered"
-    steps = lowered
+    steps = "lowered"
     for pattern, replacement in _URL_STEPS:
         steps = _sub(steps, pattern, replacement)
-    host = f"regexp_extract({lowered}, '^[a-z][a-z0-9+.-]*://(?:www\\.)?([^/?#:]+)', 1)"
-    ats_cases, id_cases = [], []
+    host = "regexp_extract(lowered, '^[a-z][a-z0-9+.-]*://(?:www\\.)?([^/?#:]+)', 1)"
+    found = []
     for ats, pattern in _ATS_PATTERNS:
-        found = f"regexp_extract({lowered}, {_q(pattern)}, 1)"
         name = f"'site:' || {host}" if ats == "site" else _q(ats)
-        ats_cases.append(f"WHEN {found} <> '' THEN {name}")
-        id_cases.append(f"WHEN {found} <> '' THEN {found}")
+        hint = _ATS_HINTS[ats]
+        guard = f"contains(lowered, {_q(hint)}) AND " if hint else ""
+        found.append(f"CASE WHEN {guard}regexp_matches(lowered, {_q(pattern)}) "
+                     f"THEN {{'ats': {name}, 'id': regexp_extract(lowered, {_q(pattern)}, 1)}} END")
     return f"""
-        SELECT raw,
-               CASE WHEN regexp_matches({lowered}, {_q(_SCHEME)}) THEN nullif({steps}, '') END AS canonical_url,
-               CASE {' '.join(ats_cases)} END AS ats,
-               CASE {' '.join(id_cases)} END AS ats_job_id
-        FROM norm_values WHERE raw IS NOT NULL
+        SELECT raw, canonical_url, hit.ats AS ats, hit.id AS ats_job_id
+        FROM (SELECT raw,
+                     CASE WHEN regexp_matches(lowered, {_q(_SCHEME)}) THEN nullif({steps}, '') END AS canonical_url,
+                     coalesce({', '.join(found)}) AS hit
+              FROM norm_values WHERE raw IS NOT NULL)
     """
 
 

@@ -133,6 +133,8 @@ def lead_detail(con: duckdb.DuckDBPyConnection, lead_id: str) -> dict | None:
     lead["description"] = con.execute("SELECT description FROM leads WHERE lead_id = ?", [lead_id]).fetchone()[0]
     details = con.execute("SELECT details FROM lead_scores WHERE lead_id = ?", [lead_id]).fetchone()
     lead["score_details"] = json.loads(details[0]) if details and details[0] else {}
+    lead["repost_count"], lead["repost_of"] = con.execute(
+        "SELECT repost_count, repost_of FROM leads WHERE lead_id = ?", [lead_id]).fetchone()
     rows = con.execute(
         """
         SELECT ls.source, ls.source_id, ls.url, ls.rule, ls.match_score, ls.evidence, ls.matched_at,

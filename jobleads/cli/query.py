@@ -103,6 +103,7 @@ def explain(
         f" · {salary_range(lead) or 'salary not given'}\n"
         f"score {lead['score']:.3f} · first seen {lead['first_seen'][:10]} · last seen {lead['last_seen'][:10]}\n"
         f"{lead['url'] or ''}"
+        + (f"\nre-post #{lead['repost_count']} (previous lead {lead['repost_of']})" if lead.get("repost_of") else "")
     )
     console.print(Panel(head, title=lead["lead_id"], expand=False))
     parts = Table(title="Score parts", header_style="bold")
@@ -120,10 +121,11 @@ def explain(
         console.print("contacts: " + "; ".join(
             f"{c['name']} ({c.get('position') or '?'}, {c['strength']})" for c in lead["contacts"]))
     records = Table(title="Source records and why each was merged", header_style="bold")
-    for col in ("source", "source id", "title", "company", "rule", "match", "active"):
+    for col in ("source", "source id", "title", "company", "rule", "match", "matched with", "active"):
         records.add_column(col)
     for r in lead["records"]:
         records.add_row(r["source"], r["source_id"], r["title"] or "", r["company"] or "", r["rule"],
                         f"{r['match_score']:.2f}" if r["match_score"] is not None else "",
+                        (r["evidence"] or {}).get("matched_with") or "",
                         "yes" if r["active"] else "no")
     console.print(records)
