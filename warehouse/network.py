@@ -118,7 +118,7 @@ def upsert_contacts(con: duckdb.DuckDBPyConnection, contacts: list[Contact], ori
     for contact in contacts:
         cid = index.match(contact)
         given = contact.model_fields_set
-        row = {f: getattr(contact, f) if f in given or f in ("name",) else None for f in CONTACT_FIELDS}
+        row = {f: getattr(contact, f) if f in given or f == "name" else None for f in CONTACT_FIELDS}
         if cid is None:
             cid = new_contact_id(contact, index.ids)
             index.add(cid, contact)
