@@ -293,18 +293,25 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
     ).fetchall()
     if not ranked:
         return []
-    asked: dict[str, dict[str, str]] = {}
-    for lead_id, skill, importance in con.execute(
-        "SELECT lead_id, skill, importance FROM lead_skills").fetchall():
-        asked.setdefault(lead_id, {})[skill] = importance
     top = ranked[:best]
     demand: dict[str, list[str]] = {}
-    for lead_id, _, _ in top:
-        for skill in asked.get(lead_id, {}):
-            if not levels.get(skill):
-                demand.setdefault(skill, []).append(lead_id)
-    candidates = sorted(demand, key=lambda s: (-len(demand[s]), -sum(
-        asked[lead][s] == "required" for lead in demand[s]), s))[:limit]
+    required: dict[str, int] = {}
+    for lead_id, skill, importance in con.execute(
+        "SELECT lead_id, skill, importance FROM lead_skills WHERE list_contains($ids, lead_id) AND NOT has_skill",
+        {"ids": [lead_id for lead_id, _, _ in top]},
+    ).fetchall():
+        if not levels.get(skill):
+            demand.setdefault(skill, []).append(lead_id)
+            required[skill] = required.get(skill, 0) + (importance == "required")
+    candidates = sorted(demand, key=lambda s: (-len(demand[s]), -required[s], s))[:limit]
+    # Only leads asking for a candidate can change score: read just their asks.
+    asked: dict[str, dict[str, str]] = {}
+    for lead_id, skill, importance in con.execute(
+        "SELECT lead_id, skill, importance FROM lead_skills WHERE lead_id IN "
+        "(SELECT lead_id FROM lead_skills WHERE list_contains($skills, skill))",
+        {"skills": candidates},
+    ).fetchall():
+        asked.setdefault(lead_id, {})[skill] = importance
     score_of = {lead_id: score for lead_id, score, _ in ranked}
     parts_of = {lead_id: json.loads(parts) for lead_id, _, parts in ranked}
     everyone = sorted(score_of.values(), reverse=True)
@@ -331,7 +338,7 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
             "skill": skill,
             "category": taxonomy.category(skill),
             "leads_asking": len(asking),
-            "required_by": sum(asked[lead][skill] == "required" for lead in asking),
+            "required_by": required[skill],
             "share_moving_up": round(moved / len(asking), 3),
             "avg_score_gain": round(sum(gains) / len(gains), 4),
             "open_leads_asking": market.get(skill, len(asking)),
