@@ -72,3 +72,22 @@ def test_unusable_url_is_reported_not_raised():
     received.clear()
     assert send_digest(SUMMARY, ["not a url at all"], 5) is False
     assert received == []
+
+
+@pytest.mark.flow
+def test_flow_sends_the_digest_after_the_run(prefect_harness, tmp_path, db_path):
+    from flows.nightly import nightly_refresh
+    from tests.conftest import FIXTURES
+
+    config = tmp_path / "leads.toml"
+    config.write_text('[profile]\ntitles = ["Backend Engineer"]\n\n[[sources]]\ntype = "greenhouse"\n'
+                      'board = "orbitlabs"\n\n[notify]\nurls = ["jobleadstest://digest"]\ntop = 2\n')
+    received.clear()
+    summary = nightly_refresh(config_path=str(config), db_path=str(db_path),
+                              replay_dir=str(FIXTURES / "flow_replay"), retry_delay_seconds=0)
+
+    assert len(received) == 1
+    assert received[0]["title"] == f"jobleads: {summary['new_leads']} new leads, 0 new warm companies"
+    body = received[0]["body"]
+    assert summary["run_id"] in body and "Backend Engineer at Orbit Labs" in body
+    assert body.count(" at Orbit Labs") == 2  # top = 2 of the 3 new leads
