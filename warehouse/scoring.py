@@ -179,21 +179,21 @@ def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
 
 # --- the transform --------------------------------------------------------------------------------
 
-def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, texts: Mapping[str, tuple[str, str | None]],
-                       now: datetime) -> dict[str, Extraction]:
-    """Extraction per content key; reads what the cache has for this taxonomy, extracts and stores the rest."""
+def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: datetime) -> dict[str, Extraction]:
+    """Extraction per content key of every open lead: what the cache has for this taxonomy, plus the rest
+    extracted now and stored. Descriptions are read from the database only for texts not cached."""
     con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [taxonomy.version]).fetchall()
     out: dict[str, Extraction] = {}
     for key, req, pref, ment, years, level, source in con.execute(
-        "SELECT content_key, required, preferred, mentioned, years_asked, seniority, seniority_source "
-        "FROM skill_extractions"
+        f"SELECT x.content_key, x.required, x.preferred, x.mentioned, x.years_asked, x.seniority, x.seniority_source "
+        f"FROM skill_extractions x WHERE x.content_key IN (SELECT {CONTENT_KEY_SQL} FROM leads WHERE status = 'open')"
     ).fetchall():
-        if key in texts:
-            out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source)
+        out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source)
     fresh = []
-    for key, (title, description) in texts.items():
-        if key in out:
-            continue
+    for key, title, description in con.execute(
+        f"SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, description "
+        f"FROM leads WHERE status = 'open') WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
+    ).fetchall():
         found = extract(taxonomy, title, description)
         out[key] = found
         fresh.append({"content_key": key, "taxonomy_version": taxonomy.version, "required": found.required,
@@ -222,15 +222,15 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     levels = profile_levels(taxonomy, profile)
     weights = config.weights.model_dump()
     rows = con.execute(
-        f"SELECT lead_id, title, description, locations, remote, posted_at, salary_min, salary_max, "
+        f"SELECT lead_id, title, locations, remote, posted_at, salary_min, salary_max, "
         f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
     ).fetchall()
-    found = cached_extractions(con, taxonomy, {r[9]: (r[1], r[2]) for r in rows}, now)
+    found = cached_extractions(con, taxonomy, now)
     title_fits: dict[str, float] = {}  # many leads share a title: fuzzy-match each distinct one once
     warmth = warmth_by_lead(con)
     scores = []
     lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}  # columns: 10x faster than dicts
-    for lead_id, title, _desc, locations, remote, posted_at, lo, hi, cur, key in rows:
+    for lead_id, title, locations, remote, posted_at, lo, hi, cur, key in rows:
         asked = found[key]
         importance = asked.importance()
         fit, matched, missing = skill_fit(importance, levels)
