@@ -63,8 +63,10 @@ FROM keyed k JOIN sizes s USING (cid)
 WHERE s.touched
 """
 
+# Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized.
 _PAIRS = f"""
 CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
+SELECT * FROM (
 SELECT a.node AS a, b.node AS b,
        CASE WHEN {m.SAME_ID_SQL} THEN 1
             WHEN {m.ID_CONFLICT_SQL} THEN 0
@@ -78,6 +80,13 @@ SELECT a.node AS a, b.node AS b,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
        {m.DAYS_APART_SQL} AS days_apart
 FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
+) WHERE verdict > 0
+"""
+
+# Pairs enumerated by blocking (at least one side new): all pairs of a block minus the old-old ones.
+_PAIR_COUNT = """
+SELECT coalesce(sum(n * (n - 1) / 2 - old * (old - 1) / 2), 0)::BIGINT
+FROM (SELECT block, count(*) AS n, count(*) FILTER (WHERE NOT is_new) AS old FROM dedupe_nodes GROUP BY block)
 """
 
 
@@ -94,7 +103,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     ).to_arrow_table()
     stats.block_nodes = nodes.num_rows
     con.execute(_PAIRS).fetchall()
-    stats.pairs_considered = con.execute("SELECT count(*) FROM dedupe_pairs").fetchall()[0][0]
+    stats.pairs_considered = con.execute(_PAIR_COUNT).fetchall()[0][0]
     clock("block")
 
     pairs = con.sql("""
@@ -233,8 +242,12 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
         new_leads = con.execute(
             "SELECT count(*) FROM dedupe_leads WHERE is_new_lead"
         ).fetchall()[0][0]
+        # a plain insert after removing stale rows: INSERT OR REPLACE is an upsert, slow at a million rows
         con.execute("""
-            INSERT OR REPLACE INTO lead_sources
+            DELETE FROM lead_sources WHERE posting_uid IN (SELECT posting_uid FROM dedupe_nodes WHERE is_new)
+        """).fetchall()
+        con.execute("""
+            INSERT INTO lead_sources
             SELECT l.lead_id, n.posting_uid, p.source, p.source_id, p.url, d.rule, d.score,
                    json_object('title', n.title_norm, 'company', n.cid, 'locations', n.location_norm,
                                'ats', n.ats, 'ats_job_id', n.ats_job_id, 'canonical_url', n.canonical_url,

@@ -119,17 +119,25 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
         return 0
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATABLE)
+    updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
     with staged(con, "postings_batch", normalize_table(table, con)):
+        # Known records are updated, then new ones appended: a plain insert of new rows is much cheaper
+        # than INSERT .. ON CONFLICT when a night brings a million of them. first_seen and lead_id stay.
+        con.execute(
+            f"""
+            UPDATE postings SET {updates}, last_seen = $now, last_run_id = $run, active = TRUE
+            FROM postings_batch b WHERE postings.posting_uid = b.posting_uid
+            """,
+            {"now": now, "run": run_id},
+        ).fetchall()
         con.execute(
             f"""
             INSERT INTO postings ({column_list}, first_seen, last_seen, last_run_id, active)
             SELECT {column_list}, $now, $now, $run, TRUE FROM postings_batch
-            ON CONFLICT (posting_uid) DO UPDATE SET {updates},
-                last_seen = excluded.last_seen, last_run_id = excluded.last_run_id, active = TRUE
+            WHERE posting_uid NOT IN (SELECT posting_uid FROM postings)
             """,
             {"now": now, "run": run_id},
-        )
+        ).fetchall()
     return table.num_rows
 
 
