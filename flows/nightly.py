@@ -80,7 +80,11 @@ def load_and_transform(db_path: str, results: list[ExtractResult], config: dict[
 
 @task(name="notify", cache_policy=NO_CACHE)
 def notify(summary: dict[str, Any], urls: list[str], top: int) -> bool | None:
-    return send_digest(summary, urls, top)
+    try:
+        return send_digest(summary, urls, top)
+    except Exception as exc:  # noqa: BLE001 - the run is already stored; a notifier bug must not fail it
+        get_run_logger().warning("notification failed: %s: %s", type(exc).__name__, exc)
+        return False
 
 
 def source_specs(config: Config) -> list[dict[str, Any]]:
@@ -147,7 +151,10 @@ def nightly_refresh(
         for failed in (r for r in results if r.status == "failed"):
             logger.warning("source %s failed (%s): %s", failed.label, failed.error_kind, failed.error)
         summary = load_and_transform(db, results, config.model_dump(), kind).to_json()
-    publish_artifacts(summary)
+    try:
+        publish_artifacts(summary)
+    except Exception as exc:  # noqa: BLE001 - the run is stored in `runs` already; the UI copy is a convenience
+        logger.warning("could not publish the run artifacts: %s: %s", type(exc).__name__, exc)
     if config.notify.urls:
         notify(summary, config.notify.urls, config.notify.top)
     return summary
