@@ -3,7 +3,7 @@
 Prints wall time per stage, peak RSS, pairs enumerated and scored against n^2, and pairwise precision,
 recall and F1 against the generated truth (see benchmarks/dedupe_generate.py).
 
-Run: python benchmarks/dedupe_scale.py [--n 1000000] [--fold 10000] [--threads 2]
+Run: python benchmarks/dedupe_scale.py [--n 1000000] [--fold 10000] [--threads 2] [--memory-limit 1GB]
 """
 from __future__ import annotations
 
@@ -82,6 +82,7 @@ def main() -> None:
     parser.add_argument("--fold", type=int, default=10_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit (it spills beyond it)")
     args = parser.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="dedupe_scale_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -94,8 +95,9 @@ def main() -> None:
     path.unlink(missing_ok=True)
     con = db.connect(path)
     con.execute(f"SET threads = {args.threads}").fetchall()
+    con.execute(f"SET memory_limit = '{args.memory_limit}'").fetchall()
     now = datetime.now(timezone.utc)
-    print(f"n = {args.n:,}, fold = {args.fold:,}, threads = {args.threads}, workdir {work}")
+    print(f"n = {args.n:,}, fold = {args.fold:,}, threads = {args.threads}, memory_limit {args.memory_limit}, workdir {work}")
     night(con, first, now, "night 1: bulk")
     night(con, second, now + timedelta(days=1), "night 2: fold")
     con.close()

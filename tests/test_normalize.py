@@ -58,7 +58,7 @@ _url = st.one_of(st.none(), _text, st.builds(lambda p, q: f"https://www.example.
                  st.sampled_from(["https://boards.greenhouse.io/a/jobs/123456", "https://x.co/j?gh_jid=99&utm_x=1"]))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_value, _value, st.lists(_value, max_size=3), _url), min_size=1, max_size=8))
 def test_bulk_path_equals_pure_functions(rows):
     table = pa.table({
