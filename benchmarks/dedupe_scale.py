@@ -54,14 +54,17 @@ def night(con, path: Path, now: datetime, label: str) -> None:
     started = time.perf_counter()
     table, bad = read_generic_bulk(path)
     t_import = time.perf_counter() - started
+    rss = [peak_rss_gib()]
     started = time.perf_counter()
     load.upsert_postings_table(con, label, table, now)
     t_load = time.perf_counter() - started
+    rss.append(peak_rss_gib())
     del table
     stats = dedupe.DedupeStats()
     started = time.perf_counter()
     dedupe.assign_leads(con, now, stats)
     t_dedupe = time.perf_counter() - started
+    rss.append(peak_rss_gib())
     started = time.perf_counter()
     run_script(con, "rollup_leads.sql", {"now": now})
     t_rollup = time.perf_counter() - started
@@ -73,7 +76,8 @@ def night(con, path: Path, now: datetime, label: str) -> None:
           f"{stats.pairs_scored:,}, matches {stats.matches:,}, refused merges {stats.refused:,}; "
           f"n^2/2 = {stats.new_postings * (stats.new_postings - 1) // 2:,} "
           f"(enumerated = {stats.pairs_considered / max(1, stats.new_postings * (stats.new_postings - 1) // 2):.2e} of it)")
-    print(f"  new leads {stats.new_leads:,}; quality vs truth {quality(con)}; peak RSS so far {peak_rss_gib():.2f} GiB")
+    print(f"  new leads {stats.new_leads:,}; quality vs truth {quality(con)}; peak RSS so far {peak_rss_gib():.2f} GiB "
+          f"(after import {rss[0]:.2f}, normalize+load {rss[1]:.2f}, dedupe {rss[2]:.2f})")
 
 
 def main() -> None:

@@ -161,22 +161,25 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
     job = nodes["ats_job_id"].to_pylist()
     is_new = nodes["is_new"].to_pylist()
     evidence = {part: nodes[part].to_pylist() for part in ("title_years", "title_seasons", "title_level")}
-    ids: dict[int, dict[str, str]] = {}
     existing: dict[int, str] = {}
     first_root: dict[str, int] = {}
-    for i in range(n):
-        # what a lead may hold only one of: one job id per ATS, one year, one season, one level
-        marks = {part: values[i] for part, values in evidence.items() if values[i]}
+
+    def marks(i: int) -> dict[str, str]:
+        """What a lead may hold only one of: one job id per ATS, one year, one season, one level."""
+        found = {part: values[i] for part, values in evidence.items() if values[i]}
         if ats[i] and job[i]:
-            marks[ats[i]] = job[i]
-        if marks:
-            ids[i] = marks
+            found[ats[i]] = job[i]
+        return found
+
+    # marks of merged clusters; a node never merged has its own marks, computed when first needed
+    ids: dict[int, dict[str, str]] = {}
+    for i in range(n):
         lead = lead_of[i]
         if lead is not None:
             root = first_root.setdefault(lead, i)
             if root != i:
                 parent[i] = root
-                ids.setdefault(root, {}).update(ids.pop(i, {}))
+                ids.setdefault(root, marks(root)).update(marks(i))
             existing[root] = lead
 
     def find(x: int) -> int:
@@ -196,16 +199,16 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
         if ra in existing and rb in existing:
             refused += 1
             continue
-        ia, ib = ids.get(ra), ids.get(rb)
+        ia = ids[ra] if ra in ids else marks(ra)
+        ib = ids[rb] if rb in ids else marks(rb)
         if ia and ib and any(ib.get(k, v) != v for k, v in ia.items()):
             refused += 1
             continue
         if rb in existing or (ra not in existing and len(ib or ()) > len(ia or ())):
             ra, rb, a, b = rb, ra, b, a
         parent[rb] = ra
-        if ib:
-            ids.setdefault(ra, {}).update(ib)
-            ids.pop(rb, None)
+        ids[ra] = {**ia, **ib}
+        ids.pop(rb, None)
         target = b if is_new[b] and joined_by[b] < 0 else a
         if is_new[target] and joined_by[target] < 0:
             joined_by[target] = e
