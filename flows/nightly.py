@@ -62,8 +62,8 @@ def retry_unless_config_error(task: Any, task_run: Any, state: Any) -> bool:
     retry_condition_fn=retry_unless_config_error,
 )
 def extract_source(spec: dict[str, Any], http: dict[str, Any], replay_dir: str | None,
-                   validators: dict[str, str] | None) -> ExtractResult:
-    result = extract(SourceSpec(**spec), http, replay_dir, validators)
+                   validators: dict[str, str] | None, cache_dir: str | None = None) -> ExtractResult:
+    result = extract(SourceSpec(**spec), http, replay_dir, validators, cache_dir=cache_dir)
     if result.status == "failed":
         raise SourceFailed(result)
     return result
@@ -107,6 +107,11 @@ def remembered_validators(db_path: str) -> dict[tuple[str, str], dict[str, str]]
     return {(s, k): {k2: v for k2, v in (("etag", e), ("last_modified", lm)) if v} for s, k, e, lm in rows}
 
 
+def http_cache_dir(db_path: str) -> str:
+    """Response bodies kept beside the database, so a 304 re-reads last night's listing instead of losing it."""
+    return str(Path(db_path).resolve().parent / "http-cache")
+
+
 def outcome(future: Any, spec: dict[str, Any]) -> ExtractResult:
     """The extract result of a finished task, failed or not; one source failing never fails the run."""
     try:
@@ -144,7 +149,7 @@ def nightly_refresh(
         )
         futures = [
             extract_task.submit(spec, config.http.model_dump(), replay_dir,
-                                validators.get((spec["type"], spec["board"] or "")))
+                                validators.get((spec["type"], spec["board"] or "")), http_cache_dir(db))
             for spec in specs
         ]
         results = [outcome(future, spec) for future, spec in zip(futures, specs)]
