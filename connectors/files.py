@@ -150,7 +150,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
         con.register("raw_lines", lines)
         con.execute(
             """
-            CREATE TEMP TABLE lines AS
+            CREATE TEMP VIEW lines AS
             SELECT line_no, line, ok, CASE WHEN ok THEN from_json(line, '{"source": "VARCHAR", "source_id": "VARCHAR",
                 "title": "VARCHAR", "company": "VARCHAR", "locations": "JSON", "location": "VARCHAR", "url": "VARCHAR",
                 "description": "VARCHAR", "posted_at": "JSON", "remote": "VARCHAR", "salary_min": "VARCHAR",
@@ -161,7 +161,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
         con.execute(
             """
             CREATE TEMP TABLE parsed AS
-            SELECT line_no, line,
+            SELECT line_no,
                    nullif(trim(j.source), '') AS source,
                    nullif(trim(j.source_id), '') AS source_id,
                    nullif(trim(j.title), '') AS title,
@@ -192,10 +192,11 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
         ).fetchall()
         bad = con.execute(
             f"""
-            SELECT line_no, line, 'not a JSON object' FROM lines WHERE NOT ok AND trim(line) <> ''
+            SELECT line_no, line, 'not a JSON object' FROM raw_lines
+            WHERE NOT coalesce(json_valid(line) AND left(ltrim(line), 1) = '{{', FALSE) AND trim(line) <> ''
             UNION ALL
-            SELECT line_no, line, concat_ws(', ', {', '.join(f"CASE WHEN {f} IS NULL THEN '{f}: missing' END" for f in _BULK_REQUIRED)})
-            FROM parsed WHERE {' OR '.join(f'{f} IS NULL' for f in _BULK_REQUIRED)}
+            SELECT line_no, r.line, concat_ws(', ', {', '.join(f"CASE WHEN {f} IS NULL THEN '{f}: missing' END" for f in _BULK_REQUIRED)})
+            FROM parsed JOIN raw_lines r USING (line_no) WHERE {' OR '.join(f'{f} IS NULL' for f in _BULK_REQUIRED)}
             ORDER BY 1
             """
         ).fetchall()
