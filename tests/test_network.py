@@ -106,6 +106,10 @@ def test_referral_becomes_a_lead_merged_with_the_public_posting(world):
     lumen_row = next(r for r in warm_json(world) if r["company"] == "Lumen Health GmbH")
     assert lumen_row["suggested_ask"] == (
         "Tomás Ortega (Technical Recruiter) offered to refer you to Backend Engineer II: take them up on it")
+    explained = leads(world, "explain", lumen["lead_id"]).stdout
+    assert "Tomás Ortega offered to refer you" in explained
+    detail = json.loads(leads(world, "explain", lumen["lead_id"], "--format", "json").stdout)
+    assert detail["referred_by"] == ["Tomás Ortega"]
     with reader(world) as con:
         (warmth, is_referral), = con.execute(
             "SELECT warmth, is_referral FROM lead_contacts WHERE lead_id = ? AND name = 'Tomás Ortega'",

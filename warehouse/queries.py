@@ -135,6 +135,11 @@ def lead_detail(con: duckdb.DuckDBPyConnection, lead_id: str) -> dict | None:
     lead["score_details"] = json.loads(details[0]) if details and details[0] else {}
     lead["repost_count"], lead["repost_of"] = con.execute(
         "SELECT repost_count, repost_of FROM leads WHERE lead_id = ?", [lead_id]).fetchone()
+    lead["referred_by"] = [
+        name for (name,) in con.execute(
+            "SELECT DISTINCT name FROM lead_contacts WHERE lead_id = ? AND is_referral ORDER BY name", [lead_id]
+        ).fetchall()
+    ] if _has_table(con, "lead_contacts") else []
     rows = con.execute(
         """
         SELECT ls.source, ls.source_id, ls.url, ls.rule, ls.match_score, ls.evidence, ls.matched_at,

@@ -117,6 +117,8 @@ def explain(
         console.print(f"skills missing: {', '.join(lead['skills_missing']) or '-'}")
     for key, value in (lead.get("score_details") or {}).items():
         console.print(f"[dim]{key}:[/dim] {value}")
+    for name in lead.get("referred_by") or []:
+        console.print(f"[bold green]{name} offered to refer you[/bold green]")
     if lead["contacts"]:
         console.print("contacts: " + "; ".join(
             f"{c['name']} ({c.get('position') or '?'}, {c['strength']})" for c in lead["contacts"]))
