@@ -4,9 +4,12 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, TYPE_CHECKING
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from connectors.base import ExtractResult
 from connectors.http import BadPayload
@@ -102,14 +105,19 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def csv_reader(path: Path) -> csv.DictReader:
+    """A DictReader over a UTF-8 (BOM allowed) CSV file; unreadable files fail with one line naming them."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
-    reader = csv.DictReader(text.splitlines(keepends=True))
+    return csv.DictReader(text.splitlines(keepends=True))  # quoted fields may span lines
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    reader = csv_reader(path)
     if not reader.fieldnames or not {"title", "company"} <= set(reader.fieldnames):
         raise BadPayload(f"{path}: line 1: header must name at least source, source_id, title, company")
     for row in reader:
@@ -126,7 +134,7 @@ def _quarantined(source: str, path: Path, source_id: Any, reason: str, raw_text:
 _BULK_REQUIRED = ("source", "source_id", "title", "company")
 
 
-def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table", list[QuarantinedItem]]:
+def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table, list[QuarantinedItem]]:
     """Read a large generic jsonl file with DuckDB instead of one pydantic model per line.
 
     Returns (postings as an Arrow table in `warehouse.load.POSTING_SCHEMA`, quarantined lines). Same
@@ -135,7 +143,6 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
     factors; a line that is not a JSON object or lacks a required field is quarantined with its number.
     """
     import duckdb
-    import pyarrow as pa
 
     from connectors.salary import ANNUAL_FACTOR
     from warehouse.load import POSTING_SCHEMA
@@ -224,7 +231,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple["pa.Table
     return table.cast(POSTING_SCHEMA), quarantined
 
 
-def _numbered_lines(path: Path) -> "pa.Table":
+def _numbered_lines(path: Path) -> pa.Table:
     """Every line of the file (blank ones too, so numbers match an editor's), read by Arrow's
     multi-threaded CSV reader with a delimiter and quoting that never split a JSON line."""
     import pyarrow as pa

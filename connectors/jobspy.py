@@ -5,7 +5,6 @@ ATS URL) becomes the apply URL so the posting can meet its ATS copy in dedupe.
 """
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors.base import ExtractResult
+from connectors.files import csv_reader
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize
@@ -26,13 +26,7 @@ _TRUE = {"true", "1", "yes"}
 
 def read_jobspy(path: Path, company: str | None = None) -> ExtractResult:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
-    reader = csv.DictReader(text.splitlines(keepends=True))  # descriptions span lines inside quotes
+    reader = csv_reader(path)  # descriptions span lines inside quotes
     missing = REQUIRED - set(reader.fieldnames or [])
     if missing:
         raise BadPayload(f"{path}: line 1: not a JobSpy CSV (missing columns: {', '.join(sorted(missing))})")

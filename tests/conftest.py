@@ -59,5 +59,24 @@ def json_transport(routes: dict[str, object]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
+def run_leads(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the real `leads` entry point in-process; return (exit code, stdout, stderr)."""
+    import sys
+
+    from jobleads.cli import main
+
+    old = sys.argv
+    sys.argv = ["leads", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    finally:
+        sys.argv = old
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def load_fixture(*parts: str):
     return json.loads((FIXTURES.joinpath(*parts)).read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jobleads.cli import main
+from tests.conftest import run_leads
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
 LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen",
@@ -17,19 +17,7 @@ LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "poste
              "score_parts", "warm", "contacts", "sources"}
 
 
-def leads(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the real entry point; return (exit code, stdout, stderr)."""
-    old = sys.argv
-    sys.argv = ["leads", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
+leads = run_leads
 
 
 @pytest.fixture

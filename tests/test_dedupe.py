@@ -1,7 +1,6 @@
 """Dedupe: the decision rule, clustering limits, stable leads across nights, and quality on real listings."""
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

@@ -5,17 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from jobleads.cli import main
 from jobleads.config import parse_config
 from tests.test_scoring import NOW, add_lead
 from warehouse import scoring
 from warehouse.db import connect
+from tests.conftest import run_leads
 
 CONFIG = """
 [profile]
@@ -26,18 +25,7 @@ current_pay = 70000
 """
 
 
-def leads(capsys, *args: str) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["leads", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
-    finally:
-        sys.argv = old
-    out = capsys.readouterr()
-    return code, out.out, out.err
+leads = run_leads
 
 
 @pytest.fixture

@@ -54,8 +54,11 @@ def test_runs_limit_and_csv(db_path, history):
 
 
 def test_runs_show_prints_summary_sources_and_failures(db_path, history):
-    partial = history[1]
-    result = invoke(db_path, "runs", "show", partial.run_id[:18])  # a unique prefix is enough
+    ok, partial = history
+    # a unique prefix is enough: the shortest one that the other run does not share (same-second ids differ late)
+    prefix = next(partial.run_id[:n] for n in range(1, len(partial.run_id) + 1)
+                  if not ok.run_id.startswith(partial.run_id[:n]))
+    result = invoke(db_path, "runs", "show", prefix)
     assert result.exit_code == 0, result.output
     assert partial.run_id in result.output and "partial" in result.output
     assert "stormy" in result.output and "gave up after 4 attempts" in result.output

@@ -74,38 +74,32 @@ def postings_table(postings: Iterable[Posting]) -> pa.Table:
     return pa.Table.from_pylist(list(latest.values()), schema=POSTING_SCHEMA)
 
 
+def _append(con: duckdb.DuckDBPyConnection, target: str, rows: list[dict]) -> int:
+    """Append rows (dicts keyed by column name) to an append-only table in one bulk statement."""
+    if not rows:
+        return 0
+    columns = ", ".join(rows[0])
+    with staged(con, f"{target}_batch", pa.Table.from_pylist(rows)):
+        con.execute(f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {target}_batch")
+    return len(rows)
+
+
 def load_raw(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:
-    rows = [
+    return _append(con, "raw_postings", [
         {"run_id": run_id, "source": r.source, "source_key": r.source_key, "source_id": r.source_id,
          "fetched_at": now, "payload": r.payload}
         for result in results
         for r in result.raw
-    ]
-    if not rows:
-        return 0
-    with staged(con, "raw_batch", pa.Table.from_pylist(rows)):
-        con.execute(
-            "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
-            "SELECT run_id, source, source_key, source_id, fetched_at, payload FROM raw_batch"
-        )
-    return len(rows)
+    ])
 
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:
-    rows = [
+    return _append(con, "quarantine", [
         {"run_id": run_id, "source": q.source, "source_key": q.source_key, "source_id": q.source_id,
          "reason": q.reason, "payload": q.payload, "quarantined_at": now}
         for result in results
         for q in result.quarantined
-    ]
-    if not rows:
-        return 0
-    with staged(con, "quarantine_batch", pa.Table.from_pylist(rows)):
-        con.execute(
-            "INSERT INTO quarantine SELECT run_id, source, source_key, source_id, reason, payload, quarantined_at "
-            "FROM quarantine_batch"
-        )
-    return len(rows)
+    ])
 
 
 def upsert_postings(con: duckdb.DuckDBPyConnection, run_id: str, postings: Iterable[Posting], now: datetime) -> int:
