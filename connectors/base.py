@@ -54,6 +54,17 @@ class ExtractResult:
     complete: bool = False
     not_modified: bool = False
     validators: dict[str, str] = field(default_factory=dict)  # etag/last-modified for next time
+    # Postings already in an Arrow table (warehouse.load.POSTING_SCHEMA), from a bulk file reader that
+    # skips one pydantic model per row; loaded beside `postings`.
+    bulk: Any = None
+
+    @property
+    def fetched(self) -> int:
+        return len(self.raw) + (self.bulk.num_rows if self.bulk is not None else 0)
+
+    @property
+    def parsed(self) -> int:
+        return len(self.postings) + (self.bulk.num_rows if self.bulk is not None else 0)
 
     @property
     def label(self) -> str:

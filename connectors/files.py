@@ -15,6 +15,7 @@ from connectors.base import ExtractResult
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize
+from connectors.text import strip_tracking
 
 GENERIC_FIELDS = {
     "source", "source_id", "title", "company", "locations", "location", "url", "description",
@@ -228,7 +229,17 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
         _quarantined(fmt_source(line), path, None, f"{path.name} line {line_no}: {reason}", line)
         for line_no, line, reason in bad
     ]
-    return table.cast(POSTING_SCHEMA), quarantined
+    return _without_tracking(table.cast(POSTING_SCHEMA)), quarantined
+
+
+def _without_tracking(table: pa.Table) -> pa.Table:
+    """The same URL cleaning as `Posting` (tracking parameters dropped); only URLs with a query need it."""
+    import pyarrow as pa
+
+    urls = [strip_tracking(u) if u and "?" in u else u for u in table["url"].to_pylist()]
+    column = pa.array(urls, pa.string())
+    table = table.set_column(table.schema.get_field_index("url"), "url", column)
+    return table.set_column(table.schema.get_field_index("apply_url"), "apply_url", column)
 
 
 def _numbered_lines(path: Path) -> pa.Table:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from connectors import SOURCES, make_source
 from connectors.base import ExtractResult, SourceSpec
-from connectors.files import read_generic
+from connectors.files import read_generic, read_generic_bulk
 from connectors.http import BadPayload
 from connectors.jobspy import read_jobspy
 
@@ -33,9 +33,16 @@ def all_formats() -> list[str]:
     return sorted(set(posting_formats()) | set(NON_POSTING_IMPORTERS))
 
 
+# Generic jsonl files from this size on are read by DuckDB in bulk instead of one pydantic model per line.
+BULK_JSONL_BYTES = 16 * 1024 * 1024
+
+
 def read_postings(path: Path, fmt: str, company: str | None = None, board: str | None = None) -> ExtractResult:
     if not path.exists():
         raise BadPayload(f"{path}: no such file")
+    if fmt == "jsonl" and path.stat().st_size >= BULK_JSONL_BYTES:
+        table, quarantined = read_generic_bulk(path, company)
+        return ExtractResult(source="jsonl", source_key=path.name, bulk=table, quarantined=quarantined, pages=1)
     if fmt in FILE_READERS:
         return FILE_READERS[fmt](path, company)
     if fmt in SOURCES:

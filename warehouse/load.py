@@ -93,6 +93,19 @@ def load_raw(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractR
     ])
 
 
+def load_raw_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> int:
+    """raw_postings rows for postings that arrived as one Arrow table: each row kept as JSON."""
+    if table.num_rows == 0:
+        return 0
+    with staged(con, "raw_table_batch", table):
+        con.execute(
+            "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
+            "SELECT $run, b.source, b.source_key, b.source_id, $now, to_json(b) FROM raw_table_batch b",
+            {"run": run_id, "now": now},
+        ).fetchall()
+    return table.num_rows
+
+
 def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:
     return _append(con, "quarantine", [
         {"run_id": run_id, "source": q.source, "source_key": q.source_key, "source_id": q.source_id,

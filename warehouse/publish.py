@@ -90,7 +90,7 @@ def publish(
     for r in results:
         summary.sources.append(SourceSummary(
             source=r.source, source_key=r.source_key, status=r.status, complete=r.complete,
-            fetched=len(r.raw), parsed=len(r.postings), quarantined=len(r.quarantined), pages=r.pages,
+            fetched=r.fetched, parsed=r.parsed, quarantined=len(r.quarantined), pages=r.pages,
             seconds=r.seconds, error=r.error, error_kind=r.error_kind,
         ))
     con.execute("BEGIN TRANSACTION")
@@ -102,6 +102,10 @@ def publish(
         summary.quarantined = load.load_quarantine(con, summary.run_id, results, now)
         postings = [p for r in results if r.status == "ok" for p in r.postings]
         summary.postings_seen = load.upsert_postings(con, summary.run_id, postings, now)
+        for r in results:
+            if r.status == "ok" and r.bulk is not None:
+                load.load_raw_table(con, summary.run_id, r.bulk, now)
+                summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
         load.retire_unlisted(con, results)
         summary.new_leads, summary.closed_leads = rebuild(con, config, now)
         summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
@@ -152,7 +156,7 @@ def _top_new_leads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict]:
 def _remember_sources(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> None:
     rows = [
         {"run_id": run_id, "source": r.source, "source_key": r.source_key, "status": r.status,
-         "complete": r.complete, "fetched": len(r.raw), "parsed": len(r.postings),
+         "complete": r.complete, "fetched": r.fetched, "parsed": r.parsed,
          "quarantined": len(r.quarantined), "pages": r.pages, "seconds": r.seconds,
          "error": r.error, "error_kind": r.error_kind}
         for r in results

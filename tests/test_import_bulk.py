@@ -1,0 +1,45 @@
+"""`leads import --format jsonl` of a large file takes the DuckDB bulk path: same leads as the per-row path."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from jobleads import importers
+from tests.conftest import run_leads
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "cli" / "postings.jsonl"
+VOLATILE = {"first_seen", "last_seen", "score", "score_parts"}
+
+
+def _leads(capsys, db: Path) -> list[dict]:
+    code, out, err = run_leads(capsys, "--db", str(db), "export")
+    assert code == 0, err
+    return [{k: v for k, v in json.loads(line).items() if k not in VOLATILE} for line in out.splitlines()]
+
+
+def test_bulk_import_matches_the_per_row_path(capsys, tmp_path, monkeypatch):
+    small, bulk = tmp_path / "small.duckdb", tmp_path / "bulk.duckdb"
+    code, out, err = run_leads(capsys, "--db", str(small), "import", str(FIX), "--format", "jsonl")
+    assert code == 0, err
+    monkeypatch.setattr(importers, "BULK_JSONL_BYTES", 0)
+    code, out, err = run_leads(capsys, "--db", str(bulk), "import", str(FIX), "--format", "jsonl")
+    assert code == 0, err
+    assert "2 postings parsed" in out and "1 quarantined" in out
+    assert "postings.jsonl line 3" in err and "title: missing" in err
+    assert _leads(capsys, bulk) == _leads(capsys, small)
+    con = duckdb.connect(str(bulk), read_only=True)
+    raw = con.execute("SELECT source_id, payload FROM raw_postings ORDER BY source_id").fetchall()
+    assert [r[0] for r in raw] == ["a1", "a2"] and json.loads(raw[0][1])["title"] == "Python Developer"
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 1
+
+
+def test_bulk_import_twice_changes_nothing(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(importers, "BULK_JSONL_BYTES", 0)
+    db = tmp_path / "bulk.duckdb"
+    run_leads(capsys, "--db", str(db), "import", str(FIX), "--format", "jsonl")
+    first = _leads(capsys, db)
+    code, out, _ = run_leads(capsys, "--db", str(db), "import", str(FIX), "--format", "jsonl")
+    assert code == 0 and "0 new leads" in out
+    assert _leads(capsys, db) == first
