@@ -1,16 +1,27 @@
--- Rebuild every lead's fields from its source records (survivorship). Idempotent.
+-- Rebuild leads' fields from their source records (survivorship). Idempotent.
 -- Authority: an ATS board knows its own job best; aggregators next; referrals and files last.
 -- Survivorship: title/company/remote from the most authoritative record, the URL from the ATS, the
 -- longest description, salary from the most authoritative record that has one, every location,
 -- the earliest posted/first_seen and the latest last_seen; open while any record is still listed.
+-- Only leads whose records may have changed are rebuilt: records seen in this run (last_seen = $now),
+-- open leads with a record no longer listed, closed leads with a record listed again, and leads not
+-- written yet. Everything else is as the last run left it, so a nightly fold stays cheap at a million leads.
+CREATE OR REPLACE TEMP TABLE touched_leads AS
+SELECT lead_id FROM postings WHERE lead_id IS NOT NULL AND last_seen = $now
+UNION
+SELECT l.lead_id FROM leads l JOIN postings p USING (lead_id) WHERE l.status = 'open' AND NOT p.active
+UNION
+SELECT l.lead_id FROM leads l JOIN postings p USING (lead_id) WHERE l.status = 'closed' AND p.active
+UNION
+SELECT p.lead_id FROM postings p ANTI JOIN leads l USING (lead_id) WHERE p.lead_id IS NOT NULL;
+
 CREATE OR REPLACE TEMP TABLE lead_rollup AS
 WITH ranked AS (
     SELECT p.*,
         (CASE WHEN source IN ('greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee') THEN 2
               WHEN source IN ('referral', 'jsonl', 'csv') THEN 0 ELSE 1 END) * 1e10
             + coalesce(epoch(last_seen), 0) AS authority
-    FROM postings p
-    WHERE lead_id IS NOT NULL
+    FROM postings p SEMI JOIN touched_leads t USING (lead_id)
 )
 SELECT
     lead_id,
@@ -80,7 +91,10 @@ SELECT lead_id,
        min(coalesce(posted_at, first_seen)) AS posted,
        list_distinct(flatten(list(coalesce(location_norm, [])))) AS places,
        max(coalesce(title_years, '')) AS years
-FROM postings WHERE lead_id IS NOT NULL
+FROM postings
+WHERE lead_id IS NOT NULL
+  AND coalesce(company_id, company_norm) IN (
+      SELECT coalesce(company_id, company_norm) FROM postings SEMI JOIN touched_leads USING (lead_id))
 GROUP BY lead_id;
 
 CREATE OR REPLACE TEMP TABLE lead_repost_links AS
@@ -91,14 +105,16 @@ JOIN lead_signature a ON a.cid = b.cid AND a.title_key = b.title_key AND a.lead_
     AND a.posted < b.posted
     AND (len(a.places) = 0 OR len(b.places) = 0 OR len(list_intersect(a.places, b.places)) > 0)
     AND (b.posted - a.posted > INTERVAL 60 DAY OR (a.years <> '' AND b.years <> '' AND a.years <> b.years))
+WHERE b.lead_id IN (SELECT lead_id FROM touched_leads)
 GROUP BY b.lead_id;
 
 UPDATE leads SET repost_count = coalesce(r.earlier, 0), repost_of = r.repost_of
-FROM (SELECT l.lead_id, r.earlier, r.repost_of FROM leads l LEFT JOIN lead_repost_links r USING (lead_id)) r
+FROM (SELECT t.lead_id, r.earlier, r.repost_of FROM touched_leads t LEFT JOIN lead_repost_links r USING (lead_id)) r
 WHERE leads.lead_id = r.lead_id
   AND (leads.repost_count IS DISTINCT FROM coalesce(r.earlier, 0) OR leads.repost_of IS DISTINCT FROM r.repost_of);
 
-DELETE FROM lead_reposts WHERE lead_id NOT IN (SELECT lead_id FROM lead_repost_links);
+DELETE FROM lead_reposts
+WHERE lead_id IN (SELECT lead_id FROM touched_leads) AND lead_id NOT IN (SELECT lead_id FROM lead_repost_links);
 
 INSERT OR REPLACE INTO lead_reposts
 SELECT lead_id, repost_of, NULL,
@@ -108,3 +124,4 @@ FROM lead_repost_links;
 
 DROP TABLE lead_signature;
 DROP TABLE lead_repost_links;
+DROP TABLE touched_leads;
