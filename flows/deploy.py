@@ -22,10 +22,6 @@ DEPLOYMENT_NAME = "nightly"
 FLOW_NAME = "nightly_refresh"
 
 
-class NoPrefectServer(RuntimeError):
-    """PREFECT_API_URL is not set: there is no long-lived server to hold the schedule."""
-
-
 def prefect_api_url() -> str | None:
     """The server scheduled runs go to: PREFECT_API_URL from the environment or the Prefect profile."""
     if os.environ.get("PREFECT_API_URL"):

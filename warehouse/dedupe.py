@@ -11,12 +11,11 @@ only gain records. Steps:
    only pairs the strong rules leave open have their titles scored, with rapidfuzz `cpdist`.
 3. Union-find over the matching pairs, strongest first, refusing any union that would put two
    different job ids of one ATS in a lead or join two existing leads.
-4. A new cluster becomes a lead whose id derives from its first record (`lead_id_for`); a cluster that
-   reaches an existing lead joins it. Every record gets a `lead_sources` row: rule, score, evidence.
+4. A new cluster becomes a lead whose id derives from its first record ('L' + sha1(posting_uid)[:11]);
+   a cluster that reaches an existing lead joins it. Every record gets a `lead_sources` row: rule, score, evidence.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -28,11 +27,6 @@ from warehouse import matching as m
 from warehouse.load import staged
 
 BIG_BLOCK = 1000
-
-
-def lead_id_for(posting_uid: str) -> str:
-    """Stable id: derived from the first record that started the lead."""
-    return "L" + hashlib.sha1(posting_uid.encode()).hexdigest()[:11]
 
 
 @dataclass

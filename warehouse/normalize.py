@@ -12,7 +12,6 @@ and applied two ways:
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -276,10 +275,6 @@ def canonical_url(url: str | None) -> str | None:
     for pattern, replacement in _URL_STEPS:
         text = re.sub(pattern, replacement, text)
     return text or None
-
-
-def content_hash(title: str, company: str, description: str | None) -> str:
-    return hashlib.md5(f"{title}\x1f{company}\x1f{description or ''}".encode()).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------------------------- bulk path

@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Iterable, Mapping
 
 CUSTOM_CATEGORY = "custom"
-IMPORTANCE = ("required", "mentioned", "preferred")
 
 # Characters that continue a token: "C" in "C++" or "C#" is not the skill C.
 _TOKEN_CHARS = r"\w+#"

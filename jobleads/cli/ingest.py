@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -14,7 +14,9 @@ from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
 from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
 from warehouse.db import writer, writer_lock
-from warehouse.publish import RunSummary, publish
+
+if TYPE_CHECKING:  # the transforms (numpy, rapidfuzz, ...) load only for commands that write
+    from warehouse.publish import RunSummary
 
 DEMO_DB = Path("data/demo.duckdb")
 
@@ -52,6 +54,8 @@ def import_(
     config = state.config()
     result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
     with writer(state.db, "import") as con:
+        from warehouse.publish import publish
+
         summary = publish(con, [result], config, kind="import")
     print_summary(summary)
     for q in result.quarantined[:5]:
