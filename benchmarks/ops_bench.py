@@ -86,7 +86,7 @@ def main() -> None:
         if args.flow:
             replay = ROOT / "tests" / "fixtures" / "flow_replay"
             report("replayed `leads refresh` (4 sources, 2 failing)",
-                   timed(base + ["refresh", "--replay", str(replay), "--retry-delay", "0"], 1, expect=1))
+                   timed(base + ["refresh", "--replay", str(replay)], 1, expect=1))
 
 
 if __name__ == "__main__":

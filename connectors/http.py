@@ -53,7 +53,11 @@ class SourceUnavailable(SourceError):
 
 
 class BadPayload(SourceError):
-    """The body was not the JSON the connector expects (truncated, HTML error page ...)."""
+    """The body was not the JSON the connector expects (truncated, HTML error page, too large ...)."""
+
+
+class DeadlineExceeded(SourceUnavailable):
+    """The source's whole time budget (`source_deadline`) ran out."""
 
 
 class _Retryable(Exception):
@@ -71,13 +75,26 @@ class HostPolicy:
     jitter: float = 0.0  # up to this fraction of min_interval added at random, so runs do not beat in step
 
 
+MIB = 1024 * 1024
+
+
 @dataclass
 class ClientSettings:
-    timeout: float = 20.0
-    attempts: int = 4
+    """Limits of one source's client. Retries live here and only here (the flow does not retry a source).
+
+    A source therefore sends at most `attempts` requests for each URL it needs, and stops once
+    `source_deadline` seconds have passed since its first request, whatever is left.
+    """
+
+    timeout: float = 20.0  # connect / each read: how long the host may stay silent
+    attempts: int = 3
+    request_deadline: float = 120.0  # one request, from connect to the last byte, retries not included
+    source_deadline: float = 600.0  # every request and retry wait of one source
+    max_response_bytes: int = 64 * MIB
     backoff_initial: float = 1.0
     backoff_max: float = 30.0
     max_retry_after: float = 120.0
+    base_url: str | None = None  # "http://127.0.0.1:8080": replaces the scheme and host of every URL (mirrors, tests)
     default_policy: HostPolicy = field(default_factory=HostPolicy)
     host_policies: dict[str, HostPolicy] = field(default_factory=dict)
     cache_dir: str | None = None  # where response bodies are kept for conditional requests (None: off)
@@ -161,6 +178,8 @@ class HttpClient:
     ):
         self.settings = settings or ClientSettings()
         self._sleep = sleep
+        self._source_ends = time.monotonic() + self.settings.source_deadline
+        self.requests_sent = 0
         self.cache = ResponseCache(self.settings.cache_dir) if self.settings.cache_dir else None
         self._client = httpx.Client(
             transport=transport,
@@ -199,6 +218,7 @@ class HttpClient:
         With a cache, a body seen before is asked for conditionally and a 304 hands back the
         cached body, so an unchanged listing is re-read in full without being re-downloaded.
         """
+        url = self.routed(url)
         request_headers = dict(headers or {})
         cached = self.cache.get(url, params) if self.cache else None
         if cached is not None:
@@ -210,7 +230,7 @@ class HttpClient:
         host = urlsplit(url).hostname or ""
         gate = _gate_for(host, self.policy_for(host, policy))
         retrying = Retrying(
-            stop=stop_after_attempt(max(1, self.settings.attempts)),
+            stop=stop_after_attempt(max(1, self.settings.attempts)) | self._out_of_time,
             wait=self._wait,
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             sleep=self._sleep,
@@ -221,10 +241,10 @@ class HttpClient:
                 with attempt:
                     gate.acquire(self._sleep)
                     try:
-                        response = self._send(url, params, request_headers)
+                        response, body = self._send(url, params, request_headers)
                     finally:
                         gate.release()
-                    fetched = self._interpret(url, response)
+                    fetched = self._interpret(url, response, body)
                     if self.cache is not None:
                         if fetched.not_modified and cached is not None:
                             fetched.data = cached.data
@@ -232,22 +252,60 @@ class HttpClient:
                             self.cache.put(url, params, fetched)
                     return fetched
         except _Retryable as exc:
-            raise SourceUnavailable(
-                f"{_short(url)}: gave up after {self.settings.attempts} attempts: {exc}"
-            ) from None
+            tries = retrying.statistics.get("attempt_number", self.settings.attempts)
+            attempts = f"{tries} attempt{'s' if tries != 1 else ''}"
+            if self._remaining() <= 0:
+                raise DeadlineExceeded(
+                    f"{_short(url)}: gave up after {attempts}: the source's "
+                    f"{self.settings.source_deadline:g} s deadline passed ({exc})"
+                ) from None
+            raise SourceUnavailable(f"{_short(url)}: gave up after {attempts}: {exc}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, url: str, params: dict | None, headers: dict) -> httpx.Response:
+    def routed(self, url: str) -> str:
+        """The URL with the configured base URL's scheme and host in place of the provider's own."""
+        if not self.settings.base_url:
+            return url
+        base, parts = urlsplit(self.settings.base_url), urlsplit(url)
+        return parts._replace(scheme=base.scheme or parts.scheme, netloc=base.netloc or parts.netloc).geturl()
+
+    def _remaining(self) -> float:
+        return self._source_ends - time.monotonic()
+
+    def _out_of_time(self, state: RetryCallState) -> bool:
+        return self._remaining() <= 0
+
+    def _send(self, url: str, params: dict | None, headers: dict) -> tuple[httpx.Response, bytes]:
+        """One GET, read in chunks so that a drip-feeding host or an endless body cannot hold the source."""
+        remaining = self._remaining()
+        if remaining <= 0:
+            raise _Retryable("no time left")
+        budget = min(self.settings.request_deadline, remaining)
+        ends = time.monotonic() + budget
+        limit = self.settings.max_response_bytes
+        self.requests_sent += 1
         try:
-            response = self._client.get(url, params=params or None, headers=headers)  # {} would drop a query in the URL
-            response.read()  # a connection cut mid-body surfaces here, as a retryable error
-            return response
+            # {} as params would drop a query already in the URL, hence `or None`.
+            with self._client.stream("GET", url, params=params or None, headers=headers,
+                                     timeout=min(self.settings.timeout, budget)) as response:
+                declared = response.headers.get("Content-Length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise BadPayload(f"{_short(url)}: response of {int(declared) / MIB:.1f} MiB is over the "
+                                     f"{limit / MIB:g} MiB limit")
+                body = bytearray()
+                for chunk in response.iter_bytes():  # decoded: a gzip bomb meets the limit too
+                    body += chunk
+                    if len(body) > limit:
+                        raise BadPayload(f"{_short(url)}: response is over the {limit / MIB:g} MiB limit")
+                    if time.monotonic() > ends:
+                        raise _Retryable(f"no complete response within {budget:g} s")
+                return response, bytes(body)
         except httpx.TimeoutException as exc:
             raise _Retryable(f"timed out ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             raise _Retryable(f"connection failed ({type(exc).__name__}: {exc})") from exc
 
-    def _interpret(self, url: str, response: httpx.Response) -> Fetched:
+    def _interpret(self, url: str, response: httpx.Response, content: bytes) -> Fetched:
         status = response.status_code
         if status == 304:
             return Fetched(url=str(response.url), status=status, data=None, not_modified=True,
@@ -260,9 +318,9 @@ class HttpClient:
         if status >= 400:
             raise SourceConfigError(f"{_short(url)}: refused (HTTP {status})")
         try:
-            data = json.loads(response.content)
+            data = json.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            body = response.content.strip()
+            body = content.strip()
             if not body:
                 kind = "empty"
             elif body[:1] in (b"{", b"["):
@@ -283,11 +341,10 @@ class HttpClient:
         exc = state.outcome.exception() if state.outcome else None
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is not None:
-            return min(retry_after, self.settings.max_retry_after) + random.uniform(0, 0.25)
-        backoff = wait_exponential_jitter(
-            initial=self.settings.backoff_initial, max=self.settings.backoff_max
-        )
-        return backoff(state)
+            wait = min(retry_after, self.settings.max_retry_after) + random.uniform(0, 0.25)
+        else:
+            wait = wait_exponential_jitter(initial=self.settings.backoff_initial, max=self.settings.backoff_max)(state)
+        return max(0.0, min(wait, self._remaining()))  # never sleep past the source's deadline
 
 
 @dataclass

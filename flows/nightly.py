@@ -4,63 +4,41 @@ Orchestration only: fetching lives in `connectors`, loading and transforms in `w
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from prefect import Flow, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
 
 from connectors.base import ExtractResult, SourceSpec
 from connectors.extract import extract
+from flows import progress
 from jobleads.config import Config, load_config
 from jobleads.notify import send_digest
 from warehouse.db import connect, resolve_db_path, writer_lock
-from warehouse.publish import RunSummary, publish
+from warehouse.publish import RunSummary, new_run_id, publish
 
-# Failures worth another attempt later in the run: the host was down or sent a broken body.
-# A SourceConfigError (404, 401, 403 ...) will fail the same way however often it is tried.
-RETRYABLE_KINDS = frozenset({"SourceUnavailable", "BadPayload"})
-DEFAULT_TASK_RETRIES = 2
-DEFAULT_RETRY_DELAY_SECONDS = 30.0
-RETRY_JITTER_FACTOR = 0.5
 ARTIFACT_KEY = "nightly-refresh"
 
 
 class SourceFailed(Exception):
-    """Raised by the extract task so Prefect records (and maybe retries) a failed source."""
+    """Raised by the extract task so that Prefect shows the source's task run as failed.
+
+    Never retried here: the HTTP client already retried what was worth retrying (one owner of
+    retries, so a dead host costs `[http] attempts` requests a night, not attempts x task retries).
+    """
 
     def __init__(self, result: ExtractResult):
         super().__init__(f"{result.label}: {result.error}")
         self.result = result
 
-    @property
-    def retryable(self) -> bool:
-        return self.result.error_kind in RETRYABLE_KINDS
 
-
-def retry_unless_config_error(task: Any, task_run: Any, state: Any) -> bool:
-    """Prefect retry condition: retry sources that were unavailable, never configuration errors or bugs."""
-    try:
-        state.result()
-    except SourceFailed as exc:
-        return exc.retryable
-    except Exception:  # noqa: BLE001 - a bug in a connector does not go away on retry
-        return False
-    return False
-
-
-@task(
-    name="extract-source",
-    cache_policy=NO_CACHE,
-    task_run_name="extract-{spec[type]}-{spec[board]}",
-    retries=DEFAULT_TASK_RETRIES,
-    retry_delay_seconds=exponential_backoff(backoff_factor=DEFAULT_RETRY_DELAY_SECONDS),
-    retry_jitter_factor=RETRY_JITTER_FACTOR,
-    retry_condition_fn=retry_unless_config_error,
-)
+@task(name="extract-source", cache_policy=NO_CACHE, task_run_name="extract-{spec[type]}-{spec[board]}", retries=0)
 def extract_source(spec: dict[str, Any], http: dict[str, Any], replay_dir: str | None,
                    validators: dict[str, str] | None, cache_dir: str | None = None) -> ExtractResult:
     result = extract(SourceSpec(**spec), http, replay_dir, validators, cache_dir=cache_dir)
@@ -70,10 +48,12 @@ def extract_source(spec: dict[str, Any], http: dict[str, Any], replay_dir: str |
 
 
 @task(name="load-and-transform", cache_policy=NO_CACHE)
-def load_and_transform(db_path: str, results: list[ExtractResult], config: dict[str, Any], kind: str) -> RunSummary:
+def load_and_transform(db_path: str, results: list[ExtractResult], config: dict[str, Any], kind: str,
+                       run_id: str, started_at: datetime) -> RunSummary:
     con = connect(db_path)
     try:
-        return publish(con, results, Config.model_validate(config), kind=kind)
+        return publish(con, results, Config.model_validate(config), kind=kind, run_id=run_id,
+                       started_at=started_at, on_stage=progress.current().stage)
     finally:
         con.close()
 
@@ -129,39 +109,46 @@ def nightly_refresh(
     db_path: str | None = None,
     replay_dir: str | None = None,
     kind: str = "refresh",
-    retries: int = DEFAULT_TASK_RETRIES,
-    retry_delay_seconds: float = DEFAULT_RETRY_DELAY_SECONDS,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
     """Fetch every enabled source, then load and transform once under the single writer lock.
 
-    `retries` and `retry_delay_seconds` shape the extract tasks' retries (exponential backoff with
-    jitter from that first delay); tests set the delay to 0.
+    The run ends Failed when every source failed (the summary is stored all the same), Completed
+    otherwise; `runs` records the whole run, from the flow's start to the commit.
     """
+    started_at = datetime.now(timezone.utc)
+    run_id = run_id or new_run_id(started_at)
     logger = get_run_logger()
     config = load_config(config_path)
     db = str(resolve_db_path(db_path))
-    with writer_lock(db, "refresh"):
+    report = progress.current()
+    with writer_lock(db, "refresh", reenter=True):  # `leads refresh` took it before starting Prefect
         specs = source_specs(config)
         validators = {} if replay_dir else remembered_validators(db)
-        extract_task = extract_source.with_options(
-            retries=retries,
-            retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay_seconds) if retries else 0,
-        )
-        futures = [
-            extract_task.submit(spec, config.http.model_dump(), replay_dir,
-                                validators.get((spec["type"], spec["board"] or "")), http_cache_dir(db))
-            for spec in specs
-        ]
-        results = [outcome(future, spec) for future, spec in zip(futures, specs)]
-        for failed in (r for r in results if r.status == "failed"):
-            logger.warning("source %s failed (%s): %s", failed.label, failed.error_kind, failed.error)
-        summary = load_and_transform(db, results, config.model_dump(), kind).to_json()
+        report.sources_started(len(specs))
+        futures = {
+            extract_source.submit(spec, config.http.model_dump(), replay_dir,
+                                  validators.get((spec["type"], spec["board"] or "")), http_cache_dir(db)): index
+            for index, spec in enumerate(specs)
+        }
+        by_index: dict[int, ExtractResult] = {}
+        for future in as_completed(list(futures)):
+            index = futures[future]
+            by_index[index] = result = outcome(future, specs[index])
+            report.source_done(result)
+            if result.status == "failed":
+                logger.warning("source %s failed (%s): %s", result.label, result.error_kind, result.error)
+        results = [by_index[i] for i in range(len(specs))]
+        summary = load_and_transform(db, results, config.model_dump(), kind, run_id, started_at).to_json()
     try:
         publish_artifacts(summary)
     except Exception as exc:  # noqa: BLE001 - the run is stored in `runs` already; the UI copy is a convenience
         logger.warning("could not publish the run artifacts: %s: %s", type(exc).__name__, exc)
     if config.notify.urls:
         notify(summary, config.notify.urls, config.notify.top)
+    if summary["status"] == "failed":
+        return Failed(message=f"every source failed ({len(summary['failures'])}): " + "; ".join(summary["failures"]),
+                      data=summary)
     return summary
 
 

@@ -86,10 +86,28 @@ class Network(_Strict):
 
 
 class Http(_Strict):
-    timeout: float = Field(default=20.0, gt=0)
-    attempts: int = Field(default=4, ge=1, le=10)
+    """How sources are fetched. The HTTP client is the one owner of retries: a source sends at most
+    `attempts` requests per URL it needs and gives up once `source_deadline` seconds have passed."""
+
+    timeout: float = Field(default=20.0, gt=0)  # connect, and each read: how long a host may stay silent
+    attempts: int = Field(default=3, ge=1, le=10)
+    request_deadline: float = Field(default=120.0, gt=0)  # one whole request, first byte to last
+    source_deadline: float = Field(default=600.0, gt=0)  # all requests and retry waits of one source
+    max_response_mb: float = Field(default=64.0, gt=0)
     per_host_concurrency: int = Field(default=4, ge=1, le=64)
     max_workers: int = Field(default=4, ge=1, le=64)
+    base_urls: dict[str, str] = Field(default_factory=dict)  # connector name -> "http://127.0.0.1:8080"
+
+    @field_validator("base_urls")
+    @classmethod
+    def _scheme_and_host(cls, value: dict[str, str]) -> dict[str, str]:
+        from urllib.parse import urlsplit
+
+        for name, url in value.items():
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"{name} = '{url}' is not a URL with a scheme and host (e.g. http://127.0.0.1:8080)")
+        return value
 
 
 class Config(_Strict):
@@ -202,11 +220,20 @@ reconnect_min_score = 0.5         # ... at companies with open leads scoring at 
 warmth_half_life_days = 180       # warmth halves after this many days without contact
 weak_company_matches = false      # true: "Meta" also warms "Meta Financial" leads (half as warm)
 
+# Fetching. The HTTP client alone retries: a source sends at most `attempts` requests per URL it
+# needs (a dead host costs 3 requests a night) and gives up once `source_deadline` has passed.
 [http]
-timeout = 20.0
-attempts = 4
+timeout = 20.0                    # seconds a host may stay silent (connect, or between two reads)
+attempts = 3                      # tries per request (5xx, 429, timeouts, dropped connections)
+request_deadline = 120.0          # one whole request, first byte to last, however slowly it drips
+source_deadline = 600.0           # every request and retry wait of one source together
+max_response_mb = 64              # a larger body fails the source instead of filling memory
 per_host_concurrency = 4
 max_workers = 4                   # sources fetched at once
+
+# Replace a provider's scheme and host (a mirror, a proxy, a local test server); paths stay as they are.
+[http.base_urls]
+# greenhouse = "http://127.0.0.1:8080"
 
 # Skills the built-in taxonomy lacks: name = [aliases].
 [skills]

@@ -31,8 +31,7 @@ def run_flow(config_path: Path, db: Path, **options):
     from jobleads.config import load_config
 
     return configured_flow(load_config(config_path))(
-        config_path=str(config_path), db_path=str(db), replay_dir=str(REPLAY),
-        retries=options.pop("retries", 1), retry_delay_seconds=0, return_state=True, **options,
+        config_path=str(config_path), db_path=str(db), replay_dir=str(REPLAY), return_state=True, **options,
     )
 
 
@@ -68,28 +67,54 @@ def test_one_source_failing_never_fails_the_others(prefect_harness, config_path,
     assert run == [("partial", 2, 2, ["greenhouse:ghostboard", "greenhouse:stormy"])]
 
 
-def test_retries_unavailable_sources_but_not_configuration_errors(prefect_harness, config_path, db_path):
+def flow_task_runs(state) -> dict:
     from prefect import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-
-    state = run_flow(config_path, db_path, retries=2)
-    flow_run_id = state.state_details.flow_run_id
+    from prefect.utilities.asyncutils import run_coro_as_sync
 
     async def task_runs():
         async with get_client() as client:
             return await client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
 
-    from prefect.utilities.asyncutils import run_coro_as_sync
+    return {r.name: r for r in run_coro_as_sync(task_runs())}
 
-    runs = {r.name: r for r in run_coro_as_sync(task_runs())}
-    assert runs["extract-greenhouse-stormy"].run_count == 3  # first try + 2 retries, all HTTP 500
-    assert runs["extract-greenhouse-stormy"].state.is_failed()
-    assert runs["extract-greenhouse-ghostboard"].run_count == 1  # 404: retrying cannot help
-    assert runs["extract-greenhouse-orbitlabs"].run_count == 1
+
+def test_the_http_client_alone_retries_and_never_a_configuration_error(prefect_harness, config_path, db_path):
+    config_path.write_text(config_path.read_text().replace("attempts = 1 ", "attempts = 2 "))
+    state = run_flow(config_path, db_path)
+
+    summary = state.result()
+    errors = {s["source_key"]: s["error"] for s in summary["sources"]}
+    assert "gave up after 2 attempts: HTTP 500" in errors["stormy"]  # the client's own retries, its stated maximum
+    assert "HTTP 404" in errors["ghostboard"] and "attempt" not in errors["ghostboard"]
+    runs = flow_task_runs(state)
+    assert runs["extract-greenhouse-stormy"].run_count == 1  # Prefect adds no retries on top
+    assert runs["extract-greenhouse-stormy"].state.is_failed()  # a failed source shows as a failed task
+    assert runs["extract-greenhouse-ghostboard"].run_count == 1
     assert runs["extract-greenhouse-orbitlabs"].state.is_completed()
     (load,) = [r for name, r in runs.items() if name.startswith("load-and-transform")]  # Prefect adds a suffix
     assert load.state.is_completed()
+
+
+def test_a_run_whose_every_source_failed_ends_failed_and_is_recorded_with_its_whole_duration(
+        prefect_harness, tmp_path, db_path):
+    config = tmp_path / "dead.toml"
+    config.write_text('[[sources]]\ntype = "greenhouse"\nboard = "stormy"\n\n'
+                      '[[sources]]\ntype = "greenhouse"\nboard = "ghostboard"\n\n[http]\nattempts = 2\n')
+    state = run_flow(config, db_path)
+
+    assert state.is_failed()
+    assert "every source failed" in state.message
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        status, seconds, started = con.execute("SELECT status, seconds, started_at FROM run_history").fetchone()
+    finally:
+        con.close()
+    assert status == "failed"
+    # The one retry of stormy waited about a second (backoff): the recorded time covers the fetch too.
+    assert seconds >= 0.9
+    assert abs((state.timestamp - started).total_seconds()) < seconds + 5
 
 
 def test_run_summary_is_published_as_artifacts(prefect_harness, config_path, db_path):
@@ -132,7 +157,7 @@ def test_refresh_command_exits_1_when_a_source_failed(prefect_harness, config_pa
     from jobleads.cli import app
 
     result = CliRunner().invoke(app, ["--db", str(db_path), "--config", str(config_path), "refresh",
-                                      "--replay", str(REPLAY), "--retry-delay", "0"])
+                                      "--replay", str(REPLAY)])
     assert result.exit_code == 1, result.output
     assert "greenhouse:stormy" in result.output and "greenhouse:ghostboard" in result.output
     assert len(leads_table(db_path)) >= 3  # the boards that answered landed
@@ -144,7 +169,7 @@ def test_refresh_command_exits_0_when_every_source_answered(prefect_harness, tmp
     config = tmp_path / "ok.toml"
     config.write_text('[[sources]]\ntype = "greenhouse"\nboard = "orbitlabs"\n\n[http]\nattempts = 1\n')
     result = CliRunner().invoke(app, ["--db", str(db_path), "--config", str(config), "refresh",
-                                      "--replay", str(REPLAY), "--retry-delay", "0"])
+                                      "--replay", str(REPLAY)])
     assert result.exit_code == 0, result.output
     assert len(leads_table(db_path)) == 3
 

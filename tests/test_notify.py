@@ -84,7 +84,7 @@ def test_flow_sends_the_digest_after_the_run(prefect_harness, tmp_path, db_path)
                       'board = "orbitlabs"\n\n[notify]\nurls = ["jobleadstest://digest"]\ntop = 2\n')
     received.clear()
     summary = nightly_refresh(config_path=str(config), db_path=str(db_path),
-                              replay_dir=str(FIXTURES / "flow_replay"), retry_delay_seconds=0)
+                              replay_dir=str(FIXTURES / "flow_replay"))
 
     assert len(received) == 1
     assert received[0]["title"] == f"jobleads: {summary['new_leads']} new leads, 0 new warm companies"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib import resources
@@ -133,13 +134,48 @@ def read_lock_holder(db_path: Path) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+# Locks this process holds, by lock file, with how many nested holders: the CLI takes the lock before
+# Prefect starts and the flow takes it again inside, which must not refuse its own process.
+_HELD: dict[str, int] = {}
+_HELD_GUARD = threading.Lock()
+
+
 @contextmanager
-def writer_lock(db_path: str | Path, what: str = "refresh") -> Iterator[None]:
-    """Hold the single-writer lock. flock dies with its process, so a killed run's lock is free again."""
+def writer_lock(db_path: str | Path, what: str = "refresh", reenter: bool = False) -> Iterator[None]:
+    """Hold the single-writer lock. flock dies with its process, so a killed run's lock is free again.
+
+    Any second holder is refused at once with WarehouseBusy, except, with `reenter`, a nested holder
+    in the process that already holds it (the flow, inside the CLI that locked before starting Prefect).
+    """
     db_path = Path(db_path)
+    key = str(lock_path(db_path).resolve())
+    with _HELD_GUARD:
+        nested = reenter and _HELD.get(key, 0) > 0
+        if nested:
+            _HELD[key] += 1
+    if nested:
+        try:
+            yield
+        finally:
+            with _HELD_GUARD:
+                _HELD[key] -= 1
+        return
+    with _exclusive_lock(db_path, what):
+        with _HELD_GUARD:
+            _HELD[key] = 1
+        try:
+            yield
+        finally:
+            with _HELD_GUARD:
+                _HELD.pop(key, None)
+
+
+@contextmanager
+def _exclusive_lock(db_path: Path, what: str) -> Iterator[None]:
     _prepare_private_dir(db_path)
     path = lock_path(db_path)
-    handle = open(path, "a+")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # the pid inside is nobody else's business
+    handle = os.fdopen(fd, "r+")
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -5,6 +5,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -63,15 +64,24 @@ def new_run_id(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> tuple[int, int]:
+def _no_report(stage: str) -> None:
+    pass
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
+            on_stage: Callable[[str], None] = _no_report) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
     open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
+    on_stage("resolving companies")
     companies.resolve_companies(con)  # dedupe compares postings.company_id
+    on_stage("merging copies into leads")
     new_leads = dedupe.assign_leads(con, now)
     run_script(con, "rollup_leads.sql", {"now": now})
+    on_stage("linking contacts")
     network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
     closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
     newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
+    on_stage("scoring leads")
     scoring.score_leads(con, config, now)
     return new_leads, newly_closed
 
@@ -83,6 +93,7 @@ def publish(
     kind: str = "refresh",
     run_id: str | None = None,
     started_at: datetime | None = None,
+    on_stage: Callable[[str], None] = _no_report,
 ) -> RunSummary:
     """All or nothing: a failure anywhere rolls back and leaves yesterday's state intact."""
     now = datetime.now(timezone.utc)
@@ -98,6 +109,7 @@ def publish(
         warm_before = _warm_company_names(con)
         # Snapshot in SQL, not Python: a million lead ids would cost a second and 100 MB per run.
         con.execute("CREATE OR REPLACE TEMP TABLE run_leads_before AS SELECT lead_id FROM leads").fetchall()
+        on_stage("storing postings")
         load.load_raw(con, summary.run_id, results, now)
         summary.quarantined = load.load_quarantine(con, summary.run_id, results, now)
         postings = [p for r in results if r.status == "ok" for p in r.postings]
@@ -107,7 +119,8 @@ def publish(
                 load.load_raw_table(con, summary.run_id, r.bulk, now)
                 summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
         load.retire_unlisted(con, results)
-        summary.new_leads, summary.closed_leads = rebuild(con, config, now)
+        summary.new_leads, summary.closed_leads = rebuild(con, config, now, on_stage)
+        on_stage("recording the run")
         summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
         summary.new_warm_companies = sorted(_warm_company_names(con) - warm_before)
         summary.top_new_leads = _top_new_leads(con, config.notify.top)
@@ -119,6 +132,7 @@ def publish(
         summary.status = "ok" if not failed else ("partial" if ok else "failed")
         _record_run(con, summary, ok, failed)
         con.execute("COMMIT")
+        on_stage("done")
     except Exception:
         con.execute("ROLLBACK")
         raise

@@ -157,3 +157,9 @@ def lead_detail(con: duckdb.DuckDBPyConnection, lead_id: str) -> dict | None:
         for s, sid, url, rule, score, ev, at, title, company, locs, posted, active, fs, ls in rows
     ]
     return lead
+
+
+def stored_run_summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
+    """A run's summary as it was recorded at commit (`RunSummary.to_json()`); None if it never committed."""
+    row = con.execute("SELECT summary FROM runs WHERE run_id = ?", [run_id]).fetchone()
+    return json.loads(row[0]) if row and row[0] else None

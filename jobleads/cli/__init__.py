@@ -39,25 +39,34 @@ from jobleads.cli import ingest, insight, network, ops, query, sources_cmd  # no
 
 def main() -> None:
     from connectors.http import SourceError
+    from jobleads.cli.running import RunError
     from jobleads.config import ConfigError
     from warehouse.db import WarehouseBusy, WarehouseError
 
     try:
         app(standalone_mode=False)
     except (UsageError, ConfigError, SourceError, WarehouseBusy, WarehouseError) as exc:
-        typer.echo(f"leads: {exc}", err=True)
-        sys.exit(2)
+        _fail(str(exc), 2)
+    except RunError as exc:
+        _fail(str(exc), 1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        typer.echo("leads: aborted", err=True)
-        sys.exit(130)
+        _fail("aborted", 130)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
+    except typer.TyperException as exc:
+        # Typer's bundled click raises these (bad option value, unknown option or command, missing
+        # argument); they are not `click.ClickException`s. One line, exit 2, no usage block.
+        _fail(_one_line(exc.format_message(), getattr(exc, "ctx", None)), 2)
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else exc.exit_code)
-        raise
+
+def _one_line(message: str, ctx) -> str:
+    text = " ".join(message.split())
+    command = getattr(ctx, "command_path", None) if ctx is not None else None
+    return f"{text} (see `{command} --help`)" if command else text
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"leads: {message}", err=True)
+    sys.exit(code)

@@ -10,10 +10,11 @@ import typer
 
 from jobleads.cli import app
 from jobleads.cli.output import console, err_console
+from jobleads.cli.running import run_flow
 from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
 from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
-from warehouse.db import writer, writer_lock
+from warehouse.db import writer
 
 if TYPE_CHECKING:  # the transforms (numpy, rapidfuzz, ...) load only for commands that write
     from warehouse.publish import RunSummary
@@ -72,35 +73,9 @@ def print_summary(summary: RunSummary) -> None:
         err_console.print(f"[red]failed[/red] {s.source}{':' + s.source_key if s.source_key else ''}: {s.error}")
 
 
-def run_refresh(config_path: Path, db_path: Path, replay_dir: str | None, kind: str, **flow_options) -> dict:
-    """Run the Prefect flow (imported here: Prefect is slow to import and query commands skip it)."""
-    # A second refresh must be told at once, not after Prefect's seconds of start-up; the flow takes
-    # the lock again for real, so losing a race in between still ends in the same WarehouseBusy.
-    with writer_lock(db_path, "refresh"):
-        pass
-    quiet_prefect()
-    from flows.nightly import configured_flow
-
-    return configured_flow(load_config(config_path))(
-        config_path=str(config_path), db_path=str(db_path), replay_dir=replay_dir, kind=kind, **flow_options
-    )
-
-
-def quiet_prefect(level: str | None = None) -> None:
-    """Prefect settings jobleads wants unless the user set them: no telemetry, terse logs."""
-    import os
-
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    if level:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
-
-
 @app.command()
 def refresh(
     replay: Optional[Path] = typer.Option(None, "--replay", hidden=True, help="Folder of recorded responses."),
-    retry_delay: Optional[float] = typer.Option(None, "--retry-delay", hidden=True, min=0.0,
-                                                help="First delay between extract retries, in seconds."),
 ) -> None:
     """Fetch every configured source now and rebuild leads (what the nightly schedule runs)."""
     config = load_config(state.config_path, required=True)
@@ -108,21 +83,32 @@ def refresh(
         raise UsageError(f"{state.config_path}: no [[sources]] configured")
     if replay is not None and not replay.is_dir():
         raise UsageError(f"--replay {replay}: not a folder of recordings")
-    options = {} if retry_delay is None else {"retry_delay_seconds": retry_delay}
-    summary = run_refresh(state.config_path, state.db, str(replay) if replay else None, "refresh", **options)
+    summary = run_flow(state.config_path, state.db, str(replay) if replay else None, "refresh")
     _report(summary)
     if summary["failures"]:
         sys.exit(1)
 
 
 def _report(summary: dict) -> None:
+    seconds = _seconds(summary)
     console.print(
-        f"run {summary['run_id']} ({summary['status']}): {summary['postings_seen']} postings, "
+        f"run {summary['run_id']} ({summary['status']}{seconds}): {summary['postings_seen']} postings, "
         f"{summary['new_leads']} new leads, {summary['closed_leads']} closed, "
-        f"{summary['quarantined']} quarantined; {summary['open_leads']} open leads"
+        f"{summary['quarantined']} quarantined; {summary['open_leads']} open leads", highlight=False,
     )
-    for failure in summary["failures"]:
-        err_console.print(f"[red]failed[/red] {failure}")
+    for failure in summary["failures"]:  # one line each: the source, what went wrong, and the URL
+        err_console.print("[red]failed[/red] ", end="")
+        err_console.print(failure, markup=False, highlight=False)
+
+
+def _seconds(summary: dict) -> str:
+    from datetime import datetime
+
+    try:
+        took = datetime.fromisoformat(summary["finished_at"]) - datetime.fromisoformat(summary["started_at"])
+    except (KeyError, TypeError, ValueError):
+        return ""
+    return f", {took.total_seconds():.1f} s"
 
 
 @app.command()
@@ -136,9 +122,8 @@ def demo(limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many le
     folder = demo_dir()
     state.config_path = folder / "leads.toml"
     state._config = None
-    quiet_prefect("WARNING")
     console.print(f"[bold]jobleads demo[/bold]: replaying recorded responses from {folder / 'http'} into {db}")
-    summary = run_refresh(state.config_path, db, str(folder / "http"), "demo")
+    summary = run_flow(state.config_path, db, str(folder / "http"), "demo")
     _report(summary)
     from jobleads.cli.network import load_demo_network  # a sample network: warm companies and a referral
 

@@ -201,7 +201,7 @@ def _plain_schedule(config, cron: bool, install: bool) -> None:
 
 
 def _prefect_schedule(config, name: str, serve: bool) -> None:
-    from jobleads.cli.ingest import quiet_prefect
+    from jobleads.cli.running import quiet_prefect
 
     quiet_prefect()
     from flows import deploy
