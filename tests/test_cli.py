@@ -123,3 +123,33 @@ def test_query_commands_do_not_import_prefect(tmp_path):
 
     code = "import sys; from jobleads.cli import app; assert 'prefect' not in sys.modules, 'prefect imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
+LEADS_BIN = Path(sys.executable).parent / "leads"
+
+
+@pytest.mark.parametrize("args, says", [
+    (["top", "--limit", "abc"], "Invalid value for '--limit'"),
+    (["top", "--output", "x"], "No such option: --output"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+    (["import"], "Missing argument 'path'"),
+    (["top", "--format", "yaml"], "Invalid value for '--format'"),
+    (["--db"], "Option '--db' requires an argument"),
+    (["runs", "show"], "Missing argument"),
+    (["schedule", "--cron", "--systemd"], "choose one of --cron and --systemd"),
+])
+def test_every_usage_error_is_one_line_on_stderr_with_exit_2(tmp_path, args, says):
+    import subprocess
+
+    done = subprocess.run([str(LEADS_BIN), *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("leads: ") and says in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_bad_base_url_in_the_config_names_the_key(capsys, tmp_path):
+    (tmp_path / "leads.toml").write_text('[http.base_urls]\ngreenhouse = "127.0.0.1:8080"\n')
+    code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 2 and "http.base_urls" in err and "scheme and host" in err
