@@ -6,7 +6,6 @@ ephemeral server would schedule nothing (it stops with the process), hence the s
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -15,6 +14,7 @@ from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.nightly import configured_flow
+from flows.prefect_api import configured_api_url as prefect_api_url  # noqa: F401 - the CLI asks here
 from flows.schedule import check_timezone, local_timezone, parse_cron
 from jobleads.config import Config
 
@@ -22,32 +22,26 @@ DEPLOYMENT_NAME = "nightly"
 FLOW_NAME = "nightly_refresh"
 
 
-def prefect_api_url() -> str | None:
-    """The server scheduled runs go to: PREFECT_API_URL from the environment or the Prefect profile."""
-    if os.environ.get("PREFECT_API_URL"):
-        return os.environ["PREFECT_API_URL"]
-    from prefect.settings import get_current_settings
-
-    return get_current_settings().api.url or None
-
-
 def schedule_timezone(config: Config) -> str:
     return check_timezone(config.schedule.timezone) or local_timezone()
 
 
-def deployment_parameters(config_path: Path, db_path: Path) -> dict[str, Any]:
+def deployment_parameters(config_path: Path, db_path: Path, replay_dir: Path | None = None) -> dict[str, Any]:
     # Absolute: the served runs may start from another working directory.
-    return {"config_path": str(Path(config_path).resolve()), "db_path": str(Path(db_path).resolve()),
-            "kind": "refresh"}
+    parameters = {"config_path": str(Path(config_path).resolve()), "db_path": str(Path(db_path).resolve()),
+                  "kind": "refresh"}
+    if replay_dir is not None:  # tests and demos: scheduled runs read recorded responses
+        parameters["replay_dir"] = str(Path(replay_dir).resolve())
+    return parameters
 
 
 def build_deployment(config: Config, config_path: Path, db_path: Path,
-                     name: str = DEPLOYMENT_NAME) -> RunnerDeployment:
+                     name: str = DEPLOYMENT_NAME, replay_dir: Path | None = None) -> RunnerDeployment:
     cron = parse_cron(config.schedule.cron)  # one error message for every way of scheduling
     return configured_flow(config).to_deployment(
         name=name,
         schedules=[Cron(cron.expression, timezone=schedule_timezone(config))],
-        parameters=deployment_parameters(config_path, db_path),
+        parameters=deployment_parameters(config_path, db_path, replay_dir),
         description="jobleads nightly refresh: fetch every configured source, rebuild leads and scores.",
         tags=["jobleads"],
         concurrency_limit=1,  # runs of one database never overlap (the writer lock would refuse anyway)
@@ -55,13 +49,15 @@ def build_deployment(config: Config, config_path: Path, db_path: Path,
     )
 
 
-def apply_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME) -> UUID:
+def apply_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME,
+                     replay_dir: Path | None = None) -> UUID:
     """Create or update the deployment (same flow and name: updated in place) without serving it."""
-    return build_deployment(config, config_path, db_path, name).apply()
+    return build_deployment(config, config_path, db_path, name, replay_dir).apply()
 
 
-def serve_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME) -> None:
+def serve_deployment(config: Config, config_path: Path, db_path: Path, name: str = DEPLOYMENT_NAME,
+                     replay_dir: Path | None = None) -> None:
     """Create or update the deployment and run its scheduled runs here until interrupted."""
     from prefect import serve
 
-    serve(build_deployment(config, config_path, db_path, name), print_starting_message=True)
+    serve(build_deployment(config, config_path, db_path, name, replay_dir), print_starting_message=True)

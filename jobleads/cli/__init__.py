@@ -29,7 +29,12 @@ def _global(
     db: Optional[str] = typer.Option(None, "--db", help="Database file (default: $LEADS_DB or ./data/leads.duckdb)."),
     config: Optional[str] = typer.Option(None, "--config", help="Config file (default: $LEADS_CONFIG or ./leads.toml)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    debug: bool = typer.Option(False, "--debug", help="Show Prefect's own log on the terminal (else: prefect.log)."),
 ) -> None:
+    if debug:
+        import os
+
+        os.environ["LEADS_DEBUG"] = "1"
     configure(db, config)
 
 

@@ -9,7 +9,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import duckdb
 import typer
@@ -146,6 +146,7 @@ def schedule(
     install: bool = typer.Option(False, "--install", help="With --cron/--systemd: install it for this user."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Prefect: create/update the deployment, don't serve it."),
     name: str = typer.Option("nightly", "--name", help="Prefect deployment name."),
+    replay: Optional[Path] = typer.Option(None, "--replay", hidden=True, help="Scheduled runs replay this folder."),
 ) -> None:
     """Run the refresh every night: a Prefect deployment served from here (default), or cron/systemd."""
     from flows.schedule import ScheduleError
@@ -154,6 +155,8 @@ def schedule(
         raise UsageError("choose one of --cron and --systemd")
     if install and not (cron or systemd):
         raise UsageError("--install goes with --cron or --systemd")
+    if replay is not None and (cron or systemd or not replay.is_dir()):
+        raise UsageError(f"--replay {replay}: a folder of recordings, for the Prefect schedule only")
     config = load_config(state.config_path, required=True)
     if not config.sources:
         raise UsageError(f"{state.config_path}: no [[sources]] configured")
@@ -161,7 +164,7 @@ def schedule(
         if cron or systemd:
             _plain_schedule(config, cron, install)
         else:
-            _prefect_schedule(config, name, serve=not no_serve)
+            _prefect_schedule(config, name, serve=not no_serve, replay=replay)
     except ScheduleError as exc:
         raise UsageError(f"{state.config_path}: {exc}") from None
 
@@ -200,7 +203,7 @@ def _plain_schedule(config, cron: bool, install: bool) -> None:
                   f"`journalctl --user -u {plain.UNIT_NAME}` the output)")
 
 
-def _prefect_schedule(config, name: str, serve: bool) -> None:
+def _prefect_schedule(config, name: str, serve: bool, replay: Path | None = None) -> None:
     from jobleads.cli.running import quiet_prefect
 
     quiet_prefect()
@@ -215,8 +218,8 @@ def _prefect_schedule(config, name: str, serve: bool) -> None:
     timezone = deploy.schedule_timezone(config)
     where = f"{deploy.FLOW_NAME}/{name}: '{config.schedule.cron}' ({timezone}) on {api_url}"
     if not serve:
-        deployment_id = deploy.apply_deployment(config, state.config_path, state.db, name)
+        deployment_id = deploy.apply_deployment(config, state.config_path, state.db, name, replay)
         console.print(f"deployment {where} is {deployment_id}; runs need `leads schedule` (serve) to execute")
         return
     console.print(f"serving {where}; keep this running (Ctrl-C stops it and pauses the schedule)")
-    deploy.serve_deployment(config, state.config_path, state.db, name)
+    deploy.serve_deployment(config, state.config_path, state.db, name, replay)
