@@ -1,7 +1,7 @@
 """Scheduling without a Prefect server: a crontab line or a systemd user timer running `leads refresh`.
 
-No Prefect import here: these commands only write text. The refresh they run starts Prefect in
-ephemeral mode (a temporary local server for the length of the run), so PREFECT_API_URL is unset.
+No Prefect import here: these commands only write text. The refresh they run starts its own local
+Prefect server for the length of the run (flows.prefect_api), so PREFECT_API_URL is unset.
 """
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ After=network-online.target
 [Service]
 Type=oneshot
 WorkingDirectory={_systemd_quote(str(workdir.resolve()))}
-# Ephemeral Prefect: a temporary local server for the length of the run.
+# `leads refresh` starts its own local Prefect server for the length of the run.
 UnsetEnvironment=PREFECT_API_URL
 ExecStart={command}
 """

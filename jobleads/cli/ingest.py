@@ -10,7 +10,7 @@ import typer
 
 from jobleads.cli import app
 from jobleads.cli.output import console, err_console
-from jobleads.cli.running import run_flow
+from jobleads.cli.running import RunDisplay, run_flow
 from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
 from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
@@ -53,11 +53,14 @@ def import_(
         console.print(message)
         return
     config = state.config()
-    result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
-    with writer(state.db, "import") as con:
-        from warehouse.publish import publish
+    with RunDisplay() as display:
+        display.note(f"reading {path}")
+        result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
+        display.note(f"read {result.parsed} postings")
+        with writer(state.db, "import") as con:
+            from warehouse.publish import publish
 
-        summary = publish(con, [result], config, kind="import")
+            summary = publish(con, [result], config, kind="import", on_stage=display.stage)
     print_summary(summary)
     for q in result.quarantined[:5]:
         err_console.print(f"[yellow]quarantined[/yellow] {q.source_id or '?'}: {q.reason}")

@@ -1,0 +1,210 @@
+"""Rebuild jobleads' occupation tables from ESCO v1.1.1 and O*NET 27.0 (both CC BY 4.0).
+
+    python scripts/build_occupations.py [--data ../shared/data] [--out warehouse/data]
+
+Writes, gzip-compressed TSV:
+- `occupations.tsv.gz`: code, label, isco (ISCO-08 unit group), source (esco | onet)
+- `occupation_titles.tsv.gz`: title (normalized), code, weight: every label a title is matched against
+  (ESCO preferred 3, alternative 2, hidden 1; O*NET title 3, alternate title 1; a short hand-written list
+  of everyday titles 4). O*NET's "Sample of Reported Titles" is held out on purpose, also where an
+  alternate title is the same text: benchmarks/occupation_eval.py measures on it.
+- `occupation_skills.tsv.gz`: code, skill, type (knowledge | skill): ESCO's essential skills per occupation
+- `isco_neighbours.tsv.gz`: isco, neighbour, similarity: unit groups whose occupations need alike skills
+
+O*NET-SOC codes carry no ISCO group and the official BLS crosswalk is not in the data folder, so each
+O*NET occupation gets the ISCO unit group its own titles most often have in ESCO (exact label matches,
+then close fuzzy ones); occupations with no such evidence are left out. This derived crosswalk is an
+approximation and is named as one in docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import sys
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from warehouse.occupations import normalize_label  # noqa: E402 - one normalization for build and lookup
+
+OWN_NAME_VOTE = 20
+NEIGHBOURS_PER_GROUP = 8
+MIN_NEIGHBOUR_SIMILARITY = 0.12
+# One word that names no occupation by itself ("Engineer" is a ship's engineer in O*NET, "Developer" a film
+# developer): such labels are left out, so that the words around them decide.
+GENERIC_LABELS = frozenset(
+    "engineer developer manager assistant technician specialist consultant analyst officer associate "
+    "representative worker coordinator administrator director operator advisor adviser executive supervisor "
+    "designer architect lead head agent clerk expert professional partner member staff helper".split()
+)
+# Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation):
+# title -> the ESCO preferred label it means. Written by hand from the occupations' definitions.
+CURATED = {
+    "site reliability engineer": "ICT system administrator", "sre": "ICT system administrator",
+    "devops engineer": "ICT system administrator", "platform engineer": "software developer",
+    "back end engineer": "software developer", "back end developer": "software developer",
+    "front end engineer": "user interface developer", "full stack engineer": "software developer",
+    "full stack developer": "software developer", "infrastructure engineer": "ICT system administrator",
+    "software development engineer": "software developer", "machine learning engineer": "data scientist",
+    "data engineer": "data scientist", "security engineer": "ICT security engineer",
+    "registered nurse": "nurse responsible for general care", "staff nurse": "nurse responsible for general care",
+    "nurse": "nurse responsible for general care", "care assistant": "healthcare assistant",
+    "support worker": "social care worker", "retail assistant": "shop assistant",
+    "sales associate": "shop assistant", "account executive": "sales account manager",
+    "line cook": "cook", "prep cook": "cook", "commis chef": "cook", "sous chef": "chef", "chef de partie": "chef",
+}
+
+
+def read_zip_csv(path: Path, member: str) -> list[dict[str, str]]:
+    with zipfile.ZipFile(path) as archive, archive.open(member) as raw:
+        return list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
+
+
+def read_tsv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def write_tsv(path: Path, header: list[str], rows: list[tuple]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    print(f"wrote {path} ({len(rows)} rows, {path.stat().st_size / 1024:.0f} KiB)")
+
+
+def esco_tables(esco_dir: Path):
+    occupations, titles = [], []
+    uri_to_code = {}
+    for row in read_zip_csv(esco_dir / "esco_v111_en.zip", "occupations_en.csv"):
+        if row["status"] != "released" or not row["iscoGroup"]:
+            continue
+        code = row["code"]
+        uri_to_code[row["conceptUri"]] = code
+        occupations.append((code, row["preferredLabel"], row["iscoGroup"], "esco"))
+        for text, weight in [(row["preferredLabel"], 3)] + [(a, 2) for a in row["altLabels"].split("\n")] + \
+                [(h, 1) for h in row["hiddenLabels"].split("\n")]:
+            title = normalize_label(text)
+            if title and title not in GENERIC_LABELS:
+                titles.append((title, code, weight))
+    skills = {}
+    for row in read_zip_csv(esco_dir / "esco_v111_en.zip", "skills_en.csv"):
+        skills[row["conceptUri"]] = (row["preferredLabel"], "knowledge" if row["skillType"] == "knowledge" else "skill")
+    needs = []
+    for row in read_zip_csv(esco_dir / "esco_v111_rel.zip", "occupationSkillRelations.csv"):
+        code = uri_to_code.get(row["occupationUri"])
+        skill = skills.get(row["skillUri"])
+        if code and skill and row["relationType"] == "essential":
+            needs.append((code, skill[0], skill[1]))
+    return occupations, titles, needs
+
+
+def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, str]):
+    """O*NET occupations and titles, each occupation placed in the ISCO group its titles have in ESCO."""
+    from rapidfuzz import fuzz, process, utils
+
+    isco_by_title: dict[str, Counter] = defaultdict(Counter)
+    for title, code, weight in esco_titles:
+        isco_by_title[title][esco_isco[code]] += weight
+    esco_labels = list(isco_by_title)
+    names = {r["O*NET-SOC Code"]: r["Title"] for r in read_tsv(onet_dir / "Occupation Data.txt")}
+    # Held out: the evaluation's titles are indexed nowhere, not even as an identical alternate title.
+    held_out = {normalize_label(r["Reported Job Title"]) for r in read_tsv(onet_dir / "Sample of Reported Titles.txt")}
+    own_titles: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for code, name in names.items():
+        own_titles[code].append((normalize_label(name), 3))
+    for row in read_tsv(onet_dir / "Alternate Titles.txt"):
+        for text in (row["Alternate Title"], row["Short Title"]):
+            if text and text != "n/a" and normalize_label(text) not in held_out:
+                own_titles[row["O*NET-SOC Code"]].append((normalize_label(text), 1))
+    occupations, titles, unplaced = [], [], 0
+    for code, entries in own_titles.items():
+        votes: Counter = Counter()
+        # The occupation's own name (singular, as ESCO labels are) speaks loudest ...
+        name = singular(normalize_label(names[code]))
+        # (plain ratio: word order matters, "chief executive" is no "executive chef")
+        close = [(label, score) for label, score, _ in process.extract(
+            name, esco_labels, scorer=fuzz.ratio, processor=utils.default_process, limit=3, score_cutoff=88)]
+        close += [(label, 90) for label in esco_labels if label.startswith(name + " ")][:3]  # "chief executive officer"
+        for label, score in close:
+            for isco, n in isco_by_title[label].items():
+                votes[isco] += OWN_NAME_VOTE * score / 100 * min(n, 3)
+        # ... then each of its alternate titles that ESCO also has, one small vote each.
+        for title, weight in entries:
+            for isco, n in isco_by_title.get(title, {}).items():
+                votes[isco] += min(n, 3) * weight
+        if not votes:
+            unplaced += 1
+            continue
+        isco = votes.most_common(1)[0][0]
+        occupations.append((code, names[code], isco, "onet"))
+        titles.extend((title, code, weight) for title, weight in entries if title and title not in GENERIC_LABELS)
+    print(f"O*NET: {len(occupations)} occupations placed in ISCO groups, {unplaced} without evidence left out")
+    return occupations, titles
+
+
+def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
+    by_label = {label: code for code, label, _, _ in esco_occupations}
+    missing = sorted(label for label in CURATED.values() if label not in by_label)
+    if missing:
+        raise SystemExit(f"curated titles name labels ESCO does not have: {missing}")
+    return [(normalize_label(title), by_label[label], 4) for title, label in CURATED.items()]
+
+
+def singular(title: str) -> str:
+    """O*NET names its occupations in the plural ("Registered Nurses"); ESCO's labels are singular."""
+    words = title.split()
+    if words and words[-1].endswith("s") and not words[-1].endswith("ss"):
+        words[-1] = words[-1][:-3] + "y" if words[-1].endswith("ies") else words[-1][:-1]
+    return " ".join(words)
+
+
+def neighbours(occupations: list[tuple], needs: list[tuple]) -> list[tuple]:
+    """ISCO unit groups whose ESCO occupations share essential skills (Jaccard of the groups' skill sets)."""
+    isco_of = {code: isco for code, _, isco, source in occupations if source == "esco"}
+    skills_of: dict[str, set] = defaultdict(set)
+    for code, skill, _ in needs:
+        if code in isco_of:
+            skills_of[isco_of[code]].add(skill)
+    groups = sorted(skills_of)
+    rows = []
+    for a in groups:
+        scored = []
+        for b in groups:
+            if a == b:
+                continue
+            inter = len(skills_of[a] & skills_of[b])
+            if inter:
+                similarity = inter / len(skills_of[a] | skills_of[b])
+                if similarity >= MIN_NEIGHBOUR_SIMILARITY:
+                    scored.append((similarity, b))
+        for similarity, b in sorted(scored, reverse=True)[:NEIGHBOURS_PER_GROUP]:
+            rows.append((a, b, round(similarity, 3)))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--out", type=Path, default=ROOT / "warehouse" / "data")
+    args = parser.parse_args()
+    esco_occupations, esco_titles, needs = esco_tables(args.data / "esco")
+    esco_isco = {code: isco for code, _, isco, _ in esco_occupations}
+    onet_occupations, onet_titles = onet_tables(args.data / "onet", esco_titles, esco_isco)
+    occupations = esco_occupations + onet_occupations
+    titles = sorted(set(esco_titles + onet_titles + curated_titles(esco_occupations)))
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_tsv(args.out / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations)
+    write_tsv(args.out / "occupation_titles.tsv.gz", ["title", "code", "weight"], titles)
+    write_tsv(args.out / "occupation_skills.tsv.gz", ["code", "skill", "type"], sorted(set(needs)))
+    write_tsv(args.out / "isco_neighbours.tsv.gz", ["isco", "neighbour", "similarity"], neighbours(occupations, needs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
