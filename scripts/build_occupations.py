@@ -51,6 +51,7 @@ CURATED = {
     "front end engineer": "user interface developer", "full stack engineer": "software developer",
     "full stack developer": "software developer", "infrastructure engineer": "ICT system administrator",
     "software development engineer": "software developer", "machine learning engineer": "data scientist",
+    "artificial intelligence engineer": "data scientist",
     "data engineer": "data scientist", "security engineer": "ICT security engineer",
     "registered nurse": "nurse responsible for general care", "staff nurse": "nurse responsible for general care",
     "nurse": "nurse responsible for general care", "care assistant": "healthcare assistant",

@@ -13,7 +13,7 @@ from tests.conftest import run_leads
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
 LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen",
-             "status", "salary_min", "salary_max", "salary_currency", "skills_matched", "skills_missing", "score",
+             "status", "salary_min", "salary_max", "salary_currency", "occupation", "skills_matched", "skills_missing", "score",
              "score_parts", "warm", "contacts", "sources"}
 
 

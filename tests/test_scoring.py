@@ -60,7 +60,8 @@ def test_parts_are_named_bounded_and_combined_by_weights(con):
     assert set(parts) == set(scoring.PARTS)
     assert all(0.0 <= v <= 1.0 for v in parts.values())
     expected = (2 * parts["skills"] + parts["title"] + parts["seniority"]) / 4
-    assert lead["score"] == pytest.approx(expected, abs=1e-3)
+    # A backend title for a backend profile: the related tier, which maps the weighted mean into 0.4..1.
+    assert lead["score"] == pytest.approx(scoring.RELATED_FLOOR + (1 - scoring.RELATED_FLOOR) * expected, abs=1e-3)
     assert lead["skills_matched"] == ["Python", "Go", "PostgreSQL"]
     assert lead["skills_missing"] == ["Kafka"]
     details = lead_detail(con, "a")["score_details"]
@@ -178,7 +179,9 @@ def test_closed_leads_are_not_scored_and_lead_skills_are_filled(con):
 
 BACKEND_TITLE = re.compile(r"\b(?:software|backend|back-end|site reliability|platform|devops|infrastructure|ai|ml)\b"
                            r"(?:\s+\w+)?\s+(?:engineer|developer)|\bsre\b", re.I)
-SALES = re.compile(r"account executive|sales|business development|partner development", re.I)
+# "Salesforce ... Solution Architect" is a technical role: sales means the word, not the CRM's name.
+SALES = re.compile(r"account executive|\bsales\b|business development|partner development", re.I)
+RETAIL_CARE = re.compile(r"store manager|cashier|retail|\bnurse\b|\bcare\b|caregiver|recruiter", re.I)
 CAPTURES = ["greenhouse", "lever", "ashby", "workable", "recruitee", "remotive", "remoteok", "arbeitnow", "himalayas"]
 
 
@@ -199,7 +202,7 @@ def corpus_postings():
 
 
 @pytest.mark.skipif(not CORPUS_API.exists(), reason="shared corpus not present")
-def test_backend_roles_outrank_sales_roles_on_real_captures(con):
+def test_engineering_roles_outrank_every_sales_retail_and_care_role_on_real_captures(con):
     postings = corpus_postings()
     for i, p in enumerate(postings):
         add_lead(con, f"p{i}", p.title, p.description or "", company=p.company, locations=p.locations or [],
@@ -208,9 +211,10 @@ def test_backend_roles_outrank_sales_roles_on_real_captures(con):
     scoring.score_leads(con, config(), NOW)
     ranked = leads(con, LeadFilter(limit=None))
     engineering = [r for r in ranked if BACKEND_TITLE.search(r["title"]) and not SALES.search(r["title"])]
-    sales = [r for r in ranked if SALES.search(r["title"])]
+    sales = [r for r in ranked if SALES.search(r["title"]) or RETAIL_CARE.search(r["title"])]
     if not engineering or not sales:
         pytest.skip("captures lack engineering or sales roles")
+    assert len(sales) >= 10 and len(engineering) >= 3  # the captures have both kinds: the test is not empty
     assert min(r["score"] for r in engineering) > max(r["score"] for r in sales), (
         [(r["title"], r["score"]) for r in engineering], [(r["title"], r["score"]) for r in sales])
     for r in engineering + sales:

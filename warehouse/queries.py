@@ -84,7 +84,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
         f"""
         SELECT l.lead_id, l.title, l.company, l.locations, l.remote, l.url, l.posted_at, l.first_seen,
                l.last_seen, l.status, l.salary_min, l.salary_max, l.salary_currency,
-               s.skills_matched, s.skills_missing, s.score, s.parts
+               s.skills_matched, s.skills_missing, s.score, s.parts, s.occupation
         FROM leads l LEFT JOIN lead_scores s USING (lead_id)
         WHERE {' AND '.join(where)}
         ORDER BY s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id
@@ -97,7 +97,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
     contacts = lead_contacts(con, ids)
     out = []
     for (lead_id, title, company, locations, remote, url, posted_at, first_seen, last_seen, status,
-         lo, hi, cur, matched, missing, score, parts) in rows:
+         lo, hi, cur, matched, missing, score, parts, occupation) in rows:
         people = contacts.get(lead_id, [])
         out.append({
             "lead_id": lead_id,
@@ -113,6 +113,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
             "salary_min": lo,
             "salary_max": hi,
             "salary_currency": cur,
+            "occupation": json.loads(occupation) if occupation else None,
             "skills_matched": list(matched or []),
             "skills_missing": list(missing or []),
             "score": round(score, 4) if score is not None else 0.0,

@@ -6,9 +6,11 @@ Each named part is 0..1 and kept for the explanation; the score is their weighte
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Mapping
 
@@ -18,12 +20,13 @@ from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
+from warehouse.occupations import PROXIMITY, TAXONOMY_VERSION, Occupation, OccupationIndex, occupation_index
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
     ("lead_id", pa.string()), ("score", pa.float64()), ("parts", pa.string()),
     ("skills_matched", pa.list_(pa.string())), ("skills_missing", pa.list_(pa.string())),
-    ("details", pa.string()), ("computed_at", pa.timestamp("us", tz="UTC")),
+    ("details", pa.string()), ("computed_at", pa.timestamp("us", tz="UTC")), ("occupation", pa.string()),
 ])
 EXTRACTION_SCHEMA = pa.schema([
     ("content_key", pa.string()), ("taxonomy_version", pa.string()), ("required", pa.list_(pa.string())),
@@ -45,6 +48,7 @@ IMPORTANCE_WEIGHT = {"required": 1.0, "mentioned": 0.6, "preferred": 0.3}
 PRIOR_FIT, PRIOR_WEIGHT = 0.2, 1.0
 STRENGTH_SCALE = 2.0
 NEUTRAL = 0.5
+SCORING_VERSION = "2"  # bump when a rule below changes what a score means: stored scores are then recomputed
 # Rough rates to USD for comparing a salary quoted in another currency with the floor (not for display).
 USD_PER = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73, "AUD": 0.66, "NZD": 0.6,
            "SEK": 0.095, "NOK": 0.093, "DKK": 0.145, "PLN": 0.25, "CZK": 0.043, "INR": 0.012, "JPY": 0.0067,
@@ -158,8 +162,8 @@ def user_seniority(profile: Profile) -> str | None:
 def seniority_fit(found: Extraction, profile: Profile) -> tuple[float, list[str]]:
     """(fit, penalties): a level above the user's costs more than one below; so do missing years."""
     penalties: list[str] = []
-    fit = 1.0
     mine = user_seniority(profile)
+    fit = 1.0 if mine and found.seniority else NEUTRAL  # unknown on either side is no perfect fit
     if mine and found.seniority:
         gap = SENIORITY_RANK[found.seniority] - SENIORITY_RANK[mine]
         fit = {0: 1.0, 1: 0.7, 2: 0.35}.get(gap, 0.0) if gap >= 0 else {-1: 0.8, -2: 0.45}.get(gap, 0.15)
@@ -175,6 +179,60 @@ def seniority_fit(found: Extraction, profile: Profile) -> tuple[float, list[str]
 def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
     total = sum(weights.get(p, 0.0) for p in PARTS) or 1.0
     return round(sum(parts.get(p, 0.0) * weights.get(p, 0.0) for p in PARTS) / total, 4)
+
+
+# --- occupations: the gate that keeps other professions out of the way ----------------------------
+
+# A lead of the target occupations or a neighbouring one (or whose title is nearly a target title) scores
+# in [RELATED_FLOOR, 1]; one whose occupation is only in the same ISCO family or unknown, in
+# [0, RELATED_FLOOR); one of an unrelated occupation, in [0, UNRELATED_CEILING]. However well its place and
+# pay fit, a nurse's job never outranks a developer's for a developer.
+RELATED_FLOOR = 0.4
+UNRELATED_CEILING = 0.25
+CLOSE_TITLE = 0.85  # title similarity that makes a lead related whatever the taxonomy says
+TITLE_PROXIMITY_SHARE = 0.6  # the title part: this much occupational proximity, the rest title similarity
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    occupation: Occupation | None
+    proximity: str  # same | neighbour | family | unrelated | unknown
+    similarity: float
+
+    @property
+    def part(self) -> float:
+        if self.proximity == "unknown":
+            return self.similarity
+        return round(TITLE_PROXIMITY_SHARE * PROXIMITY[self.proximity]
+                     + (1 - TITLE_PROXIMITY_SHARE) * self.similarity, 3)
+
+    @property
+    def tier(self) -> str:
+        if self.proximity in ("same", "neighbour") or self.similarity >= CLOSE_TITLE:
+            return "related"
+        return "unrelated" if self.proximity == "unrelated" else "uncertain"
+
+
+def target_groups(index: OccupationIndex, titles: Iterable[str]) -> set[str]:
+    found = (index.classify(t) for t in titles if t.strip())
+    return {o.isco for o in found if o is not None}
+
+
+def match_title(index: OccupationIndex, title: str, targets: set[str], target_titles: list[str]) -> TitleMatch:
+    occupation = index.classify(title)
+    proximity = index.proximity(occupation.isco if occupation else None, targets)
+    return TitleMatch(occupation, proximity, title_fit(title, target_titles) if target_titles else NEUTRAL)
+
+
+def gated(score: float, tier: str | None) -> float:
+    """The score placed in its tier (see RELATED_FLOOR); unchanged without a tier (no target titles)."""
+    if tier == "related":
+        return round(RELATED_FLOOR + (1 - RELATED_FLOOR) * score, 4)
+    if tier == "unrelated":
+        return round(UNRELATED_CEILING * score, 4)
+    if tier == "uncertain":
+        return round(RELATED_FLOOR * 0.999 * score, 4)
+    return score
 
 
 # --- the transform --------------------------------------------------------------------------------
@@ -215,18 +273,35 @@ def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "SELECT lead_id, max(warmth) FROM lead_contacts GROUP BY lead_id").fetchall()}
 
 
+def fingerprint(config: Config) -> str:
+    """What scores depend on besides the leads: the profile, the weights and both taxonomies' versions."""
+    basis = {"profile": config.profile.model_dump(mode="json"), "weights": config.weights.model_dump(),
+             "skills": config.skills, "occupations": TAXONOMY_VERSION, "scoring": SCORING_VERSION}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def scores_are_stale(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
+    """True when the stored scores were computed from another profile, weights or taxonomy."""
+    has_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
+    row = con.execute("SELECT fingerprint FROM score_state WHERE id = 1").fetchone()
+    return bool(has_leads) and (row is None or row[0] != fingerprint(config))
+
+
 def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
     """Recompute lead_scores and lead_skills for every open lead (extraction itself is cached)."""
     profile = config.profile
     taxonomy = taxonomy_for(config)
     levels = profile_levels(taxonomy, profile)
     weights = config.weights.model_dump()
+    index = occupation_index()
+    target_titles = [t for t in profile.titles if t.strip()]
+    targets = target_groups(index, target_titles)
     rows = con.execute(
         f"SELECT lead_id, title, locations, remote, posted_at, salary_min, salary_max, "
         f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
     ).fetchall()
     found = cached_extractions(con, taxonomy, now)
-    title_fits: dict[str, float] = {}  # many leads share a title: fuzzy-match each distinct one once
+    matches: dict[str, TitleMatch] = {}  # many leads share a title: classify and compare each distinct one once
     warmth = warmth_by_lead(con)
     scores = []
     lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}  # columns: 10x faster than dicts
@@ -236,29 +311,36 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         fit, matched, missing = skill_fit(importance, levels)
         salary, salary_note = salary_fit(lo, hi, cur, profile)
         seniority, penalties = seniority_fit(asked, profile)
+        match = matches.get(title) or matches.setdefault(title, match_title(index, title, targets, target_titles))
         parts = {
             "skills": fit,
-            "title": title_fits.get(title) if title in title_fits else title_fits.setdefault(
-                title, title_fit(title, profile.titles)),
+            "title": match.part,
             "warmth": round(warmth.get(lead_id, 0.0), 3),
             "recency": recency_fit(posted_at, now),
             "salary": salary,
             "location": location_fit(locations or [], remote, profile),
             "seniority": seniority,
         }
+        unknown = [name for name, is_unknown in (
+            ("salary", lo is None and hi is None), ("seniority", not asked.seniority or not user_seniority(profile)),
+            ("posted_at", posted_at is None), ("occupation", match.occupation is None),
+        ) if is_unknown]
         missing_required = [s for s in missing if importance[s] == "required"]
         details = {
             "required": asked.required, "preferred": asked.preferred, "mentioned": asked.mentioned,
             "missing_required": missing_required, "years_asked": asked.years,
             "seniority": asked.seniority, "seniority_from": asked.seniority_source,
-            "penalties": penalties,
+            "penalties": penalties, "unknown": unknown, "weights": weights,
+            "relevance": _relevance(match, bool(target_titles)),
+            "tier": match.tier if target_titles else None,
         }
         if salary_note:
             details["salary_note"] = salary_note
         scores.append({
-            "lead_id": lead_id, "score": combine(parts, weights), "parts": json.dumps(parts),
-            "skills_matched": matched, "skills_missing": missing,
+            "lead_id": lead_id, "score": gated(combine(parts, weights), match.tier if target_titles else None),
+            "parts": json.dumps(parts), "skills_matched": matched, "skills_missing": missing,
             "details": json.dumps({k: v for k, v in details.items() if v not in (None, [])}), "computed_at": now,
+            "occupation": json.dumps(match.occupation.as_json()) if match.occupation else None,
         })
         for skill, imp in importance.items():
             lead_skill_columns["lead_id"].append(lead_id)
@@ -270,11 +352,24 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     con.execute("DELETE FROM lead_skills").fetchall()
     if scores:
         with staged(con, "scores_batch", pa.Table.from_pylist(scores, schema=SCORE_SCHEMA)):
-            con.execute("INSERT INTO lead_scores SELECT * FROM scores_batch").fetchall()
+            con.execute("INSERT INTO lead_scores BY NAME SELECT * FROM scores_batch").fetchall()
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
+    con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
     return len(scores)
+
+
+def _relevance(match: TitleMatch, gating: bool) -> str:
+    occupation = (f"{match.occupation.label} (ISCO {match.occupation.isco})" if match.occupation
+                  else "no known occupation")
+    if not gating:
+        return f"{occupation}; no target titles in the profile, so no relevance gate"
+    return {"related": f"{occupation}: {match.proximity} to your target occupations; scored in "
+                       f"{RELATED_FLOOR}..1",
+            "uncertain": f"{occupation}: {match.proximity}; scored below {RELATED_FLOOR}",
+            "unrelated": f"{occupation}: unrelated to your target occupations; scored at most "
+                         f"{UNRELATED_CEILING}"}[match.tier]
 
 
 # --- what learning one skill would change ---------------------------------------------------------
@@ -288,9 +383,11 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
     levels = profile_levels(taxonomy, config.profile)
     weights = config.weights.model_dump()
     ranked = con.execute(
-        "SELECT s.lead_id, s.score, s.parts FROM lead_scores s JOIN leads l USING (lead_id) "
+        "SELECT s.lead_id, s.score, s.parts, s.details->>'tier' FROM lead_scores s JOIN leads l USING (lead_id) "
         "WHERE l.status = 'open' ORDER BY s.score DESC, l.posted_at DESC NULLS LAST, s.lead_id"
     ).fetchall()
+    tier_of = {lead_id: tier for lead_id, _, _, tier in ranked}
+    ranked = [row[:3] for row in ranked]
     if not ranked:
         return []
     top = ranked[:best]
@@ -324,7 +421,7 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
         for lead_id, wants in asked.items():
             if skill in wants and lead_id in score_of:
                 fit, _, _ = skill_fit(wants, learned)
-                changed[lead_id] = combine({**parts_of[lead_id], "skills": fit}, weights)
+                changed[lead_id] = gated(combine({**parts_of[lead_id], "skills": fit}, weights), tier_of[lead_id])
         others = sorted((score for lead_id, score in score_of.items() if lead_id not in changed), reverse=True)
         risen = sorted(changed.values(), reverse=True)
         moved, gains = 0, []

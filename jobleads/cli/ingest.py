@@ -53,7 +53,7 @@ def import_(
         console.print(message)
         return
     config = state.config()
-    with RunDisplay() as display:
+    with RunDisplay(plain_lines=False) as display:
         display.note(f"reading {path}")
         result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
         display.note(f"read {result.parsed} postings")

@@ -66,8 +66,9 @@ def route_prefect_logs(log_file: Path) -> None:
 class RunDisplay:
     """Progress of one run: a live display on a terminal, plain lines on stderr when piped."""
 
-    def __init__(self, live: bool | None = None):
+    def __init__(self, live: bool | None = None, plain_lines: bool = True):
         self.live = err_console.is_terminal if live is None else live
+        self.quiet = not self.live and not plain_lines  # e.g. `leads import` piped: its summary line says it all
         self.total = 0
         self.done = 0
         self.parsed = 0
@@ -97,12 +98,16 @@ class RunDisplay:
 
     def note(self, text: str) -> None:
         """A stage of the run outside the flow (starting Prefect ...)."""
+        if self.quiet:
+            return
         if self.live:
             self._show(text)
         else:
             err_console.print(text, markup=False, highlight=False)
 
     def waiting_for_server(self, seconds: float) -> None:
+        if self.quiet:
+            return
         if self.live:
             self._show(f"starting Prefect's local server ({seconds:.0f} s)")
         elif seconds - self._last_wait_note >= 15:
@@ -111,6 +116,8 @@ class RunDisplay:
 
     # flows.progress.Reporter
     def sources_started(self, total: int) -> None:
+        if self.quiet:
+            return
         self.total = total
         if self.live:
             self._show("fetching sources", "0 postings", total=total, completed=0)
@@ -118,6 +125,8 @@ class RunDisplay:
             err_console.print(f"fetching {total} source{'s' if total != 1 else ''}", highlight=False)
 
     def source_done(self, result: Any) -> None:
+        if self.quiet:
+            return
         with self._lock:
             self.done += 1
             self.parsed += result.parsed
@@ -130,6 +139,8 @@ class RunDisplay:
                 err_console.print(f"[{self.done}/{self.total}] {result.label}: {what}", markup=False, highlight=False)
 
     def stage(self, name: str) -> None:
+        if self.quiet:
+            return
         if name == "done":
             return
         if self.live:
