@@ -153,3 +153,28 @@ def test_a_bad_base_url_in_the_config_names_the_key(capsys, tmp_path):
     (tmp_path / "leads.toml").write_text('[http.base_urls]\ngreenhouse = "127.0.0.1:8080"\n')
     code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
     assert code == 2 and "http.base_urls" in err and "scheme and host" in err
+
+
+def test_a_changed_profile_rescores_on_the_next_query_and_nothing_else_is_needed(capsys, tmp_path):
+    config = tmp_path / "leads.toml"
+    config.write_text('[profile]\ntitles = ["Backend Engineer"]\nskills = ["Python"]\n')
+    code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 0, err
+    code, out, err = leads(capsys, "top", "--format", "json")
+    assert code == 0 and "rescored" not in err  # scored at import with this very profile
+    before = {r["lead_id"]: r["score"] for r in json.loads(out)}
+
+    config.write_text('[profile]\ntitles = ["Registered Nurse"]\nskills = ["Patient care"]\n')
+    code, out, err = leads(capsys, "top", "--format", "json")
+    assert code == 0 and "changed since the last scoring: rescored 2 open leads" in err
+    after = {r["lead_id"]: r["score"] for r in json.loads(out)}
+    assert after.keys() == before.keys() and all(after[k] < before[k] for k in after)  # no longer the profession
+    code, _, err = leads(capsys, "top", "--format", "json")
+    assert code == 0 and "rescored" not in err  # fresh again: nothing to redo
+
+
+def test_a_config_path_that_does_not_exist_is_an_error_not_the_defaults(capsys, tmp_path):
+    code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 0, err
+    code, _, err = leads(capsys, "--config", str(tmp_path / "nope.toml"), "top")
+    assert code == 2 and "nope.toml: no such config file" in err

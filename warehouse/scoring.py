@@ -6,7 +6,6 @@ Each named part is 0..1 and kept for the explanation; the score is their weighte
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -19,8 +18,9 @@ import pyarrow as pa
 from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
+from warehouse import freshness
 from warehouse.load import staged
-from warehouse.occupations import PROXIMITY, TAXONOMY_VERSION, Occupation, OccupationIndex, occupation_index
+from warehouse.occupations import PROXIMITY, Occupation, OccupationIndex, occupation_index
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
@@ -48,7 +48,6 @@ IMPORTANCE_WEIGHT = {"required": 1.0, "mentioned": 0.6, "preferred": 0.3}
 PRIOR_FIT, PRIOR_WEIGHT = 0.2, 1.0
 STRENGTH_SCALE = 2.0
 NEUTRAL = 0.5
-SCORING_VERSION = "2"  # bump when a rule below changes what a score means: stored scores are then recomputed
 # Rough rates to USD for comparing a salary quoted in another currency with the floor (not for display).
 USD_PER = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73, "AUD": 0.66, "NZD": 0.6,
            "SEK": 0.095, "NOK": 0.093, "DKK": 0.145, "PLN": 0.25, "CZK": 0.043, "INR": 0.012, "JPY": 0.0067,
@@ -273,20 +272,6 @@ def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "SELECT lead_id, max(warmth) FROM lead_contacts GROUP BY lead_id").fetchall()}
 
 
-def fingerprint(config: Config) -> str:
-    """What scores depend on besides the leads: the profile, the weights and both taxonomies' versions."""
-    basis = {"profile": config.profile.model_dump(mode="json"), "weights": config.weights.model_dump(),
-             "skills": config.skills, "occupations": TAXONOMY_VERSION, "scoring": SCORING_VERSION}
-    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:24]
-
-
-def scores_are_stale(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
-    """True when the stored scores were computed from another profile, weights or taxonomy."""
-    has_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
-    row = con.execute("SELECT fingerprint FROM score_state WHERE id = 1").fetchone()
-    return bool(has_leads) and (row is None or row[0] != fingerprint(config))
-
-
 def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
     """Recompute lead_scores and lead_skills for every open lead (extraction itself is cached)."""
     profile = config.profile
@@ -356,7 +341,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
-    con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
+    freshness.remember(con, config, now)
     return len(scores)
 
 

@@ -10,7 +10,7 @@ import typer
 
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit, money
-from jobleads.cli.state import UsageError, state
+from jobleads.cli.state import UsageError, scored_reader, state
 from jobleads.resume import ResumeError, proposed_skills, resume_text
 from warehouse.db import reader
 
@@ -81,7 +81,7 @@ def skills_gap(
 
     text = _read_resume(resume) if resume else None
     config = state.config()
-    with reader(state.db) as con:
+    with scored_reader() as con:
         _need_scores(con)
         gaps = skill_gaps(con, config, best=best, limit=top)
         keywords = resume_keywords(con, config, text, best=best) if text is not None else None
@@ -138,7 +138,7 @@ def pay(
     """The annual pay of open leads matching your titles (p25, median, p75 by currency) and where your pay falls."""
     config = state.config()
     titles = list(title or config.profile.titles)
-    with reader(state.db) as con:
+    with scored_reader() as con:
         _need_scores(con)
         rows = pay_rows(con, config, titles)
     emit(rows, fmt, PAY_COLUMNS, title="Annual pay of open leads: " + (", ".join(titles) or "all titles"),

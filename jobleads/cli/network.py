@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from connectors.models import Referral
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit
-from jobleads.cli.state import UsageError, state
+from jobleads.cli.state import UsageError, scored_reader, state
 from warehouse import companies, network
 from warehouse.db import reader, writer
 
@@ -261,7 +261,7 @@ def warm(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Companies with open leads where someone you know works, and whom to ask."""
-    with reader(state.db) as con:
+    with scored_reader() as con:
         rows = network.warm_companies(con, limit)
     emit(rows, fmt, WARM_COLUMNS, title="Warm companies", empty="no warm companies yet (import your contacts)")
 
@@ -277,7 +277,7 @@ def reconnect(
     config = state.config()
     days = days or config.network.reconnect_days
     threshold = config.network.reconnect_min_score if min_score is None else min_score
-    with reader(state.db) as con:
+    with scored_reader() as con:
         rows = network.reconnect(con, days, threshold, _now())
     emit(rows, fmt, RECONNECT_COLUMNS, title=f"Reconnect (not touched in {days} days)",
          empty="nobody to reconnect with")

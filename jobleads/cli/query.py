@@ -13,8 +13,7 @@ from rich.table import Table
 
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit, salary_range
-from jobleads.cli.state import UsageError, state
-from warehouse.db import reader
+from jobleads.cli.state import UsageError, scored_reader, state
 from warehouse.queries import LeadFilter, lead_detail, leads
 
 LEAD_COLUMNS = [
@@ -43,7 +42,7 @@ def top(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The best open leads, best first (ties broken by recency)."""
-    with reader(state.db) as con:
+    with scored_reader() as con:
         rows = leads(con, LeadFilter(limit=limit, min_score=min_score, remote=remote, company=company, warm=warm))
     if fmt == Format.table:
         emit(_table_rows(rows), fmt, LEAD_COLUMNS, title="Top leads", empty="no open leads match")
@@ -63,7 +62,7 @@ def export(
     include_closed: bool = typer.Option(True, "--closed/--open-only", help="Include closed leads."),
 ) -> None:
     """Every lead with all its sources."""
-    with reader(state.db) as con:
+    with scored_reader() as con:
         rows = leads(con, LeadFilter(limit=None, include_closed=include_closed))
     handle = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
@@ -90,7 +89,7 @@ def explain(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Why a lead scores what it does, and every source record merged into it."""
-    with reader(state.db) as con:
+    with scored_reader() as con:
         lead = lead_detail(con, lead_id)
     if lead is None:
         raise UsageError(f"no lead with id '{lead_id}'")

@@ -1,0 +1,77 @@
+"""Scores that are never stale: what they were computed from is stored, and a change rescores them.
+
+The fingerprint covers the profile, the weights, the user's extra skills, the shipped skill and
+occupation tables, and the scoring rules' version. Query commands call `ensure_fresh_scores` first:
+a matching fingerprint costs one row read; a changed one takes the writer lock and rescores (seconds).
+Light on imports: the query path loads the scoring machinery only when it has to rescore.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from jobleads.config import Config
+from warehouse.db import reader, writer
+
+SCORING_VERSION = "2"  # bump when a scoring rule changes what a score means: stored scores are recomputed
+_SHIPPED_TABLES = ("skills.toml", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
+
+
+@lru_cache(maxsize=1)
+def shipped_tables_digest() -> str:
+    folder = resources.files("warehouse") / "data"
+    digest = hashlib.sha256()
+    for name in _SHIPPED_TABLES:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(config: Config) -> str:
+    basis = {"profile": config.profile.model_dump(mode="json"), "weights": config.weights.model_dump(),
+             "skills": config.skills, "tables": shipped_tables_digest(), "scoring": SCORING_VERSION}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    has_table = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_state'").fetchone()[0]
+    if not has_table:
+        return None
+    row = con.execute("SELECT fingerprint FROM score_state WHERE id = 1").fetchone()
+    return row[0] if row else None
+
+
+def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
+    con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
+
+
+def scores_are_stale(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
+    has_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
+    return bool(has_leads) and stored_fingerprint(con) != fingerprint(config)
+
+
+def ensure_fresh_scores(db_path: str | Path, config: Config) -> int | None:
+    """Rescore every open lead if the stored scores came from another profile, weights or tables.
+
+    Returns how many leads were rescored, or None when the scores were fresh.
+    """
+    with reader(db_path) as con:
+        if not scores_are_stale(con, config):
+            return None
+    from warehouse.scoring import score_leads
+
+    with writer(db_path, "rescore") as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            count = score_leads(con, config, datetime.now(timezone.utc))
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return count
