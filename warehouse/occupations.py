@@ -23,10 +23,11 @@ from rapidfuzz import fuzz, process, utils
 
 TAXONOMY_VERSION = "esco-1.1.1+onet-27.0/1"
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
+SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflected
 
 # Proximity of a lead's occupation to the profile's target occupations (ISCO-08 levels): the same unit
-# group; a neighbour (the same minor group, or a unit group whose ESCO occupations need alike skills);
-# the same sub-major group (family); else unrelated.
+# group; a neighbour (a unit group whose ESCO occupations need alike essential skills); the same
+# sub-major group (family); else unrelated.
 PROXIMITY = {"same": 1.0, "neighbour": 0.8, "family": 0.5, "unrelated": 0.0}
 
 ABBREVIATIONS = {
@@ -147,11 +148,16 @@ class OccupationIndex:
         return self._fuzzy(words)
 
     def _fuzzy(self, words: list[str]) -> tuple[float, str] | None:
+        """The closest label with the same head word whose every word is one of the title's, give or take a
+        typo or a plural: "pottery decorator" is no "pastry decorator", "softwre developer" is a software one."""
         candidates = self.by_head.get(words[-1])
         if not candidates:
             return None
-        hit = process.extractOne(" ".join(words), candidates, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF)
-        return (hit[1] / 100 * 0.9, hit[0]) if hit else None
+        for label, score, _ in process.extract(" ".join(words), candidates, scorer=fuzz.token_sort_ratio,
+                                               score_cutoff=FUZZY_CUTOFF, limit=5):
+            if all(any(fuzz.ratio(w, t) >= SAME_WORD for t in words) for w in label.split()):
+                return score / 100 * 0.9, label
+        return None
 
     # --- between occupations ----------------------------------------------------------------------
 
@@ -161,7 +167,8 @@ class OccupationIndex:
             return "unknown"
         if isco in targets:
             return "same"
-        if any(isco[:3] == t[:3] or isco in self.neighbours.get(t, ()) for t in targets):
+        # Not the minor group: ISCO's 343 puts chefs beside photographers and sound technicians.
+        if any(isco in self.neighbours.get(t, ()) for t in targets):
             return "neighbour"
         if any(isco[:2] == t[:2] for t in targets):
             return "family"
