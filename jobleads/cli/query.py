@@ -105,16 +105,31 @@ def explain(
         + (f"\nre-post #{lead['repost_count']} (previous lead {lead['repost_of']})" if lead.get("repost_of") else "")
     )
     console.print(Panel(head, title=lead["lead_id"], expand=False))
+    details = dict(lead.get("score_details") or {})
+    weights, unknown = details.pop("weights", {}), set(details.pop("unknown", []))
+    details.pop("tier", None)
     parts = Table(title="Score parts", header_style="bold")
-    parts.add_column("part")
-    parts.add_column("value", justify="right")
+    for column in ("part", "value", "weight", "note"):
+        parts.add_column(column, justify="right" if column in ("value", "weight") else "left")
+    total = sum(weights.values()) or 1.0
+    notes = {"salary": "pay unknown: neutral 0.5", "seniority": "level unknown: neutral 0.5",
+             "recency": "posting date unknown: neutral 0.5", "title": "occupation unknown: title similarity only"}
+    of_part = {"salary": "salary", "seniority": "seniority", "recency": "posted_at", "title": "occupation"}
     for name, value in lead["score_parts"].items():
-        parts.add_row(name, f"{value:.2f}")
+        note = notes[name] if of_part.get(name) in unknown else ""
+        weight = f"{weights[name] / total:.0%}" if name in weights else ""
+        parts.add_row(name, f"{value:.2f}", weight, note)
     console.print(parts)
+    occupation = lead.get("occupation")
+    console.print("occupation: " + (f"{occupation['label']} (ISCO {occupation['isco']}, {occupation['code']}, "
+                                    f"confidence {occupation['confidence']:.2f})" if occupation else "unknown"),
+                  markup=False)
+    if unknown:
+        console.print(f"[dim]unknown:[/dim] {', '.join(sorted(unknown))}")
     if lead["skills_matched"] or lead["skills_missing"]:
         console.print(f"skills matched: {', '.join(lead['skills_matched']) or '-'}")
         console.print(f"skills missing: {', '.join(lead['skills_missing']) or '-'}")
-    for key, value in (lead.get("score_details") or {}).items():
+    for key, value in details.items():
         console.print(f"[dim]{key}:[/dim] {value}")
     for name in lead.get("referred_by") or []:
         console.print(f"[bold green]{name} offered to refer you[/bold green]")
