@@ -13,7 +13,7 @@ from tests.conftest import run_leads
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
 LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen",
-             "status", "salary_min", "salary_max", "salary_currency", "occupation", "skills_matched", "skills_missing", "score",
+             "status", "salary_min", "salary_max", "salary_currency", "occupation", "skills", "skills_matched", "skills_missing", "score",
              "score_parts", "warm", "contacts", "sources"}
 
 
@@ -178,3 +178,17 @@ def test_a_config_path_that_does_not_exist_is_an_error_not_the_defaults(capsys, 
     assert code == 0, err
     code, _, err = leads(capsys, "--config", str(tmp_path / "nope.toml"), "top")
     assert code == 2 and "nope.toml: no such config file" in err
+
+
+def test_the_lead_json_says_what_the_posting_asks_as_written(capsys, tmp_path):
+    posting = {"source": "mine", "source_id": "s1", "title": "Platform Engineer", "company": "Acme",
+               "description": "Requirements:\n- 3+ years with k8s and Postgres\nNice to have: Terraform"}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(posting) + "\n")
+    code, _, err = leads(capsys, "import", str(path), "--format", "jsonl")
+    assert code == 0, err
+    (row,) = json.loads(leads(capsys, "top", "--format", "json")[1])
+    assert {"name": "Kubernetes", "importance": "required", "evidence": "k8s"} in row["skills"]
+    assert {"name": "PostgreSQL", "importance": "required", "evidence": "Postgres"} in row["skills"]
+    assert {"name": "Terraform", "importance": "preferred", "evidence": "Terraform"} in row["skills"]
+    assert row["occupation"]["isco"] == "2512" and row["occupation"]["label"] == "software developer"

@@ -44,6 +44,23 @@ def lead_contacts(con: duckdb.DuckDBPyConnection, lead_ids: list[str]) -> dict[s
     return out
 
 
+IMPORTANCE_ORDER = {"required": 0, "preferred": 1, "mentioned": 2}
+
+
+def lead_skills(con: duckdb.DuckDBPyConnection, lead_ids: list[str]) -> dict[str, list[dict]]:
+    """What each lead's posting asks for: {name, importance, evidence (the text as written)}."""
+    if not lead_ids:
+        return {}
+    rows = con.execute(
+        "SELECT lead_id, skill, importance, evidence FROM lead_skills WHERE list_contains($ids, lead_id)",
+        {"ids": lead_ids},
+    ).fetchall()
+    out: dict[str, list[dict]] = {}
+    for lead_id, skill, importance, evidence in sorted(rows, key=lambda r: (r[0], IMPORTANCE_ORDER[r[2]], r[1])):
+        out.setdefault(lead_id, []).append({"name": skill, "importance": importance, "evidence": evidence})
+    return out
+
+
 def lead_sources(con: duckdb.DuckDBPyConnection, lead_ids: list[str]) -> dict[str, list[dict]]:
     if not lead_ids:
         return {}
@@ -95,6 +112,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
     ids = [r[0] for r in rows]
     sources = lead_sources(con, ids)
     contacts = lead_contacts(con, ids)
+    asks = lead_skills(con, ids)
     out = []
     for (lead_id, title, company, locations, remote, url, posted_at, first_seen, last_seen, status,
          lo, hi, cur, matched, missing, score, parts, occupation) in rows:
@@ -114,6 +132,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
             "salary_max": hi,
             "salary_currency": cur,
             "occupation": json.loads(occupation) if occupation else None,
+            "skills": asks.get(lead_id, []),
             "skills_matched": list(matched or []),
             "skills_missing": list(missing or []),
             "score": round(score, 4) if score is not None else 0.0,

@@ -32,10 +32,11 @@ EXTRACTION_SCHEMA = pa.schema([
     ("content_key", pa.string()), ("taxonomy_version", pa.string()), ("required", pa.list_(pa.string())),
     ("preferred", pa.list_(pa.string())), ("mentioned", pa.list_(pa.string())), ("years_asked", pa.float64()),
     ("seniority", pa.string()), ("seniority_source", pa.string()), ("extracted_at", pa.timestamp("us", tz="UTC")),
+    ("evidence", pa.string()),
 ])
 LEAD_SKILL_SCHEMA = pa.schema([
     ("lead_id", pa.string()), ("skill", pa.string()), ("category", pa.string()), ("importance", pa.string()),
-    ("has_skill", pa.bool_()),
+    ("has_skill", pa.bool_()), ("evidence", pa.string()),
 ])
 
 PARTS = ("skills", "title", "warmth", "recency", "salary", "location", "seniority")
@@ -241,11 +242,13 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
     extracted now and stored. Descriptions are read from the database only for texts not cached."""
     con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [taxonomy.version]).fetchall()
     out: dict[str, Extraction] = {}
-    for key, req, pref, ment, years, level, source in con.execute(
-        f"SELECT x.content_key, x.required, x.preferred, x.mentioned, x.years_asked, x.seniority, x.seniority_source "
+    for key, req, pref, ment, years, level, source, evidence in con.execute(
+        f"SELECT x.content_key, x.required, x.preferred, x.mentioned, x.years_asked, x.seniority, x.seniority_source, "
+        f"x.evidence "
         f"FROM skill_extractions x WHERE x.content_key IN (SELECT {CONTENT_KEY_SQL} FROM leads WHERE status = 'open')"
     ).fetchall():
-        out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source)
+        out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source,
+                              json.loads(evidence) if evidence else {})
     fresh = []
     for key, title, description in con.execute(
         f"SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, description "
@@ -255,10 +258,11 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
         out[key] = found
         fresh.append({"content_key": key, "taxonomy_version": taxonomy.version, "required": found.required,
                       "preferred": found.preferred, "mentioned": found.mentioned, "years_asked": found.years,
-                      "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now})
+                      "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now,
+                      "evidence": json.dumps(found.evidence, ensure_ascii=False)})
     if fresh:
         with staged(con, "extractions_batch", pa.Table.from_pylist(fresh, schema=EXTRACTION_SCHEMA)):
-            con.execute("INSERT OR REPLACE INTO skill_extractions SELECT * FROM extractions_batch").fetchall()
+            con.execute("INSERT OR REPLACE INTO skill_extractions BY NAME SELECT * FROM extractions_batch").fetchall()
     return out
 
 
@@ -333,6 +337,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
             lead_skill_columns["category"].append(taxonomy.category(skill))
             lead_skill_columns["importance"].append(imp)
             lead_skill_columns["has_skill"].append(bool(levels.get(skill)))
+            lead_skill_columns["evidence"].append(asked.evidence.get(skill))
     con.execute("DELETE FROM lead_scores").fetchall()
     con.execute("DELETE FROM lead_skills").fetchall()
     if scores:
@@ -340,7 +345,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
             con.execute("INSERT INTO lead_scores BY NAME SELECT * FROM scores_batch").fetchall()
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
-            con.execute("INSERT INTO lead_skills SELECT * FROM lead_skills_batch").fetchall()
+            con.execute("INSERT INTO lead_skills BY NAME SELECT * FROM lead_skills_batch").fetchall()
     freshness.remember(con, config, now)
     return len(scores)
 

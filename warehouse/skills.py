@@ -39,6 +39,7 @@ class Extraction:
     years: float | None = None
     seniority: str | None = None
     seniority_source: str | None = None
+    evidence: dict[str, str] = field(default_factory=dict)  # skill -> the text it was found by, as written
 
     @property
     def skills(self) -> list[str]:
@@ -412,19 +413,25 @@ def extract(taxonomy: Taxonomy, title: str, description: str | None) -> Extracti
     parts = segments(text)
     starts = [start for _, start, _ in parts]
     rank = {"required": 0, "mentioned": 1, "preferred": 2}
-    best: dict[str, str] = {name: "required" for name in taxonomy.skills_in(title or "")}
-    for name, start, _ in taxonomy.find(text):  # one scan of the whole text, then place each hit
+    best: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    for name, start, end in taxonomy.find(title or ""):
+        best[name] = "required"
+        evidence.setdefault(name, title[start:end])
+    for name, start, end in taxonomy.find(text):  # one scan of the whole text, then place each hit
         index = bisect_right(starts, start) - 1
         if index < 0 or start >= parts[index][2]:
             continue  # in a heading or a left-out section
         kind = parts[index][0]
         if name not in best or rank[kind] < rank[best[name]]:
             best[name] = kind
+            evidence[name] = text[start:end]
     for name, kind in list(best.items()):
         for implied in taxonomy.implies.get(name, ()):
             if implied not in best or rank[kind] < rank[best[implied]]:
                 best[implied] = kind
-    result = Extraction()
+                evidence[implied] = evidence[name]  # "Django" is the evidence of Python too
+    result = Extraction(evidence=evidence)
     for name, kind in best.items():
         getattr(result, kind).append(name)
     result.years = years_asked(text, parts)
