@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 from connectors.base import ExtractResult
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
-from connectors.salary import annualize
+from connectors.salary import annualize, parse_salary_text
 from connectors.text import strip_tracking
 
 GENERIC_FIELDS = {
     "source", "source_id", "title", "company", "locations", "location", "url", "description",
-    "posted_at", "remote", "salary_min", "salary_max", "salary_currency", "salary_period",
+    "posted_at", "remote", "salary_min", "salary_max", "salary_currency", "salary_period", "salary",
 }
 
 
@@ -53,6 +53,9 @@ def generic_posting(row: dict[str, Any], company: str | None = None) -> Posting:
         locations = [row["location"]]
     salary = annualize(row.get("salary_min"), row.get("salary_max"), row.get("salary_currency"),
                        row.get("salary_period") or "year")
+    if salary.minimum is None and salary.maximum is None and row.get("salary"):
+        # Free text ("£25k-30k", "12 to 13 per hour"): the reader that also finds pay in descriptions.
+        salary = parse_salary_text(str(row["salary"]), _text(row.get("salary_currency")), is_salary=True)
     remote = row.get("remote")
     if isinstance(remote, str):
         remote = {"true": "remote", "yes": "remote", "1": "remote", "false": None, "no": None, "0": None,
@@ -162,7 +165,8 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
             SELECT line_no, line, ok, CASE WHEN ok THEN from_json(line, '{"source": "VARCHAR", "source_id": "VARCHAR",
                 "title": "VARCHAR", "company": "VARCHAR", "locations": "JSON", "location": "VARCHAR", "url": "VARCHAR",
                 "description": "VARCHAR", "posted_at": "JSON", "remote": "VARCHAR", "salary_min": "VARCHAR",
-                "salary_max": "VARCHAR", "salary_currency": "VARCHAR", "salary_period": "VARCHAR"}') END AS j
+                "salary_max": "VARCHAR", "salary_currency": "VARCHAR", "salary_period": "VARCHAR",
+                "salary": "VARCHAR"}') END AS j
             FROM (SELECT line_no, line, coalesce(json_valid(line) AND left(ltrim(line), 1) = '{', FALSE) AS ok FROM raw_lines)
             """
         ).fetchall()
@@ -193,7 +197,8 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
                    coalesce(lower(j.salary_period), 'year') AS period,
                    TRY_CAST(j.salary_min AS DOUBLE) AS salary_min,
                    TRY_CAST(j.salary_max AS DOUBLE) AS salary_max,
-                   upper(nullif(trim(j.salary_currency), '')) AS salary_currency
+                   upper(nullif(trim(j.salary_currency), '')) AS salary_currency,
+                   nullif(trim(j.salary), '') AS salary_text
             FROM lines WHERE ok
             """,
             {"company": company},
@@ -208,16 +213,18 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
             ORDER BY 1
             """
         ).fetchall()
+        _price_salary_texts(con)
         table = con.sql(
             f"""
             SELECT source || ':' || source_id AS posting_uid, source, $key AS source_key, source_id, title, company,
                    locations, remote, description, url, url AS apply_url, posted_at,
-                   salary_min * CASE period {factors} ELSE 1 END AS salary_min,
-                   salary_max * CASE period {factors} ELSE 1 END AS salary_max,
-                   salary_currency, CASE WHEN (salary_min IS NOT NULL OR salary_max IS NOT NULL) AND period IN ({', '.join(f"'{k}'" for k in ANNUAL_FACTOR)}) THEN period END AS salary_period,
+                   coalesce(salary_min * CASE period {factors} ELSE 1 END, text_min) AS salary_min,
+                   coalesce(salary_max * CASE period {factors} ELSE 1 END, text_max) AS salary_max,
+                   coalesce(salary_currency, text_currency) AS salary_currency,
+                   coalesce(CASE WHEN (salary_min IS NOT NULL OR salary_max IS NOT NULL) AND period IN ({', '.join(f"'{k}'" for k in ANNUAL_FACTOR)}) THEN period END, text_period) AS salary_period,
                    NULL AS department, NULL AS employment_type, []::VARCHAR[] AS tags, NULL AS credit,
                    NULL AS contact, NULL AS note
-            FROM parsed WHERE {' AND '.join(f'{f} IS NOT NULL' for f in _BULK_REQUIRED)}
+            FROM priced WHERE {' AND '.join(f'{f} IS NOT NULL' for f in _BULK_REQUIRED)}
             QUALIFY row_number() OVER (PARTITION BY source, source_id ORDER BY line_no DESC) = 1
             ORDER BY line_no
             """,
@@ -268,3 +275,30 @@ def fmt_source(line: str) -> str:
         return str(json.loads(line).get("source") or "jsonl")
     except (ValueError, AttributeError):
         return "jsonl"
+
+
+def _price_salary_texts(con) -> None:
+    """`priced`: the parsed rows with their free-text `salary` read by the same parser as the model path.
+
+    Each distinct text is parsed once in Python (a million rows hold few distinct pay texts).
+    """
+    import pyarrow as pa
+
+    texts = con.execute(
+        "SELECT DISTINCT salary_text, salary_currency FROM parsed "
+        "WHERE salary_text IS NOT NULL AND salary_min IS NULL AND salary_max IS NULL"
+    ).fetchall()
+    rows = []
+    for text, currency in texts:
+        pay = parse_salary_text(text, currency, is_salary=True)
+        rows.append({"t_text": text, "t_cur": currency, "text_min": pay.minimum, "text_max": pay.maximum,
+                     "text_currency": pay.currency, "text_period": pay.period})
+    schema = pa.schema([("t_text", pa.string()), ("t_cur", pa.string()), ("text_min", pa.float64()),
+                        ("text_max", pa.float64()), ("text_currency", pa.string()), ("text_period", pa.string())])
+    con.register("text_pay", pa.Table.from_pylist(rows, schema=schema))
+    con.execute(
+        "CREATE TEMP TABLE priced AS SELECT p.*, t.text_min, t.text_max, t.text_currency, t.text_period "
+        "FROM parsed p LEFT JOIN text_pay t ON p.salary_min IS NULL AND p.salary_max IS NULL "
+        "AND p.salary_text = t.t_text AND p.salary_currency IS NOT DISTINCT FROM t.t_cur"
+    ).fetchall()
+    con.unregister("text_pay")

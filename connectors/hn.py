@@ -120,7 +120,7 @@ def parse_first_line(markup: str) -> dict[str, Any]:
         workplace = workplace_from_text(part)
         if _EMPLOYMENT.search(part) and not _ROLE.search(_EMPLOYMENT.sub("", part)):
             employment = employment or part
-        elif _MONEY.search(part) and salary is NO_SALARY and parse_salary_text(part).minimum is not None:
+        elif _MONEY.search(part) and salary is NO_SALARY and parse_salary_text(part) != NO_SALARY:
             salary = parse_salary_text(part, default_currency="USD")
         elif workplace and (len(part.split()) <= 2 or "(" in part or "," in part) and not _ROLE.search(part):
             remote = remote or workplace

@@ -90,6 +90,14 @@ class Posting(BaseModel):
             self.salary_max = hi = None
         if lo is not None and hi is not None and lo > hi:
             self.salary_min, self.salary_max = hi, lo
+        if lo is None and hi is None and self.description:
+            # No pay field: the same reader looks for a pay sentence in the text ("£32k - £36k per annum").
+            from connectors.salary import salary_in_description
+
+            found = salary_in_description(self.description, self.salary_currency)
+            if found.minimum is not None or found.maximum is not None:
+                self.salary_min, self.salary_max = found.minimum, found.maximum
+                self.salary_currency, self.salary_period = found.currency, found.period
         return self
 
 

@@ -98,32 +98,86 @@ _RANGE = re.compile(
     + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
 )
 _SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
+_BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
 
 
-def parse_salary_text(text: str | None, default_currency: str | None = None) -> Salary:
-    """Parse free text such as "$120k-$150k", "€60.000 – €75.000 per year", "$45/hr"."""
+_UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
+_FROM = re.compile(r"\b(?:from|starting(?:\s+at)?|min(?:imum)?|at\s+least)\s*$", re.I)
+_CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
+_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|week|wk|month|mth|mo|year|yr|"
+                          r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata)\b", re.I)
+_PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year"}
+_PAY_WORDS = re.compile(r"salary|compensation|\bpay\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|per (?:hour|annum|year|day)|"
+                        r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
+# Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).
+PLAUSIBLE_ANNUAL = (3_000, 3_000_000)
+
+
+def parse_salary_text(text: str | None, default_currency: str | None = None, is_salary: bool = False) -> Salary:
+    """Parse pay as written: "$120k-$150k", "€60.000 – €75.000 per year", "$45/hr", "£25k-30k",
+    "12 to 13 per hour", "up to £35,000", "c40000", "OTE £60k", "£400 - £450 per day".
+
+    `is_salary`: the text is known to be pay (a salary field), so a bare number counts; otherwise a
+    currency or a pay word must be there. The quoted period is kept; figures are annualized with
+    ANNUAL_FACTOR (2,080 hours, 260 days, 52 weeks, 12 months a year). Pay that cannot be read is unknown.
+    """
     if not text:
         return NO_SALARY
+    text = _CIRCA.sub("", str(text))
     match = _RANGE.search(text)
     if match:
         lo = _amount(match.group(2), match.group(3))
         hi = _amount(match.group(5), match.group(6))
         if match.group(3) and not match.group(6) and hi is not None and hi < 1000:
             hi *= 1000  # "$120k-150" reads as thousands
-        if match.group(6) and not match.group(3) and lo is not None and lo < 1000:
+        if match.group(6) and not match.group(3) and lo is not None and lo < 1000 and hi is not None and hi >= 1000:
             lo *= 1000  # "120-150k"
         currency = _currency(match.group("cur1") or match.group("cur2") or match.group("cur3"))
     else:
-        match = _SINGLE.search(text)
+        match = _SINGLE.search(text) or (_BARE.search(text) if is_salary else None)
         if not match:
             return NO_SALARY
         lo = hi = _amount(match.group(2), match.group(3))
-        currency = _currency(match.group("cur1") or match.group("cur3"))
-    if currency is None and default_currency is None and not re.search(r"salary|comp|pay|\bk\b", text, re.I):
+        currency = _currency(match.groupdict().get("cur1") or match.groupdict().get("cur3"))
+        before = text[max(0, match.start() - 20): match.start()]
+        if _UP_TO.search(before):
+            lo = None
+        elif _FROM.search(before):
+            hi = None
+    if not is_salary and currency is None and default_currency is None and not _PAY_WORDS.search(text):
         return NO_SALARY
-    tail = text[match.end(): match.end() + 30] + " " + text[max(0, match.start() - 5): match.start()]
-    period = period_of(tail) if re.search(r"(/|per|an?\s|\b)(hour|hr|h|year|yr|month|mo|week|day|annum)\b", tail, re.I) else None
-    return annualize(lo, hi, currency or default_currency, period)
+    tail = text[match.end(): match.end() + 30]
+    near = _PERIOD_NEAR.search(tail) or _PERIOD_NEAR.search(text[max(0, match.start() - 12): match.start()])
+    period = None
+    if near:
+        word = (near.group(1) or near.group(2)).lower()
+        period = _PERIOD_CODE.get(word) or period_of(word)
+    salary = annualize(lo, hi, currency or default_currency, period)
+    return salary if _plausible(salary) else NO_SALARY
+
+
+def _plausible(salary: Salary) -> bool:
+    low, high = PLAUSIBLE_ANNUAL
+    return all(v is None or low <= v <= high for v in (salary.minimum, salary.maximum))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")  # "£14.50" keeps its point: an end needs a space after it
+
+
+def salary_in_description(text: str | None, default_currency: str | None = None) -> Salary:
+    """The first pay sentence of a description ("The salary is £32,000 - £36,000 per annum"), or unknown.
+
+    Only sentences that talk about pay are read, so "$5M Series A" or "100+ engineers" are not salaries.
+    """
+    if not text:
+        return NO_SALARY
+    for sentence in _SENTENCE_END.split(text[:20000]):
+        if len(sentence) > 400 or not _PAY_WORDS.search(sentence) or not re.search(r"\d", sentence):
+            continue
+        found = parse_salary_text(sentence, default_currency)
+        if found.minimum is not None or found.maximum is not None:
+            return found
+    return NO_SALARY
 
 
 def _amount(digits: str | None, k: str | None) -> float | None:

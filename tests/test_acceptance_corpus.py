@@ -110,7 +110,8 @@ EXPECTED = {
     },
     "hn_algolia/remote-jobs-collector_hn_search_by_date.json": {
         "48843116": dict(company="Wave", title="On-Premises SRE", locations=["Remote (EMEA)"], remote="remote",
-                         salary_min=185500, salary_currency="USD", posted_at=utc(2026, 7, 9, 9, 17, 40)),
+                         salary_min=None, salary_max=185500, salary_currency="USD",  # "Salary up to $185,500"
+                         posted_at=utc(2026, 7, 9, 9, 17, 40)),
         "48868436": dict(company="ResortPass", title="Senior Software Engineer, Frontend", locations=["New York, NY"],
                          remote="onsite", salary_min=160000, salary_max=180000),
         "48860201": dict(company="Qase", title="Developer Advocate", remote="remote"),

@@ -1,0 +1,83 @@
+"""Pay as written: the free-text `salary` field of generic postings and pay sentences in descriptions.
+
+The strings below are typical of UK and US job boards, written by us (in-sample); each expectation is
+the annual figure under the stated convention (2,080 hours, 260 days, 52 weeks, 12 months a year).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from connectors.files import read_generic, read_generic_bulk
+from connectors.models import Posting
+from connectors.salary import parse_salary_text, salary_in_description
+
+CASES = [
+    ("£25k-30k", (25000, 30000, "GBP", "year")),
+    ("12 to 13 per hour", (24960, 27040, "GBP", "hour")),
+    ("c40000", (40000, 40000, "GBP", "year")),
+    ("up to £35,000", (None, 35000, "GBP", "year")),
+    ("From £28,000", (28000, None, "GBP", "year")),
+    ("OTE £60k", (60000, 60000, "GBP", "year")),
+    ("£400 - £450 per day", (104000, 117000, "GBP", "day")),
+    ("£11.44 per hour", (23795.2, 23795.2, "GBP", "hour")),
+    ("£30,000 - £35,000 per annum + benefits", (30000, 35000, "GBP", "year")),
+    ("£2,500 per month", (30000, 30000, "GBP", "month")),
+    ("£550 per week", (28600, 28600, "GBP", "week")),
+    ("£24,000 pro rata", (24000, 24000, "GBP", "year")),
+    ("£35k DOE", (35000, 35000, "GBP", "year")),
+    ("€60.000 – €75.000 per year", (60000, 75000, "EUR", "year")),
+    ("$45/hr", (93600, 93600, "USD", "hour")),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES)
+def test_pay_strings_are_annualized_with_the_period_kept(text, expected):
+    pay = parse_salary_text(text, "GBP", is_salary=True)
+    assert (pay.minimum, pay.maximum, pay.currency, pay.period) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["Competitive", "Negotiable", "DOE", "", "£0"])
+def test_pay_that_cannot_be_read_stays_unknown(text):
+    pay = parse_salary_text(text, "GBP", is_salary=True)
+    assert pay.minimum is None and pay.maximum is None
+
+
+def test_a_description_gives_its_pay_sentence_and_nothing_else():
+    text = "We raised a $5M Series A and have 100+ engineers.\nThe salary is £32,000 - £36,000 per annum plus bonus."
+    pay = salary_in_description(text)
+    assert (pay.minimum, pay.maximum, pay.currency, pay.period) == (32000, 36000, "GBP", "year")
+    assert salary_in_description("We raised a $5M Series A. 100+ engineers.").minimum is None
+
+
+def test_a_posting_without_pay_fields_takes_the_pay_its_text_states():
+    posting = Posting(source="x", source_id="1", title="Chef", company="Acme",
+                      description="Head chef wanted. Pay: £14.50 per hour, paid weekly.")
+    assert (posting.salary_min, posting.salary_currency, posting.salary_period) == (30160, "GBP", "hour")
+    stated = Posting(source="x", source_id="2", title="Chef", company="Acme", salary_min=40000,
+                     salary_currency="GBP", description="Pay: £14.50 per hour")
+    assert stated.salary_min == 40000  # a structured figure wins over the text
+
+
+def test_both_generic_readers_read_the_free_text_salary_field_alike(tmp_path):
+    rows = [
+        {"source": "s", "source_id": "1", "title": "Cook", "company": "A", "salary": "£25k-30k"},
+        {"source": "s", "source_id": "2", "title": "Cook", "company": "A", "salary": "12 to 13 per hour",
+         "salary_currency": "GBP"},
+        {"source": "s", "source_id": "3", "title": "Cook", "company": "A", "salary": "Competitive"},
+        {"source": "s", "source_id": "4", "title": "Cook", "company": "A", "salary": "£9", "salary_min": 50000,
+         "salary_currency": "GBP"},
+    ]
+    path = tmp_path / "pay.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    model = {p.source_id: (p.salary_min, p.salary_max, p.salary_currency, p.salary_period)
+             for p in read_generic(path, "jsonl").postings}
+    table, _ = read_generic_bulk(path)
+    bulk = {r["source_id"]: (r["salary_min"], r["salary_max"], r["salary_currency"], r["salary_period"])
+            for r in table.to_pylist()}
+    assert model == bulk
+    assert model["1"] == (25000, 30000, "GBP", "year")
+    assert model["2"] == (24960, 27040, "GBP", "hour")
+    assert model["3"] == (None, None, None, None)
+    assert model["4"] == (50000, None, "GBP", "year")  # the structured figure wins
