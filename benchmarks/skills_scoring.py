@@ -92,8 +92,8 @@ def main() -> None:
         con.execute(f"UPDATE leads SET description = description || ' Updated.' WHERE lead_id < 'L{changed:07d}'").fetchall()
         timed(f"score_leads, nightly, {changed:,} descriptions changed", lambda: scoring.score_leads(con, config, now))
         timed("skill_gaps (best 50 leads, 15 skills)", lambda: scoring.skill_gaps(con, config))
-        from jobleads.cli.insight import pay_rows
-        timed("pay benchmark (fuzzy title filter over all leads)", lambda: pay_rows(con, config, PROFILE["titles"]))
+        from warehouse.market import pay_distribution
+        timed("pay benchmark (leads of the target occupations)", lambda: pay_distribution(con, config, PROFILE["titles"]))
         con.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS {peak:,.0f} MiB")

@@ -368,7 +368,8 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
                level: str = "intermediate") -> list[dict]:
     """Skills the user's best `best` open leads ask for that the profile lacks, most asked first, with
     the share of those leads that would move up the ranking if the skill were learned at `level`
-    (their score recomputed with it; everyone else's unchanged)."""
+    (their score recomputed with it; everyone else's unchanged). Only leads of the target occupations
+    and their neighbours count (all leads when the profile names no titles)."""
     taxonomy = taxonomy_for(config)
     levels = profile_levels(taxonomy, config.profile)
     weights = config.weights.model_dump()
@@ -377,7 +378,7 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
         "WHERE l.status = 'open' ORDER BY s.score DESC, l.posted_at DESC NULLS LAST, s.lead_id"
     ).fetchall()
     tier_of = {lead_id: tier for lead_id, _, _, tier in ranked}
-    ranked = [row[:3] for row in ranked]
+    ranked = [row[:3] for row in ranked if row[3] in (None, "related")]
     if not ranked:
         return []
     top = ranked[:best]
@@ -403,7 +404,8 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
     parts_of = {lead_id: json.loads(parts) for lead_id, _, parts in ranked}
     everyone = sorted(score_of.values(), reverse=True)
     market = {skill: n for skill, n in con.execute(
-        "SELECT skill, count(*) FROM lead_skills WHERE NOT has_skill GROUP BY skill").fetchall()}
+        "SELECT skill, count(*) FROM lead_skills WHERE NOT has_skill AND list_contains($ids, lead_id) GROUP BY skill",
+        {"ids": list(score_of)}).fetchall()}
     out = []
     for skill in candidates:
         learned = {**levels, skill: LEVEL_WEIGHT[level]}

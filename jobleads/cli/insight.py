@@ -19,9 +19,6 @@ profile_app = typer.Typer(help="Build the [profile] of leads.toml.", no_args_is_
 app.add_typer(skills_app, name="skills")
 app.add_typer(profile_app, name="profile")
 
-# A lead's title counts for `leads pay` when it fits a target title at least this well (0..1).
-PAY_TITLE_MATCH = 0.7
-
 GAP_COLUMNS = [
     Column("skill", "Skill"),
     Column("category", "Family"),
@@ -30,6 +27,11 @@ GAP_COLUMNS = [
     Column("share_moving_up", "Move up", lambda v: f"{v:.0%}", justify="right"),
     Column("avg_score_gain", "Gain", lambda v: f"+{v:.3f}", justify="right"),
     Column("open_leads_asking", "Market", justify="right"),
+]
+ESSENTIAL_COLUMNS = [
+    Column("skill", "Skill or knowledge", max_width=50),
+    Column("type", "Type"),
+    Column("occupation", "Occupation", max_width=30),
 ]
 KEYWORD_COLUMNS = [
     Column("skill", "Skill you have"),
@@ -76,7 +78,9 @@ def skills_gap(
                                           "skills you have that your best leads ask for but it never names."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """Skills your best-matching open leads ask for that your profile lacks, and what learning each would do."""
+    """Skills your best-matching open leads ask for that your profile lacks, and what learning each would do;
+    then what ESCO says your target occupations need that your profile does not name."""
+    from warehouse.market import essential_gaps
     from warehouse.scoring import resume_keywords, skill_gaps
 
     text = _read_resume(resume) if resume else None
@@ -85,48 +89,21 @@ def skills_gap(
         _need_scores(con)
         gaps = skill_gaps(con, config, best=best, limit=top)
         keywords = resume_keywords(con, config, text, best=best) if text is not None else None
+    essentials = essential_gaps(config, limit=top)
     if fmt == Format.table:
         emit(gaps, fmt, GAP_COLUMNS, title=f"Skill gaps in your {best} best-matching open leads",
              empty="no gaps found (no scored open leads, or they ask for nothing you lack)")
+        if essentials:
+            emit(essentials, fmt, ESSENTIAL_COLUMNS,
+                 title="Essential to your target occupations (ESCO) and not in your profile")
         if keywords is not None:
             emit(keywords, fmt, KEYWORD_COLUMNS, title=f"Keywords to add to {resume.name}",
                  empty="your resume names every profile skill your best leads ask for")
         return
     rows = [{"kind": "gap", **g} for g in gaps]
     rows += [{"kind": "resume_keyword", **k} for k in keywords or []]
+    rows += essentials
     emit(rows, fmt, GAP_COLUMNS)
-
-
-def pay_rows(con, config, titles: list[str]) -> list[dict]:
-    """Annual pay of open leads whose title fits the target titles: count and quartiles per currency,
-    and the percentile of the user's current pay among leads in the profile currency."""
-    from warehouse.scoring import title_fit
-
-    points: dict[str, list[float]] = {}
-    for title, currency, pay in con.execute("SELECT title, currency, annual_pay FROM pay_points").fetchall():
-        if not titles or title_fit(title, titles) >= PAY_TITLE_MATCH:
-            points.setdefault(currency, []).append(float(pay))
-    current = config.profile.current_pay
-    rows = []
-    for currency, values in sorted(points.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        values.sort()
-        percentile = None
-        if current is not None and currency == config.profile.salary_currency:
-            below = sum(v < current for v in values) + 0.5 * sum(v == current for v in values)
-            percentile = round(100 * below / len(values), 1)
-        rows.append({"currency": currency, "leads": len(values), "p25": _quantile(values, 0.25),
-                     "median": _quantile(values, 0.5), "p75": _quantile(values, 0.75),
-                     "current_pay": current if currency == config.profile.salary_currency else None,
-                     "current_pay_percentile": percentile})
-    return rows
-
-
-def _quantile(ordered: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (DuckDB's quantile_cont)."""
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
 
 
 @app.command()
@@ -136,11 +113,13 @@ def pay(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """The annual pay of open leads matching your titles (p25, median, p75 by currency) and where your pay falls."""
+    from warehouse.market import pay_distribution
+
     config = state.config()
     titles = list(title or config.profile.titles)
     with scored_reader() as con:
         _need_scores(con)
-        rows = pay_rows(con, config, titles)
+        rows = pay_distribution(con, config, titles)
     emit(rows, fmt, PAY_COLUMNS, title="Annual pay of open leads: " + (", ".join(titles) or "all titles"),
          empty="no open leads with a salary match these titles")
     if fmt == Format.table and config.profile.current_pay is not None:

@@ -1,0 +1,114 @@
+"""What the market of the user's own occupations pays and expects: the read side of `leads pay` and of the
+occupation half of `leads skills gap`.
+
+"The market" is the open leads of the target occupations and their neighbours (ISCO proximity, see
+`warehouse.occupations`), not every lead that shares a word with a target title: an "Audio Engineer ...
+Upto $14/hr" gig says nothing about what a Site Reliability Engineer earns.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import duckdb
+
+from jobleads.config import Config
+from warehouse.occupations import OccupationIndex, occupation_index
+
+# A lead without a known occupation still counts for pay when its title fits a target title this well.
+PAY_TITLE_MATCH = 0.7
+IN_MARKET = ("same", "neighbour")
+# For a target occupation known only to O*NET, ESCO's occupations of its unit group stand in: a skill
+# essential to at least this share of them is essential to the group.
+GROUP_ESSENTIAL_SHARE = 0.5
+
+
+def quantile(ordered: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (DuckDB's quantile_cont)."""
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
+
+
+def target_occupations(index: OccupationIndex, titles: list[str]) -> list:
+    return [o for o in (index.classify(t) for t in titles if t.strip()) if o is not None]
+
+
+def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: list[str]) -> list[dict]:
+    """Annual pay of open leads in the market of `titles`: count and quartiles per currency, and the
+    percentile of the user's current pay among leads quoting the profile currency."""
+    from warehouse.scoring import title_fit
+
+    index = occupation_index()
+    targets = {o.isco for o in target_occupations(index, titles)}
+    points: dict[str, list[float]] = {}
+    rows = con.execute(
+        "SELECT p.title, p.currency, p.annual_pay, coalesce(h.hourly, FALSE), s.occupation FROM pay_points p "
+        "LEFT JOIN (SELECT lead_id, bool_or(salary_period = 'hour') AS hourly FROM postings GROUP BY lead_id) h "
+        "USING (lead_id) LEFT JOIN lead_scores s USING (lead_id)"
+    ).fetchall()
+    for title, currency, pay, hourly, occupation in rows:
+        if titles and not in_market(index, targets, titles, title, hourly, occupation, title_fit):
+            continue
+        points.setdefault(currency, []).append(float(pay))
+    current = config.profile.current_pay
+    out = []
+    for currency, values in sorted(points.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        values.sort()
+        percentile = None
+        if current is not None and currency == config.profile.salary_currency:
+            below = sum(v < current for v in values) + 0.5 * sum(v == current for v in values)
+            percentile = round(100 * below / len(values), 1)
+        out.append({"currency": currency, "leads": len(values), "p25": quantile(values, 0.25),
+                    "median": quantile(values, 0.5), "p75": quantile(values, 0.75),
+                    "current_pay": current if currency == config.profile.salary_currency else None,
+                    "current_pay_percentile": percentile})
+    return out
+
+
+def in_market(index: OccupationIndex, targets: set[str], titles: list[str], title: str, hourly: bool,
+              occupation: str | None, title_fit) -> bool:
+    """Of the target occupations or a neighbour; else, with no known occupation, a close title that is not
+    an hourly gig (an unknown occupation paid by the hour is too often another trade)."""
+    isco = json.loads(occupation).get("isco") if occupation else None
+    if isco is None and occupation is None:
+        found = index.classify(title)
+        isco = found.isco if found else None
+    if isco is not None and targets:
+        return index.proximity(isco, targets) in IN_MARKET
+    return not hourly and title_fit(title, titles) >= PAY_TITLE_MATCH
+
+
+def essential_gaps(config: Config, limit: int = 12) -> list[dict]:
+    """What ESCO says the target occupations need (essential knowledge first, then skills) that the
+    profile does not name."""
+    index = occupation_index()
+    mine = [s.lower() for s in config.profile.skills]
+    out, seen = [], set()
+    for occupation in target_occupations(index, config.profile.titles):
+        for skill, kind in sorted(essential_of(index, occupation), key=lambda sk: (sk[1] != "knowledge", sk[0])):
+            if skill in seen or has_skill(mine, skill):
+                continue
+            seen.add(skill)
+            out.append({"kind": "essential", "skill": skill, "type": kind, "occupation": occupation.label,
+                        "isco": occupation.isco})
+    knowledge = [r for r in out if r["type"] == "knowledge"]
+    return (knowledge + [r for r in out if r["type"] != "knowledge"])[:limit]
+
+
+def essential_of(index: OccupationIndex, occupation) -> list[tuple[str, str]]:
+    if occupation.source == "esco":
+        return index.essential_skills(occupation.code)
+    group = [o.code for o in index.occupations.values() if o.source == "esco" and o.isco == occupation.isco]
+    counts = Counter(pair for code in group for pair in set(index.essential_skills(code)))
+    return [pair for pair, n in counts.items() if group and n / len(group) >= GROUP_ESSENTIAL_SHARE]
+
+
+def has_skill(mine: list[str], skill: str) -> bool:
+    """A profile skill names an ESCO skill when they are equal or one stands as whole words in the other
+    ("Python" in "Python (computer programming)")."""
+    label = skill.lower()
+    return any(m == label or re.search(rf"(?<!\w){re.escape(m)}(?!\w)", label)
+               or re.search(rf"(?<!\w){re.escape(label)}(?!\w)", m) for m in mine if m)
