@@ -6,7 +6,10 @@ also English words such as "Go" or "React"), each a trie of alternatives so a lo
 """
 from __future__ import annotations
 
+import csv
+import gzip
 import hashlib
+import io
 from bisect import bisect_left, bisect_right
 import json
 import re
@@ -185,14 +188,49 @@ def _freeze(mapping: Mapping[str, Iterable[str]] | None) -> tuple:
     return tuple(sorted((k, tuple(v)) for k, v in (mapping or {}).items()))
 
 
-def load_taxonomy(extra: Mapping[str, Iterable[str]] | None = None, profile_skills: Iterable[str] = ()) -> Taxonomy:
+def load_taxonomy(extra: Mapping[str, Iterable[str]] | None = None, profile_skills: Iterable[str] = (),
+                  grown: bool = True) -> Taxonomy:
     """The shipped taxonomy plus the user's [skills] (new skills, or more aliases for known ones) and any
-    profile skill it lacks, so everything the user claims can be found."""
-    return _load(_freeze(extra), tuple(sorted(profile_skills)))
+    profile skill it lacks, so everything the user claims can be found. `grown=False`: skills.toml alone,
+    without what scripts/build_skills.py grew from ESCO and O*NET (the build compares against it)."""
+    return _load(_freeze(extra), tuple(sorted(profile_skills)), grown)
+
+
+@lru_cache(maxsize=1)
+def extra_skills() -> list[tuple[str, str, str, bool]]:
+    """(alias, name, family, hot) grown from ESCO and O*NET by scripts/build_skills.py."""
+    raw = (resources.files("warehouse") / "data" / "skills_extra.tsv.gz").read_bytes()
+    rows = csv.DictReader(io.StringIO(gzip.decompress(raw).decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE)
+    return [(r["alias"], r["name"], r["family"], r["hot"] == "1") for r in rows]
+
+
+def _grown(skills: dict[str, Skill], base: Taxonomy, case_sensitive: list[str]) -> tuple[dict[str, Skill], list[str]]:
+    """The shipped skills plus the grown ones; a name skills.toml knows keeps its own entry. An alias that
+    is an English word once lower-cased ("LESS", "Salt") only matches in its own casing."""
+    grown: dict[str, list[str]] = {}
+    family: dict[str, str] = {}
+    sensitive = list(case_sensitive)
+    for alias, name, kind, _hot in extra_skills():
+        if base.canonical(alias) is not None:
+            continue
+        known = base.canonical(name)
+        target = known or name
+        grown.setdefault(target, []).append(alias)
+        family.setdefault(target, kind)
+        if alias.isalpha() and not alias.islower() and len(alias.split()) == 1:
+            sensitive.append(alias)
+    out = dict(skills)
+    for name, aliases in grown.items():
+        if name in out:
+            old = out[name]
+            out[name] = Skill(old.name, old.category, tuple(dict.fromkeys((*old.aliases, *aliases))))
+        else:
+            out[name] = Skill(name, family[name], tuple(a for a in aliases if a != name))
+    return out, sensitive
 
 
 @lru_cache(maxsize=8)
-def _load(extra: tuple, profile_skills: tuple) -> Taxonomy:
+def _load(extra: tuple, profile_skills: tuple, grown: bool = True) -> Taxonomy:
     data = taxonomy_source()
     options = data.pop("options", {})
     skills: dict[str, Skill] = {}
@@ -200,6 +238,10 @@ def _load(extra: tuple, profile_skills: tuple) -> Taxonomy:
         for name, aliases in entries.items():
             skills[name] = Skill(name, category, tuple(aliases))
     base = Taxonomy(skills, options.get("case_sensitive", ()), options.get("not_after", {}), options.get("implies", {}))
+    if grown:
+        skills, case_sensitive = _grown(skills, base, options.get("case_sensitive", []))
+        options["case_sensitive"] = case_sensitive
+        base = Taxonomy(skills, case_sensitive, options.get("not_after", {}), options.get("implies", {}))
     for name, aliases in extra:
         known = base.canonical(name)
         if known:
