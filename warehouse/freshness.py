@@ -20,7 +20,7 @@ from jobleads.config import Config
 from warehouse.db import reader, writer
 
 SCORING_VERSION = "2"  # bump when a scoring rule changes what a score means: stored scores are recomputed
-_SHIPPED_TABLES = ("skills.toml", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
+_SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
 @lru_cache(maxsize=1)
