@@ -108,12 +108,13 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "skillspan")
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
     parser.add_argument("--show", type=int, default=0)
+    parser.add_argument("--core-only", action="store_true", help="skills.toml alone, without the grown skills")
     args = parser.parse_args()
     path = args.data / f"{args.split}.json"
     if not path.exists():
         print(f"skipped: {path} not found")
         return 0
-    taxonomy = load_taxonomy()
+    taxonomy = load_taxonomy(grown=not args.core_only)
     result = evaluate(path, taxonomy, args.show)
     print(f"SkillSpan {args.split}: {len(taxonomy)} skills in the taxonomy; {result['found']} spans found")
     print(f"precision {result['precision']:.3f} (found spans overlapping a gold knowledge or skill span)")
