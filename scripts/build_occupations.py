@@ -40,7 +40,10 @@ MIN_NEIGHBOUR_SIMILARITY = 0.12
 GENERIC_LABELS = frozenset(
     "engineer developer manager assistant technician specialist consultant analyst officer associate "
     "representative worker coordinator administrator director operator advisor adviser executive supervisor "
-    "designer architect lead head agent clerk expert professional partner member staff helper".split()
+    "designer architect lead head agent clerk expert professional partner member staff helper "
+    # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
+    "research engineering development design science analytics management marketing sales finance "
+    "accounting nursing software data operations co op".split()
 )
 # Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation):
 # title -> the ESCO preferred label it means. Written by hand from the occupations' definitions.
@@ -57,6 +60,9 @@ CURATED = {
     "nurse": "nurse responsible for general care", "care assistant": "healthcare assistant",
     "support worker": "social care worker", "retail assistant": "shop assistant",
     "sales associate": "shop assistant", "account executive": "sales account manager",
+    "firmware engineer": "embedded systems software developer", "embedded engineer": "embedded system designer",
+    "mobile engineer": "mobile application developer", "mobile developer": "mobile application developer",
+    "ios engineer": "mobile application developer", "android engineer": "mobile application developer",
     "line cook": "cook", "prep cook": "cook", "commis chef": "cook", "sous chef": "chef", "chef de partie": "chef",
 }
 

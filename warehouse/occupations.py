@@ -51,7 +51,8 @@ ABBREVIATIONS = {
 NOT_THE_ROLE = frozenset(
     "senior junior lead staff principal head chief mid level entry graduate trainee apprentice intern "
     "internship i ii iii iv 1 2 3 4 remote hybrid onsite fulltime parttime temporary temp "
-    "permanent freelance locum days nights weekends urgent immediate m w d f x h div genders".split()
+    "permanent freelance locum days nights weekends urgent immediate m w d f x h div genders "
+    "co op coop fellowship summer fall spring winter autumn undergraduate undergrad bachelors masters phd".split()
 )
 # Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse").
 _KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice".split())
@@ -101,7 +102,7 @@ class OccupationIndex:
         # name is most like the title: "full stack developer" is a web developer's, not a film developer's.
         self.by_title: dict[str, str] = {
             title: max(codes, key=lambda c: (codes[c], self.occupations[c].source == "esco",
-                                             fuzz.token_set_ratio(title, self.occupations[c].label.lower()), c))
+                                             fuzz.ratio(title, self.occupations[c].label.lower()), c))
             for title, codes in weights.items()
         }
         self.by_head: dict[str, list[str]] = defaultdict(list)
@@ -121,9 +122,10 @@ class OccupationIndex:
         """The occupation a posting's or a profile's title names, or None when nothing fits."""
         best: tuple[float, str] | None = None
         for segment in role_segments(title):
-            found = self._match(segment)
-            if found and (best is None or found[0] > best[0]):
-                best = found
+            for words, weight in role_readings(segment):
+                found = self._match(words) or self._by_tool(words)
+                if found and (best is None or found[0] * weight > best[0]):
+                    best = (found[0] * weight, found[1])
         if best is None:
             return None
         occupation = self.occupations[self.by_title[best[1]]]
@@ -159,6 +161,22 @@ class OccupationIndex:
                 return score / 100 * 0.9, label
         return None
 
+    def _by_tool(self, words: list[str]) -> tuple[float, str] | None:
+        """"Python Engineer", "Kafka Developer": a maker's title whose other words are a software or data
+        tool (from the skills taxonomy) is a software developer's, however the taxonomies spell it."""
+        if len(words) < 2 or words[-1] not in MAKER_HEADS:
+            return None
+        from warehouse.skills import load_taxonomy
+
+        tools = load_taxonomy(grown=False)
+        modifiers = words[:-1]
+        phrases = [" ".join(modifiers[i:j]) for i in range(len(modifiers)) for j in range(i + 1, len(modifiers) + 1)]
+        for phrase in phrases:
+            name = tools.canonical(phrase)
+            if name and tools.category(name) in TOOL_FAMILIES:
+                return 0.7, TOOL_FAMILIES[tools.category(name)]
+        return None
+
     # --- between occupations ----------------------------------------------------------------------
 
     def proximity(self, isco: str | None, targets: set[str]) -> str:
@@ -176,6 +194,34 @@ class OccupationIndex:
 
     def essential_skills(self, code: str) -> list[tuple[str, str]]:
         return self.skills.get(code, [])
+
+
+# A field where the role should be ("Software Engineering Intern", "Data Science Intern"): read as the role.
+FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": "scientist", "analytics": "analyst",
+              "design": "designer", "research": "researcher", "management": "manager", "programming": "programmer",
+              "accounting": "accountant", "nursing": "nurse", "consulting": "consultant"}
+# A segment that is only a field ("Intern - Software"): the role it most often means.
+FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
+               "machine learning": "data scientist", "user experience": "user experience designer",
+               "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer"}
+MAKER_HEADS = frozenset({"engineer", "developer", "programmer", "architect"})
+TOOL_FAMILIES = {"software": "software developer", "data": "data scientist"}  # skills family -> ESCO label
+
+
+def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
+    """The words as written, then as the role a field names (slightly less sure)."""
+    readings = [(words, 1.0)]
+    if words and words[-1] in FIELD_ROLE:
+        readings.append((words[:-1] + FIELD_ROLE[words[-1]].split(), 0.95))
+    phrase = " ".join(words)
+    alone = FIELD_ALONE.get(phrase)
+    if alone:
+        readings.append((alone.split(), 0.9))
+    elif re.search(r"\b(?:machine learning|artificial intelligence)\b", phrase):
+        rest = re.sub(r"\b(?:machine learning|artificial intelligence|and)\b", " ", phrase).split()
+        if all(word in FIELD_ROLE for word in rest):  # "AI & ML Intern", "AI/ML Engineering"; not "AI Transformation Owner"
+            readings.append((["data", "scientist"], 0.85))
+    return readings
 
 
 def role_segments(title: str) -> list[list[str]]:

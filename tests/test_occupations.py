@@ -1,0 +1,62 @@
+"""Titles to occupations (ESCO / O*NET with ISCO-08) and the proximity the ranking gate uses."""
+from __future__ import annotations
+
+import pytest
+
+from warehouse.occupations import occupation_index, role_segments
+
+
+@pytest.fixture(scope="module")
+def index():
+    return occupation_index()
+
+
+@pytest.mark.parametrize("title, isco", [
+    ("Site Reliability Engineer", "2522"),
+    ("On-Premises SRE", "2522"),  # the abbreviation spelled out
+    ("Senior Backend Engineer (Python)", "2512"),
+    ("Software Engineer II, Payments", "2512"),
+    ("Software Engineering Intern (US citizenship required)", "2512"),  # a field read as the role
+    ("Python Engineer", "2512"),  # a tool before a maker's title
+    ("Registered Nurse - ICU Nights", "2221"),
+    ("RN", "2221"),
+    ("Staff Nurse (m/w/d)", "2221"),
+    ("Head Chef - Job in Derry", "3434"),
+    ("Sous Chef ****k DOE", "3434"),
+    ("Line Cook", "5120"),
+    ("Care Assistant", "5321"),
+    ("Store Manager", "1420"),
+    ("Cashier", "5230"),
+    ("AI & ML Intern", "2511"),
+])
+def test_titles_as_job_boards_write_them(index, title, isco):
+    found = index.classify(title)
+    assert found is not None and found.isco == isco, found
+
+
+@pytest.mark.parametrize("title, not_this", [
+    ("Pottery Decorator", "3434"),  # "pastry decorator" is one word away, and no potter
+    ("AI Transformation Owner, CRO", "2511"),  # AI in a business role's title does not make it a data scientist
+    ("Upcoming Internship Opportunities", None),  # nothing but internship words: no occupation at all
+])
+def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
+    found = index.classify(title)
+    assert found is None if not_this is None else (found is None or found.isco != not_this), found
+
+
+def test_noise_and_seniority_are_not_the_role():
+    assert role_segments("Senior Backend Engineer (m/w/d) - Remote | £60k DOE") == [["back", "end", "engineer"]]
+    assert role_segments("Nurse - Job in Derry") == [["nurse"]]
+
+
+def test_proximity_same_neighbour_family_unrelated(index):
+    targets = {index.classify("Software Developer").isco}
+    assert index.proximity(index.classify("Python Developer").isco, targets) == "same"
+    assert index.proximity(index.classify("Web Developer").isco, targets) == "neighbour"  # alike skills (ESCO)
+    assert index.proximity(index.classify("Cashier").isco, targets) == "unrelated"
+    assert index.proximity(None, targets) == "unknown"
+    nurse = {index.classify("Registered Nurse").isco}
+    assert index.proximity(index.classify("Healthcare Assistant").isco, nurse) == "neighbour"
+    chef = {index.classify("Chef").isco}
+    assert index.proximity(index.classify("Cook").isco, chef) == "neighbour"
+    assert index.proximity(index.classify("Sound Engineer").isco, chef) != "neighbour"  # ISCO 343 is no kitchen
