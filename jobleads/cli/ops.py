@@ -223,3 +223,14 @@ def _prefect_schedule(config, name: str, serve: bool, replay: Path | None = None
         return
     console.print(f"serving {where}; keep this running (Ctrl-C stops it and pauses the schedule)")
     deploy.serve_deployment(config, state.config_path, state.db, name, replay)
+
+
+@app.command()
+def mcp() -> None:
+    """Serve the leads to an assistant: a read-only MCP server over stdio (see the README for the client config)."""
+    from jobleads.mcp_server import serve
+    from warehouse.db import connect
+
+    config = state.config()
+    connect(state.db, read_only=True).close()  # a missing or foreign database: one line and exit 2, before serving
+    serve(state.db, config, rescore=state.config_path.exists())

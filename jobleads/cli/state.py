@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from jobleads.config import Config, load_config, resolve_config_path
-from warehouse.db import reader, resolve_db_path
+from warehouse.db import resolve_db_path
 
 
 @dataclass
@@ -30,17 +30,15 @@ class State:
 def scored_reader() -> Iterator:
     """A read-only connection whose scores match the config: a changed profile, weights or taxonomy
     rescores every open lead first (without a config file there is nothing to compare, so no rescoring)."""
-    config = state.config()
-    if state.config_path.exists():
-        from warehouse.freshness import ensure_fresh_scores
+    from warehouse.read_side import fresh_reader
 
-        rescored = ensure_fresh_scores(state.db, config)
-        if rescored is not None:
-            from jobleads.cli.output import err_console
+    def told(count: int) -> None:
+        from jobleads.cli.output import err_console
 
-            err_console.print(f"{state.config_path} changed since the last scoring: rescored {rescored} open leads",
-                              markup=False, highlight=False)
-    with reader(state.db) as con:
+        err_console.print(f"{state.config_path} changed since the last scoring: rescored {count} open leads",
+                          markup=False, highlight=False)
+
+    with fresh_reader(state.db, state.config(), rescore=state.config_path.exists(), on_rescore=told) as con:
         yield con
 
 
