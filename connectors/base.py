@@ -54,7 +54,7 @@ class ExtractResult:
     complete: bool = False
     not_modified: bool = False
     validators: dict[str, str] = field(default_factory=dict)  # etag/last-modified for next time
-    # Postings already in an Arrow table (warehouse.load.POSTING_SCHEMA), from a bulk file reader that
+    # Postings already in an Arrow table (connectors.models.POSTING_SCHEMA), from a bulk file reader that
     # skips one pydantic model per row; loaded beside `postings`.
     bulk: Any = None
 

@@ -169,27 +169,21 @@ def read_referrals_csv(path: Path) -> list[tuple[int, Referral]]:
     return out
 
 
-def referral_source_id(referral: Referral) -> str:
-    """Stable across re-adding: the same company, title and contact give the same record."""
-    from warehouse.normalize import company_key, title_key
-
-    text = "\x1f".join((company_key(referral.company), title_key(referral.title), (referral.contact or "").lower()))
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def referral_posting(referral: Referral) -> Posting:
+def referral_posting(referral: Referral, source_id: str) -> Posting:
+    """A referral as a posting of source `referral`; `source_id` comes from the warehouse's keys
+    (`warehouse.network.referral_source_id`), so re-adding the same referral gives the same record."""
     return Posting(
-        source="referral", source_id=referral_source_id(referral), title=referral.title, company=referral.company,
+        source="referral", source_id=source_id, title=referral.title, company=referral.company,
         locations=[referral.location] if referral.location else [], url=referral.url, apply_url=referral.url,
         posted_at=referral.logged_at, contact=referral.contact, note=referral.note,
     )
 
 
-def referrals_result(referrals: list[Referral], source_key: str | None = None) -> ExtractResult:
+def referrals_result(referrals: list[Referral], source_ids: list[str], source_key: str | None = None) -> ExtractResult:
     """Referrals as one extract result. Never complete: no refresh may close a referral's lead."""
     result = ExtractResult(source="referral", source_key=source_key, complete=False, pages=1)
-    for referral in referrals:
-        posting = referral_posting(referral)
+    for referral, source_id in zip(referrals, source_ids, strict=True):
+        posting = referral_posting(referral, source_id)
         result.postings.append(posting)
         result.raw.append(RawItem(source="referral", source_key=source_key, source_id=posting.source_id,
                                   payload=referral.model_dump_json()))

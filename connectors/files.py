@@ -141,7 +141,7 @@ _BULK_REQUIRED = ("source", "source_id", "title", "company")
 def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table, list[QuarantinedItem]]:
     """Read a large generic jsonl file with DuckDB instead of one pydantic model per line.
 
-    Returns (postings as an Arrow table in `warehouse.load.POSTING_SCHEMA`, quarantined lines). Same
+    Returns (postings as an Arrow table in `connectors.models.POSTING_SCHEMA`, quarantined lines). Same
     contract as `read_generic` for the fields the format defines: strings trimmed, `location` when
     `locations` is absent, `posted_at` ISO 8601 or epoch seconds, salary annualized with the shared
     factors; a line that is not a JSON object or lacks a required field is quarantined with its number.
@@ -149,7 +149,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
     import duckdb
 
     from connectors.salary import ANNUAL_FACTOR
-    from warehouse.load import POSTING_SCHEMA
+    from connectors.models import POSTING_SCHEMA
 
     path = Path(path)
     if not path.is_file():

@@ -28,9 +28,16 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from jobleads import __version__
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
 
-USER_AGENT = f"jobleads/{__version__} (personal job-lead pipeline; +https://github.com/jobleads/jobleads)"
+    try:
+        return version("jobleads")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0"
+
+
+USER_AGENT = f"jobleads/{_version()} (personal job-lead pipeline; +https://github.com/jobleads/jobleads)"
 
 # httpx logs every request URL at INFO; Adzuna's keys travel in the query string and must never reach a log.
 logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,6 +1,8 @@
 """Validated records that every connector produces: the only shapes the warehouse accepts."""
 from __future__ import annotations
 
+import pyarrow as pa
+
 from datetime import date, datetime, timezone
 from typing import Any, Literal
 
@@ -174,3 +176,32 @@ class RawItem(BaseModel):
     source_key: str | None = None
     source_id: str | None = None
     payload: str
+
+
+# A Posting as an Arrow row: how the bulk readers hand postings to the warehouse (posting_uid = source:source_id).
+POSTING_SCHEMA = pa.schema(
+    [
+        ("posting_uid", pa.string()),
+        ("source", pa.string()),
+        ("source_key", pa.string()),
+        ("source_id", pa.string()),
+        ("title", pa.string()),
+        ("company", pa.string()),
+        ("locations", pa.list_(pa.string())),
+        ("remote", pa.string()),
+        ("description", pa.string()),
+        ("url", pa.string()),
+        ("apply_url", pa.string()),
+        ("posted_at", pa.timestamp("us", tz="UTC")),
+        ("salary_min", pa.float64()),
+        ("salary_max", pa.float64()),
+        ("salary_currency", pa.string()),
+        ("salary_period", pa.string()),
+        ("department", pa.string()),
+        ("employment_type", pa.string()),
+        ("tags", pa.list_(pa.string())),
+        ("credit", pa.string()),
+        ("contact", pa.string()),
+        ("note", pa.string()),
+    ]
+)

@@ -19,7 +19,7 @@ from connectors.base import ExtractResult, SourceSpec
 from connectors.extract import extract
 from flows import progress
 from jobleads.config import Config, load_config
-from jobleads.notify import send_digest
+from flows.notify import send_digest
 from warehouse.db import connect, resolve_db_path, writer_lock
 from warehouse.publish import RunSummary, new_run_id, publish
 

@@ -13,6 +13,8 @@ from connectors.base import ExtractResult, SourceSpec
 from connectors.files import read_generic, read_generic_bulk
 from connectors.http import BadPayload
 from connectors.jobspy import read_jobspy
+from jobleads import usecases
+from jobleads.usecases import Outcome
 
 # name -> reader(path, company) for posting files that are not a connector's API payload.
 FILE_READERS: dict[str, Callable[[Path, str | None], ExtractResult]] = {
@@ -22,7 +24,7 @@ FILE_READERS: dict[str, Callable[[Path, str | None], ExtractResult]] = {
 }
 
 # name -> handler(db_path, path, options) -> one-line message; for contacts and other non-postings.
-NON_POSTING_IMPORTERS: dict[str, Callable[..., str]] = {}
+NON_POSTING_IMPORTERS: dict[str, Callable[..., Outcome]] = {}
 
 
 def posting_formats() -> list[str]:
@@ -51,53 +53,17 @@ def read_postings(path: Path, fmt: str, company: str | None = None, board: str |
     raise BadPayload(f"unknown format '{fmt}' (known: {', '.join(all_formats())})")
 
 
-# ---- the network: contacts and referrals (connectors/contacts.py parses, warehouse/network.py stores) ----
+# ---- the network: contacts and referrals (use cases in jobleads/usecases.py) ----------------------
 
-def _import_contacts(reader_name: str) -> Callable[..., str]:
-    def handler(db_path: Path, path: Path, options: dict) -> str:
-        from datetime import datetime, timezone
-
-        from connectors import contacts as parse
-        from jobleads.cli.output import err_console
-        from warehouse.db import writer
-        from warehouse.network import refresh_network, upsert_contacts
-
-        if not Path(path).exists():
-            raise BadPayload(f"{path}: no such file")
-        found = getattr(parse, reader_name)(Path(path))  # parse fully before touching the db
-        for warning in found.warnings[:10]:
-            err_console.print(f"[yellow]warning[/yellow] {warning}")
-        if len(found.warnings) > 10:
-            err_console.print(f"[yellow]... and {len(found.warnings) - 10} more warnings[/yellow]")
-        now = datetime.now(timezone.utc)
-        with writer(db_path, "import") as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                new, updated = upsert_contacts(con, [c for _, c in found.contacts], Path(path).name, now)
-                refresh_network(con, options["config"], now)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-        return (f"{Path(path).name}: {len(found.contacts)} contacts read, {new} new, {updated} updated"
-                + (f", {len(found.warnings)} warnings" if found.warnings else ""))
+def _contacts(reader_name: str) -> Callable[..., Outcome]:
+    def handler(db_path: Path, path: Path, options: dict) -> Outcome:
+        return usecases.import_contacts(db_path, options["config"], path, reader_name)
 
     return handler
 
 
-def _import_referrals(db_path: Path, path: Path, options: dict) -> str:
-    from connectors.contacts import read_referrals_csv
-    from jobleads.cli.network import log_referrals
-
-    if not Path(path).exists():
-        raise BadPayload(f"{path}: no such file")
-    referrals = [r for _, r in read_referrals_csv(Path(path))]
-    lead_ids = log_referrals(db_path, referrals, source_key=Path(path).name)
-    return f"{Path(path).name}: {len(referrals)} referrals logged as {len(set(filter(None, lead_ids)))} leads"
-
-
 NON_POSTING_IMPORTERS.update({
-    "linkedin": _import_contacts("read_linkedin"),
-    "contacts": _import_contacts("read_contacts_csv"),
-    "referrals": _import_referrals,
+    "linkedin": _contacts("read_linkedin"),
+    "contacts": _contacts("read_contacts_csv"),
+    "referrals": lambda db_path, path, options: usecases.import_referrals(db_path, options["config"], path),
 })

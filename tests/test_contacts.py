@@ -8,6 +8,7 @@ import pytest
 
 from connectors.contacts import (parse_date, read_contacts_csv, read_linkedin, read_referrals_csv,
                                  referral_posting, referrals_result)
+from warehouse.network import referral_source_id
 from connectors.http import BadPayload
 from connectors.models import Contact, Referral
 from warehouse.db import writer
@@ -81,10 +82,11 @@ def test_generic_contacts_csv(tmp_path):
 def test_referrals_csv_and_stable_ids(tmp_path):
     ((line, referral),) = read_referrals_csv(NETWORK / "referrals.csv")
     assert line == 2 and referral.contact == "Tomás Ortega" and referral.location == "Berlin, Germany"
-    posting = referral_posting(referral)
-    assert referrals_result([referral]).complete is False  # no refresh may close a referral's lead
+    posting = referral_posting(referral, referral_source_id(referral))
+    assert referrals_result([referral], [posting.source_id]).complete is False  # no refresh may close a referral's lead
     assert posting.source == "referral" and posting.contact == "Tomás Ortega"
-    again = referral_posting(Referral(company="Lumen Health GmbH", title="Backend Engineer II", contact="tomás ortega"))
+    same = Referral(company="Lumen Health GmbH", title="Backend Engineer II", contact="tomás ortega")
+    again = referral_posting(same, referral_source_id(same))
     assert again.source_id == posting.source_id  # same job, same person: the same record
     bad = tmp_path / "r.csv"
     bad.write_text("company,title,contact\nAcme,,Dana\n")

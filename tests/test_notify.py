@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from jobleads.notify import build_digest, send_digest
+from flows.notify import build_digest, send_digest
 
 SUMMARY = {
     "run_id": "20261122T030000Z-abc123", "status": "partial", "new_leads": 4, "closed_leads": 1, "open_leads": 40,

@@ -103,12 +103,11 @@ def test_complete_fetch_closes_unlisted_and_failed_source_does_not(db_path: Path
 def test_crash_mid_publish_keeps_previous_state(db_path: Path, monkeypatch):
     con = db.connect(db_path)
     publish(con, [_result(_posting("1", "Backend Engineer"))], CONFIG)
-    from warehouse import publish as publish_module
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(publish_module.scoring, "score_leads", boom)
+    monkeypatch.setattr("warehouse.scoring.score_leads", boom)  # the last step of the publish transaction
     with pytest.raises(RuntimeError):
         publish(con, [_result(_posting("1", "Backend Engineer"), _posting("3", "SRE"))], CONFIG)
     assert con.execute("SELECT count(*) FROM postings").fetchone()[0] == 1

@@ -51,6 +51,15 @@ def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> N
     con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
 
 
+def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
+    """Score every open lead and remember what the scores were computed from."""
+    from warehouse.scoring import score_leads
+
+    count = score_leads(con, config, now)
+    remember(con, config, now)
+    return count
+
+
 def scores_are_stale(con: duckdb.DuckDBPyConnection, config: Config) -> bool:
     has_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
     return bool(has_leads) and stored_fingerprint(con) != fingerprint(config)
@@ -64,12 +73,10 @@ def ensure_fresh_scores(db_path: str | Path, config: Config) -> int | None:
     with reader(db_path) as con:
         if not scores_are_stale(con, config):
             return None
-    from warehouse.scoring import score_leads
-
     with writer(db_path, "rescore") as con:
         con.execute("BEGIN TRANSACTION")
         try:
-            count = score_leads(con, config, datetime.now(timezone.utc))
+            count = rescore(con, config, datetime.now(timezone.utc))
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

@@ -9,35 +9,8 @@ import duckdb
 import pyarrow as pa
 
 from connectors.base import ExtractResult
-from connectors.models import Posting
+from connectors.models import POSTING_SCHEMA, Posting  # POSTING_SCHEMA: the record contract, kept with Posting
 from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
-
-POSTING_SCHEMA = pa.schema(
-    [
-        ("posting_uid", pa.string()),
-        ("source", pa.string()),
-        ("source_key", pa.string()),
-        ("source_id", pa.string()),
-        ("title", pa.string()),
-        ("company", pa.string()),
-        ("locations", pa.list_(pa.string())),
-        ("remote", pa.string()),
-        ("description", pa.string()),
-        ("url", pa.string()),
-        ("apply_url", pa.string()),
-        ("posted_at", pa.timestamp("us", tz="UTC")),
-        ("salary_min", pa.float64()),
-        ("salary_max", pa.float64()),
-        ("salary_currency", pa.string()),
-        ("salary_period", pa.string()),
-        ("department", pa.string()),
-        ("employment_type", pa.string()),
-        ("tags", pa.list_(pa.string())),
-        ("credit", pa.string()),
-        ("contact", pa.string()),
-        ("note", pa.string()),
-    ]
-)
 
 _NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
 _UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + _NORMALIZED

@@ -420,3 +420,13 @@ def reconnect(con: duckdb.DuckDBPyConnection, days: int, min_score: float, now: 
              "days_since_touch": (today - last).days if last else None,
              "strong_leads": n, "best_lead": best_lead, "best_score": round(best, 4)}
             for cid, name, company, position, strength, last, n, best, best_lead in rows]
+
+
+def referral_source_id(referral) -> str:
+    """Stable across re-adding: the same company, title and contact give the same record."""
+    import hashlib
+
+    from warehouse.normalize import company_key, title_key
+
+    text = "\x1f".join((company_key(referral.company), title_key(referral.title), (referral.contact or "").lower()))
+    return hashlib.sha1(text.encode()).hexdigest()[:16]

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from jobleads.config import Config
-from warehouse import companies, dedupe, load, network, scoring
+from warehouse import companies, dedupe, freshness, load, network
 from warehouse.sqlfile import run_script
 
 
@@ -82,7 +82,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
     closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
     newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
     on_stage("scoring leads")
-    scoring.score_leads(con, config, now)
+    freshness.rescore(con, config, now)
     return new_leads, newly_closed
 
 
@@ -94,8 +94,13 @@ def publish(
     run_id: str | None = None,
     started_at: datetime | None = None,
     on_stage: Callable[[str], None] = _no_report,
+    own_transaction: bool = True,
 ) -> RunSummary:
-    """All or nothing: a failure anywhere rolls back and leaves yesterday's state intact."""
+    """All or nothing: a failure anywhere rolls back and leaves yesterday's state intact.
+
+    `own_transaction=False`: the caller has begun a transaction that also holds its own writes (a
+    referral's contact link) and commits or rolls back the whole.
+    """
     now = datetime.now(timezone.utc)
     summary = RunSummary(run_id=run_id or new_run_id(now), kind=kind, started_at=started_at or now)
     for r in results:
@@ -104,7 +109,8 @@ def publish(
             fetched=r.fetched, parsed=r.parsed, quarantined=len(r.quarantined), pages=r.pages,
             seconds=r.seconds, error=r.error, error_kind=r.error_kind,
         ))
-    con.execute("BEGIN TRANSACTION")
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         warm_before = _warm_company_names(con)
         # Snapshot in SQL, not Python: a million lead ids would cost a second and 100 MB per run.
@@ -131,10 +137,12 @@ def publish(
         failed = len(summary.failures)
         summary.status = "ok" if not failed else ("partial" if ok else "failed")
         _record_run(con, summary, ok, failed)
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
         on_stage("done")
     except Exception:
-        con.execute("ROLLBACK")
+        if own_transaction:
+            con.execute("ROLLBACK")
         raise
     return summary
 

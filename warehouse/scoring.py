@@ -18,7 +18,6 @@ import pyarrow as pa
 from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
-from warehouse import freshness
 from warehouse.load import staged
 from warehouse.occupations import PROXIMITY, Occupation, OccupationIndex, occupation_index
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
@@ -346,7 +345,6 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills BY NAME SELECT * FROM lead_skills_batch").fetchall()
-    freshness.remember(con, config, now)
     return len(scores)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from jobleads.cli import app
-from jobleads.cli.output import console, err_console
+from jobleads.cli.output import console, err_console, show_outcome
 from jobleads.cli.running import RunDisplay, run_flow
 from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
@@ -49,8 +49,7 @@ def import_(
     if fmt not in all_formats():
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(all_formats())})")
     if fmt in NON_POSTING_IMPORTERS:
-        message = NON_POSTING_IMPORTERS[fmt](state.db, path, {"company": company, "config": state.config()})
-        console.print(message)
+        show_outcome(NON_POSTING_IMPORTERS[fmt](state.db, path, {"company": company, "config": state.config()}))
         return
     config = state.config()
     with RunDisplay(plain_lines=False) as display:
@@ -128,13 +127,10 @@ def demo(limit: int = typer.Option(10, "--limit", "-n", min=1, help="How many le
     console.print(f"[bold]jobleads demo[/bold]: replaying recorded responses from {folder / 'http'} into {db}")
     summary = run_flow(state.config_path, db, str(folder / "http"), "demo")
     _report(summary)
-    from jobleads.cli.network import load_demo_network  # a sample network: warm companies and a referral
+    from jobleads.cli.insight import demo_insight
+    from jobleads.cli.network import load_demo_network, show_warm_companies
 
-    load_demo_network(db, folder / "network")
+    load_demo_network(db, folder / "network")  # a sample network: warm companies and a referral
     top(limit=limit, min_score=None, remote=False, company=None, warm=False, fmt=Format.table)
-    for hook in DEMO_EXTRAS:
-        hook(db)
-
-
-# Later stages add sections to the demo output (warm companies, skill gaps ...): callables taking the db path.
-DEMO_EXTRAS: list = []
+    demo_insight(db)  # score parts of the top leads, skill gaps
+    show_warm_companies(db)

@@ -167,7 +167,3 @@ def demo_insight(db: Path) -> None:
 
 PARTS_SHOWN = (("skills", "skill"), ("title", "title"), ("warmth", "warm"), ("recency", "new"), ("salary", "pay"),
                ("location", "place"), ("seniority", "level"))
-
-from jobleads.cli.ingest import DEMO_EXTRAS  # noqa: E402 - after the commands this module registers
-
-DEMO_EXTRAS.append(demo_insight)

@@ -193,38 +193,13 @@ def referral_add(
     except ValidationError as exc:
         err = exc.errors()[0]
         raise UsageError(f"--{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
-    lead_id = log_referrals(state.db, [referral])[0]
+    from jobleads.usecases import log_referrals
+
+    try:
+        lead_id = log_referrals(state.db, state.config(), [referral]).lead_ids[0]
+    except network.ContactNotFound as exc:
+        raise UsageError(str(exc)) from None
     console.print(f"{contact} offered to refer you to {title} at {company}: lead {lead_id}")
-
-
-def log_referrals(db_path, referrals: list[Referral], source_key: str | None = None) -> list[str]:
-    """Publish referrals as postings (source `referral`) and link each to its contact; returns lead ids."""
-    from connectors.contacts import referrals_result
-    from warehouse.load import posting_uid
-    from warehouse.publish import publish
-
-    config = state.config()
-    result = referrals_result(referrals, source_key)
-    now = _now()
-    with writer(db_path, "referral") as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for referral, posting in zip(referrals, result.postings):
-                if referral.contact:
-                    cid = network.ensure_contact(con, referral.contact, referral.company, now)
-                    network.link_referral(con, posting_uid(posting.source, posting.source_id), cid, now)
-            con.execute("COMMIT")
-        except network.ContactNotFound as exc:
-            con.execute("ROLLBACK")
-            raise UsageError(str(exc)) from None
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        publish(con, [result], config, kind="referral")
-        uids = [posting_uid(p.source, p.source_id) for p in result.postings]
-        found = dict(con.execute("SELECT posting_uid, lead_id FROM postings WHERE list_contains($u, posting_uid)",
-                                 {"u": uids}).fetchall())
-    return [found.get(uid) for uid in uids]
 
 
 # ---- companies --------------------------------------------------------------------------------------
@@ -287,12 +262,12 @@ def reconnect(
 
 def load_demo_network(db_path, folder) -> None:
     """`leads demo`: a LinkedIn-style export and one logged referral, loaded like the user's own."""
-    from jobleads.importers import NON_POSTING_IMPORTERS
+    from jobleads import usecases
+    from jobleads.cli.output import show_outcome
 
-    message = NON_POSTING_IMPORTERS["linkedin"](db_path, folder / "Connections.csv", {"config": state.config()})
-    console.print(f"demo network: {message}")
-    message = NON_POSTING_IMPORTERS["referrals"](db_path, folder / "referrals.csv", {"config": state.config()})
-    console.print(f"demo network: {message}")
+    show_outcome(usecases.import_contacts(db_path, state.config(), folder / "Connections.csv", "read_linkedin"),
+                 "demo network: ")
+    show_outcome(usecases.import_referrals(db_path, state.config(), folder / "referrals.csv"), "demo network: ")
 
 
 def show_warm_companies(db_path) -> None:
@@ -300,7 +275,3 @@ def show_warm_companies(db_path) -> None:
         rows = network.warm_companies(con)
     emit(rows, Format.table, WARM_COLUMNS, title="Warm companies (leads warm)", empty="no warm companies")
 
-
-from jobleads.cli.ingest import DEMO_EXTRAS  # noqa: E402
-
-DEMO_EXTRAS.append(show_warm_companies)

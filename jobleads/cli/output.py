@@ -74,3 +74,13 @@ def salary_range(row: dict) -> str:
     if lo is not None and hi is not None and lo != hi:
         return f"{cur} {money(lo)}–{money(hi)}".strip()
     return f"{cur} {money(lo if lo is not None else hi)}".strip()
+
+
+def show_outcome(outcome, prefix: str = "") -> None:
+    """A use case's line, after at most ten of its warnings."""
+    for warning in outcome.warnings[:10]:
+        err_console.print("[yellow]warning[/yellow] ", end="")
+        err_console.print(warning, markup=False, highlight=False)
+    if len(outcome.warnings) > 10:
+        err_console.print(f"[yellow]... and {len(outcome.warnings) - 10} more warnings[/yellow]")
+    console.print(prefix + outcome.message, markup=False, highlight=False)

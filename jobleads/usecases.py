@@ -1,0 +1,89 @@
+"""The write side: what a user does to their own data, each one transaction that includes the rebuild it
+needs. Every face (CLI, dashboard, MCP) calls these; none opens a transaction of its own.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+from connectors.http import BadPayload
+from connectors.models import Referral
+from jobleads.config import Config
+from warehouse.db import writer
+
+
+@contextmanager
+def transaction(db_path: Path, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The single writer's lock, one transaction, commit on success and rollback on any failure."""
+    with writer(db_path, what) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+
+@dataclass
+class Outcome:
+    """What a use case did, in a line for the user, and what they should know (warnings)."""
+
+    message: str
+    warnings: list[str] = field(default_factory=list)
+    lead_ids: list[str | None] = field(default_factory=list)
+
+
+def import_contacts(db_path: Path, config: Config, path: Path, reader_name: str) -> Outcome:
+    """A LinkedIn export or a contacts CSV: parsed fully first, then stored and the network rebuilt at once."""
+    from connectors import contacts as parse
+    from warehouse.network import refresh_network, upsert_contacts
+
+    if not Path(path).exists():
+        raise BadPayload(f"{path}: no such file")
+    found = getattr(parse, reader_name)(Path(path))
+    now = datetime.now(timezone.utc)
+    with transaction(db_path, "import") as con:
+        new, updated = upsert_contacts(con, [c for _, c in found.contacts], Path(path).name, now)
+        refresh_network(con, config, now)
+    message = (f"{Path(path).name}: {len(found.contacts)} contacts read, {new} new, {updated} updated"
+               + (f", {len(found.warnings)} warnings" if found.warnings else ""))
+    return Outcome(message, list(found.warnings))
+
+
+def log_referrals(db_path: Path, config: Config, referrals: list[Referral], source_key: str | None = None) -> Outcome:
+    """Referrals become postings (source `referral`) linked to their contacts, in one transaction with the
+    rebuild: a failure leaves neither a contact link nor a posting behind."""
+    from connectors.contacts import referrals_result
+    from warehouse import network
+    from warehouse.load import posting_uid
+    from warehouse.publish import publish
+
+    result = referrals_result(referrals, [network.referral_source_id(r) for r in referrals], source_key)
+    now = datetime.now(timezone.utc)
+    with transaction(db_path, "referral") as con:
+        for referral, posting in zip(referrals, result.postings):
+            if referral.contact:
+                cid = network.ensure_contact(con, referral.contact, referral.company, now)
+                network.link_referral(con, posting_uid(posting.source, posting.source_id), cid, now)
+        publish(con, [result], config, kind="referral", own_transaction=False)
+        uids = [posting_uid(p.source, p.source_id) for p in result.postings]
+        found = dict(con.execute("SELECT posting_uid, lead_id FROM postings WHERE list_contains($u, posting_uid)",
+                                 {"u": uids}).fetchall())
+    lead_ids = [found.get(uid) for uid in uids]
+    return Outcome(f"{len(referrals)} referrals logged as {len(set(filter(None, lead_ids)))} leads", lead_ids=lead_ids)
+
+
+def import_referrals(db_path: Path, config: Config, path: Path) -> Outcome:
+    from connectors.contacts import read_referrals_csv
+
+    if not Path(path).exists():
+        raise BadPayload(f"{path}: no such file")
+    referrals = [r for _, r in read_referrals_csv(Path(path))]
+    done = log_referrals(db_path, config, referrals, source_key=Path(path).name)
+    return Outcome(f"{Path(path).name}: {done.message}", lead_ids=done.lead_ids)
