@@ -192,3 +192,19 @@ def test_the_lead_json_says_what_the_posting_asks_as_written(capsys, tmp_path):
     assert {"name": "PostgreSQL", "importance": "required", "evidence": "Postgres"} in row["skills"]
     assert {"name": "Terraform", "importance": "preferred", "evidence": "Terraform"} in row["skills"]
     assert row["occupation"]["isco"] == "2512" and row["occupation"]["label"] == "software developer"
+
+
+def test_a_database_of_an_older_jobleads_is_upgraded_before_a_query(capsys, tmp_path):
+    import duckdb
+
+    code, _, err = leads(capsys, "import", str(FIX / "postings.jsonl"), "--format", "jsonl")
+    assert code == 0, err
+    db = tmp_path / "data" / "leads.duckdb"
+    con = duckdb.connect(str(db))  # as an older jobleads left it: no migration 006 yet
+    con.execute("ALTER TABLE lead_skills DROP COLUMN evidence")
+    con.execute("ALTER TABLE skill_extractions DROP COLUMN evidence")
+    con.execute("DELETE FROM schema_version WHERE version >= 6")
+    con.close()
+    code, out, err = leads(capsys, "top", "--format", "json")
+    assert code == 0, err
+    assert len(json.loads(out)) == 2

@@ -12,14 +12,16 @@ from typing import Iterator
 import duckdb
 
 from jobleads.config import Config
-from warehouse.db import reader
+from warehouse.db import reader, upgrade_if_needed
 
 
 @contextmanager
 def fresh_reader(db_path: str | Path, config: Config, rescore: bool = True,
                  on_rescore=None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; first, with `rescore`, every open lead is rescored if the stored scores
-    came from another profile, weights or taxonomy (`on_rescore(count)` is told how many)."""
+    """A read-only connection; first a database made by an older jobleads is migrated, and with `rescore`
+    every open lead is rescored if the stored scores came from another profile, weights or taxonomy
+    (`on_rescore(count)` is told how many)."""
+    upgrade_if_needed(db_path)
     if rescore:
         from warehouse.freshness import ensure_fresh_scores
 
