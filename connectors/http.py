@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from connectors.errors import BadPayload, DeadlineExceeded, SourceConfigError, SourceError, SourceUnavailable  # noqa: F401
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -41,30 +42,6 @@ USER_AGENT = f"jobleads/{_version()} (personal job-lead pipeline; +https://githu
 
 # httpx logs every request URL at INFO; Adzuna's keys travel in the query string and must never reach a log.
 logging.getLogger("httpx").setLevel(logging.WARNING)
-
-
-class SourceError(Exception):
-    """A source could not be read; the message is one line meant for the user."""
-
-    retryable = False
-
-
-class SourceConfigError(SourceError):
-    """The configuration names something the source does not have (404, 401, 403 ...). Never retried."""
-
-
-class SourceUnavailable(SourceError):
-    """The source kept failing (5xx, 429, timeouts) after every retry."""
-
-    retryable = True
-
-
-class BadPayload(SourceError):
-    """The body was not the JSON the connector expects (truncated, HTML error page, too large ...)."""
-
-
-class DeadlineExceeded(SourceUnavailable):
-    """The source's whole time budget (`source_deadline`) ran out."""
 
 
 class _Retryable(Exception):

@@ -43,7 +43,7 @@ from jobleads.cli import ingest, insight, network, ops, query, sources_cmd  # no
 
 
 def main() -> None:
-    from connectors.http import SourceError
+    from connectors.errors import SourceError
     from jobleads.cli.running import RunError
     from jobleads.config import ConfigError
     from warehouse.db import WarehouseBusy, WarehouseError

@@ -13,7 +13,6 @@ from jobleads.cli.output import console, err_console, show_outcome
 from jobleads.cli.running import RunDisplay, run_flow
 from jobleads.cli.state import UsageError, state
 from jobleads.config import CONFIG_TEMPLATE, load_config
-from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
 from warehouse.db import writer
 
 if TYPE_CHECKING:  # the transforms (numpy, rapidfuzz, ...) load only for commands that write
@@ -46,6 +45,7 @@ def import_(
     board: Optional[str] = typer.Option(None, "--board", help="Board/site the file came from."),
 ) -> None:
     """Load a saved file through the same parser as the live source, then rebuild leads and scores."""
+    from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
     if fmt not in all_formats():
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(all_formats())})")
     if fmt in NON_POSTING_IMPORTERS:

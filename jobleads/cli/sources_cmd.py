@@ -8,7 +8,6 @@ from typing import Any
 import duckdb
 import typer
 
-from connectors import SOURCES
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, emit
 from jobleads.cli.state import state
@@ -65,6 +64,8 @@ def source_rows(config: Config, db_path: Path) -> list[dict[str, Any]]:
                     last_ok[(source, key)] = ok_at
             except duckdb.CatalogException:
                 pass  # a database from before these tables: nothing recorded yet
+    from connectors import SOURCES  # the connector modules load here, not for every `leads` command
+
     rows = []
     for spec in config.sources:
         key = (spec.type, spec.board or "")
