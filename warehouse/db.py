@@ -100,25 +100,19 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     return con
 
 
-def upgrade_if_needed(path: str | Path) -> bool:
-    """Bring a database made by an older jobleads up to the shipped schema (a brief writer open migrates
-    it), so that read-only queries find the columns they read. Returns whether it was upgraded."""
-    path = Path(path)
-    if not path.exists():
-        return False
+def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a database has every shipped migration (a read-only connection cannot apply them)."""
     latest = max(version for version, _, _ in migrations())
-    con = connect(path, read_only=True)
-    try:
-        has_versions = con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchone()[0]
-        current = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_versions else None
-    finally:
-        con.close()
-    if current is not None and current >= latest:
-        return False
+    has_versions = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'").fetchone()[0]
+    current = con.execute("SELECT max(version) FROM schema_version").fetchone()[0] if has_versions else None
+    return current is not None and current >= latest
+
+
+def upgrade(path: str | Path) -> None:
+    """Bring a database made by an older jobleads up to the shipped schema: a brief writer open migrates it."""
     with writer(path, "upgrade"):
         pass
-    return True
 
 
 def _busy_or_error(path: Path, exc: Exception) -> Exception:

@@ -12,7 +12,8 @@ from typing import Iterator
 import duckdb
 
 from jobleads.config import Config
-from warehouse.db import reader, upgrade_if_needed
+from warehouse.db import connect, schema_is_current, upgrade
+from warehouse.freshness import ensure_fresh_scores, scores_are_stale
 
 
 @contextmanager
@@ -20,13 +21,19 @@ def fresh_reader(db_path: str | Path, config: Config, rescore: bool = True,
                  on_rescore=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; first a database made by an older jobleads is migrated, and with `rescore`
     every open lead is rescored if the stored scores came from another profile, weights or taxonomy
-    (`on_rescore(count)` is told how many)."""
-    upgrade_if_needed(db_path)
-    if rescore:
-        from warehouse.freshness import ensure_fresh_scores
-
-        count = ensure_fresh_scores(db_path, config)
-        if count is not None and on_rescore is not None:
-            on_rescore(count)
-    with reader(db_path) as con:
+    (`on_rescore(count)` is told how many). One open of the file when nothing needs doing."""
+    con = connect(db_path, read_only=True)
+    try:
+        current = schema_is_current(con)
+        stale = rescore and current and scores_are_stale(con, config)
+        if not current or stale:
+            con.close()
+            if not current:
+                upgrade(db_path)
+            count = ensure_fresh_scores(db_path, config) if rescore else None
+            if count is not None and on_rescore is not None:
+                on_rescore(count)
+            con = connect(db_path, read_only=True)
         yield con
+    finally:
+        con.close()
