@@ -7,7 +7,6 @@ the line. The generic files are written by the user: a bad value there stops the
 from __future__ import annotations
 
 import csv
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path

@@ -53,7 +53,8 @@ def _now() -> datetime:
 @contextmanager
 def network_change(what: str, full: bool = False) -> Iterator:
     """One transaction: the change, then companies re-resolved, contacts re-linked and leads re-scored."""
-    from warehouse import companies, network
+    from warehouse import network
+
     config = state.config()
     with writer(state.db, what) as con:
         con.execute("BEGIN TRANSACTION")
@@ -73,7 +74,8 @@ def _strength(value: Optional[str]) -> Optional[str]:
 
 
 def _find(con, ref: str) -> dict:
-    from warehouse import companies, network
+    from warehouse import network
+
     try:
         return network.find_contact(con, ref)
     except network.ContactNotFound as exc:
@@ -93,7 +95,7 @@ def contacts_add(
     notes: Optional[str] = typer.Option(None, "--notes"),
 ) -> None:
     """Add a contact (or update the one with the same profile URL, email, or name and company)."""
-    from warehouse import companies, network
+    from warehouse import network
     from connectors.models import Contact
 
     fields = {k: v for k, v in dict(name=name, company=company, position=position, url=url, email=email,
@@ -115,7 +117,8 @@ def contacts_list(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Everyone in your network, with strength and last touch."""
-    from warehouse import companies, network
+    from warehouse import network
+
     with reader(state.db) as con:
         rows = network.contact_rows(con, company=company, strength=_strength(strength))
     emit(rows, fmt, CONTACT_COLUMNS, title="Contacts", empty="no contacts (leads import Connections.csv --format linkedin)")
@@ -133,7 +136,8 @@ def contacts_edit(
     notes: Optional[str] = typer.Option(None, "--notes"),
 ) -> None:
     """Change a contact's fields (the strength of the tie is yours to set)."""
-    from warehouse import companies, network
+    from warehouse import network
+
     changes = dict(name=name, company=company, position=position, url=url, email=email,
                    strength=_strength(strength), notes=notes)
     if all(v is None for v in changes.values()):
@@ -152,7 +156,8 @@ def contacts_edit(
 @contacts_app.command("remove")
 def contacts_remove(contact: str = typer.Argument(..., help="Id, full name or a unique part of the name.")) -> None:
     """Forget a contact and their logged touches."""
-    from warehouse import companies, network
+    from warehouse import network
+
     with network_change("contacts") as con:
         found = _find(con, contact)
         network.remove_contact(con, found["contact_id"])
@@ -166,7 +171,8 @@ def touch(
     on: Optional[str] = typer.Option(None, "--date", help="When (YYYY-MM-DD; default today)."),
 ) -> None:
     """Log a conversation with a contact: it resets how warm the tie is."""
-    from warehouse import companies, network
+    from warehouse import network
+
     when = _now()
     if on:
         try:
@@ -194,7 +200,8 @@ def referral_add(
 ) -> None:
     """Log a referral someone offered: it becomes a lead (merged with the public posting of the same job)."""
     from connectors.models import Referral
-    from warehouse import companies, network
+    from warehouse import network
+
     try:
         referral = Referral(company=company, title=title, contact=contact, url=url, location=location, note=note,
                             logged_at=_now())
@@ -218,7 +225,8 @@ def company_alias(
     canonical: str = typer.Argument(..., help="The company it is, e.g. 'Meta'."),
 ) -> None:
     """Tell the resolver two names are one company (parents, rebrands: what rules cannot know)."""
-    from warehouse import companies, network
+    from warehouse import companies
+
     with network_change("company alias", full=True) as con:
         try:
             _cid, name = companies.add_alias(con, alias, canonical)
@@ -230,7 +238,8 @@ def company_alias(
 @company_app.command("list")
 def company_list(fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")) -> None:
     """Companies the resolver knows, with their aliases, open leads and contacts."""
-    from warehouse import companies, network
+    from warehouse import companies
+
     with reader(state.db) as con:
         rows = companies.company_rows(con)
     emit(rows, fmt, [Column("company", "Company"), Column("aliases", "Aliases", lambda v: "; ".join(v or []), max_width=60),
@@ -246,7 +255,8 @@ def warm(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Companies with open leads where someone you know works, and whom to ask."""
-    from warehouse import companies, network
+    from warehouse import network
+
     with scored_reader() as con:
         rows = network.warm_companies(con, limit)
     emit(rows, fmt, WARM_COLUMNS, title="Warm companies", empty="no warm companies yet (import your contacts)")
@@ -260,7 +270,8 @@ def reconnect(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Contacts at companies with strong leads whom you have not talked to lately: nurture before asking."""
-    from warehouse import companies, network
+    from warehouse import network
+
     config = state.config()
     days = days or config.network.reconnect_days
     threshold = config.network.reconnect_min_score if min_score is None else min_score
@@ -283,7 +294,8 @@ def load_demo_network(db_path, folder) -> None:
 
 
 def show_warm_companies(db_path) -> None:
-    from warehouse import companies, network
+    from warehouse import network
+
     with reader(db_path) as con:
         rows = network.warm_companies(con)
     emit(rows, Format.table, WARM_COLUMNS, title="Warm companies (leads warm)", empty="no warm companies")

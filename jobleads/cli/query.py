@@ -13,7 +13,7 @@ from rich.table import Table
 
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit, salary_range
-from jobleads.cli.state import UsageError, scored_reader, state
+from jobleads.cli.state import UsageError, scored_reader
 from warehouse.queries import LeadFilter, lead_detail, leads
 
 LEAD_COLUMNS = [
