@@ -11,7 +11,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional
 
-import duckdb
 import typer
 from rich.table import Table
 
@@ -20,6 +19,7 @@ from jobleads.cli.output import Column, Format, console, emit, err_console
 from jobleads.cli.state import UsageError, state
 from jobleads.config import load_config
 from warehouse.db import reader
+from warehouse.runs import RunNotFound, list_runs, run_detail
 
 runs_app = typer.Typer(help="Recent refresh/import runs: duration, counts, failures.", no_args_is_help=False)
 app.add_typer(runs_app, name="runs")
@@ -37,50 +37,6 @@ RUN_COLUMNS = [
     Column("open_leads", "Open", justify="right"),
     Column("failed_sources", "Failures", lambda v: ", ".join(v or []), max_width=30),
 ]
-
-
-def list_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[str, Any]]:
-    cursor = con.execute("SELECT * FROM run_history LIMIT ?", [limit])
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def find_run_id(con: duckdb.DuckDBPyConnection, wanted: str) -> str:
-    """A full run id, a unique prefix of one, or `latest`."""
-    if wanted == "latest":
-        row = con.execute("SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
-        if row is None:
-            raise UsageError("no runs yet (run `leads refresh`, `leads import` or `leads demo`)")
-        return row[0]
-    matches = [r[0] for r in con.execute(
-        "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY started_at DESC LIMIT 6", [wanted]
-    ).fetchall()]
-    if wanted in matches:
-        return wanted
-    if not matches:
-        raise UsageError(f"no run '{wanted}' (see `leads runs`)")
-    if len(matches) > 1:
-        raise UsageError(f"run id '{wanted}' is ambiguous: {', '.join(matches[:5])} ...")
-    return matches[0]
-
-
-def run_detail(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
-    """The stored summary of one run with its per-source rows (as recorded, not recomputed)."""
-    run_id = find_run_id(con, run_id)
-    history = con.execute("SELECT * FROM run_history WHERE run_id = ?", [run_id])
-    names = [d[0] for d in history.description]
-    detail = dict(zip(names, history.fetchone()))
-    stored = con.execute("SELECT summary FROM runs WHERE run_id = ?", [run_id]).fetchone()[0]
-    summary = json.loads(stored) if stored else {}
-    cursor = con.execute(
-        "SELECT source, source_key, status, complete, fetched, parsed, quarantined, pages, seconds, error, error_kind "
-        "FROM run_sources WHERE run_id = ? ORDER BY source, source_key", [run_id])
-    columns = [d[0] for d in cursor.description]
-    detail["sources"] = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    detail["failures"] = summary.get("failures", [])
-    detail["new_warm_companies"] = summary.get("new_warm_companies", [])
-    detail["top_new_leads"] = summary.get("top_new_leads", [])
-    return detail
 
 
 @runs_app.callback(invoke_without_command=True)
@@ -106,7 +62,10 @@ def runs_show(
 ) -> None:
     """One run's summary, per-source counts and failures."""
     with reader(state.db) as con:
-        detail = run_detail(con, run_id)
+        try:
+            detail = run_detail(con, run_id)
+        except RunNotFound as exc:
+            raise UsageError(str(exc)) from None
     if fmt == Format.json:
         sys.stdout.write(json.dumps(detail, indent=2, ensure_ascii=False, default=str) + "\n")
         return

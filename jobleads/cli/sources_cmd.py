@@ -5,7 +5,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import typer
 
 from jobleads.cli import app
@@ -13,21 +12,8 @@ from jobleads.cli.output import Column, Format, emit
 from jobleads.cli.state import state
 from jobleads.config import Config
 from warehouse.db import reader
+from warehouse.runs import last_source_runs
 
-_LAST_RUN = """
-SELECT rs.source, coalesce(rs.source_key, '') AS source_key,
-       arg_max(rs.status, r.started_at) AS status,
-       arg_max(rs.complete, r.started_at) AS complete,
-       arg_max(rs.fetched, r.started_at) AS fetched,
-       arg_max(rs.parsed, r.started_at) AS parsed,
-       arg_max(rs.quarantined, r.started_at) AS quarantined,
-       arg_max(rs.pages, r.started_at) AS pages,
-       arg_max(rs.seconds, r.started_at) AS seconds,
-       arg_max(rs.error, r.started_at) AS error,
-       max(r.started_at) AS last_run_at
-FROM run_sources rs JOIN runs r USING (run_id)
-GROUP BY ALL
-"""
 
 
 def _when(value: Any) -> str:
@@ -53,17 +39,7 @@ def source_rows(config: Config, db_path: Path) -> list[dict[str, Any]]:
     last_ok: dict[tuple[str, str], Any] = {}
     if db_path.exists():
         with reader(db_path) as con:
-            try:
-                cursor = con.execute(_LAST_RUN)
-                names = [d[0] for d in cursor.description]
-                for row in cursor.fetchall():
-                    record = dict(zip(names, row))
-                    history[(record["source"], record["source_key"])] = record
-                for source, key, ok_at in con.execute(
-                        "SELECT source, source_key, last_ok_at FROM source_state").fetchall():
-                    last_ok[(source, key)] = ok_at
-            except duckdb.CatalogException:
-                pass  # a database from before these tables: nothing recorded yet
+            history, last_ok = last_source_runs(con)
     from connectors import SOURCES  # the connector modules load here, not for every `leads` command
 
     rows = []
