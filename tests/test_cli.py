@@ -208,3 +208,13 @@ def test_a_database_of_an_older_jobleads_is_upgraded_before_a_query(capsys, tmp_
     code, out, err = leads(capsys, "top", "--format", "json")
     assert code == 0, err
     assert len(json.loads(out)) == 2
+
+
+def test_every_csv_writes_lists_the_same_way_as_json_text(capsys, imported):
+    code, out, _ = leads(capsys, "top", "--format", "csv")
+    top = {r["lead_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    code, out, _ = leads(capsys, "export", "--format", "csv")
+    exported = {r["lead_id"]: r for r in csv.DictReader(io.StringIO(out))}
+    for lead_id, row in top.items():
+        assert row["locations"] == exported[lead_id]["locations"]
+        assert isinstance(json.loads(row["locations"]), list) and isinstance(json.loads(row["sources"]), list)

@@ -30,10 +30,10 @@ class Column:
         self.justify, self.max_width = justify, max_width
 
 
-def _flat(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(_flat(v)) for v in value)
-    if isinstance(value, dict):
+def csv_cell(value: Any) -> Any:
+    """The one way lists and objects go into a CSV cell, in every command: JSON text (`["a", "b"]`), which
+    a reader can parse back whatever the items contain."""
+    if isinstance(value, (list, tuple, dict)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return value
 
@@ -49,7 +49,7 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: st
         writer = csv.DictWriter(buffer, fieldnames=keys, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _flat(row.get(k)) for k in keys})
+            writer.writerow({k: csv_cell(row.get(k)) for k in keys})
         sys.stdout.write(buffer.getvalue())
         return
     if not rows:

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from jobleads.cli import app
-from jobleads.cli.output import Column, Format, console, emit, salary_range
+from jobleads.cli.output import Column, Format, console, csv_cell, emit, salary_range
 from jobleads.cli.state import UsageError, scored_reader
 from warehouse.queries import LeadFilter, lead_detail, leads
 
@@ -74,8 +74,7 @@ def export(
             writer = csv.DictWriter(handle, fieldnames=keys)
             writer.writeheader()
             for row in rows:
-                writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
-                                 for k, v in row.items()})
+                writer.writerow({k: csv_cell(v) for k, v in row.items()})
     finally:
         if output:
             handle.close()
