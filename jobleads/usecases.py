@@ -30,6 +30,17 @@ def transaction(db_path: Path, what: str) -> Iterator[duckdb.DuckDBPyConnection]
             raise
 
 
+@contextmanager
+def network_change(db_path: Path, config: Config, what: str, full: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A change to the network (a contact added, edited, removed or touched; a company alias), then in the
+    same transaction companies re-resolved (`full`), contacts re-linked to leads and the leads re-scored."""
+    from warehouse.network import refresh_network
+
+    with transaction(db_path, what) as con:
+        yield con
+        refresh_network(con, config, datetime.now(timezone.utc), full=full)
+
+
 @dataclass
 class Outcome:
     """What a use case did, in a line for the user, and what they should know (warnings)."""

@@ -5,9 +5,8 @@ imported inside the commands, so that `leads top` and the other queries do not p
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
 from pydantic import ValidationError
@@ -15,7 +14,7 @@ from pydantic import ValidationError
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit
 from jobleads.cli.state import UsageError, scored_reader, state
-from warehouse.db import reader, writer
+from warehouse.db import reader
 
 contacts_app = typer.Typer(help="People you know: add, list, edit, remove.", no_args_is_help=True)
 referral_app = typer.Typer(help="Referrals people offered you: they become leads.", no_args_is_help=True)
@@ -50,21 +49,11 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@contextmanager
-def network_change(what: str, full: bool = False) -> Iterator:
-    """One transaction: the change, then companies re-resolved, contacts re-linked and leads re-scored."""
-    from warehouse import network
+def network_change(what: str, full: bool = False):
+    """The use case's one transaction: the change, then companies re-resolved, contacts re-linked, leads re-scored."""
+    from jobleads.usecases import network_change as change
 
-    config = state.config()
-    with writer(state.db, what) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            network.refresh_network(con, config, _now(), full=full)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    return change(state.db, state.config(), what, full=full)
 
 
 def _strength(value: Optional[str]) -> Optional[str]:
