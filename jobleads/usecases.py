@@ -14,20 +14,15 @@ import duckdb
 from connectors.http import BadPayload
 from connectors.models import Referral
 from jobleads.config import Config
+from warehouse.db import transaction as db_transaction
 from warehouse.db import writer
 
 
 @contextmanager
 def transaction(db_path: Path, what: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The single writer's lock, one transaction, commit on success and rollback on any failure."""
-    with writer(db_path, what) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    """The single writer's lock and one transaction (`warehouse.db.transaction`) around a use case."""
+    with writer(db_path, what) as con, db_transaction(con):
+        yield con
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from jobleads.config import Config
-from warehouse.db import reader, writer
+from warehouse.db import reader, transaction, writer
 
 SCORING_VERSION = "2"  # bump when a scoring rule changes what a score means: stored scores are recomputed
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
@@ -73,12 +73,5 @@ def ensure_fresh_scores(db_path: str | Path, config: Config) -> int | None:
     with reader(db_path) as con:
         if not scores_are_stale(con, config):
             return None
-    with writer(db_path, "rescore") as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            count = rescore(con, config, datetime.now(timezone.utc))
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    return count
+    with writer(db_path, "rescore") as con, transaction(con):
+        return rescore(con, config, datetime.now(timezone.utc))

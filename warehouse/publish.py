@@ -5,6 +5,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from contextlib import nullcontext
 from typing import Callable
 
 import duckdb
@@ -13,6 +14,7 @@ import pyarrow as pa
 from connectors.base import ExtractResult
 from jobleads.config import Config
 from warehouse import companies, dedupe, freshness, load, network
+from warehouse.db import transaction
 from warehouse.sqlfile import run_script
 
 
@@ -109,9 +111,7 @@ def publish(
             fetched=r.fetched, parsed=r.parsed, quarantined=len(r.quarantined), pages=r.pages,
             seconds=r.seconds, error=r.error, error_kind=r.error_kind,
         ))
-    if own_transaction:
-        con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con) if own_transaction else nullcontext():
         warm_before = _warm_company_names(con)
         # Snapshot in SQL, not Python: a million lead ids would cost a second and 100 MB per run.
         con.execute("CREATE OR REPLACE TEMP TABLE run_leads_before AS SELECT lead_id FROM leads").fetchall()
@@ -137,13 +137,7 @@ def publish(
         failed = len(summary.failures)
         summary.status = "ok" if not failed else ("partial" if ok else "failed")
         _record_run(con, summary, ok, failed)
-        if own_transaction:
-            con.execute("COMMIT")
-        on_stage("done")
-    except Exception:
-        if own_transaction:
-            con.execute("ROLLBACK")
-        raise
+    on_stage("done")
     return summary
 
 
