@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from connectors.http import BadPayload, HostPolicy, HttpClient, SourceError
 from connectors.models import Posting, QuarantinedItem, RawItem
+from jobleads.validation import reasons
 
 Status = Literal["ok", "failed", "skipped"]
 
@@ -162,9 +163,7 @@ class Source:
             try:
                 posting = self.to_posting(item)
             except ValidationError as exc:
-                reason = "; ".join(
-                    f"{'.'.join(str(p) for p in err['loc']) or 'record'}: {err['msg']}" for err in exc.errors()
-                )
+                reason = reasons(exc)
                 result.quarantined.append(self._quarantine(item_id, reason, raw_text))
                 continue
             except (KeyError, TypeError, ValueError, AttributeError) as exc:

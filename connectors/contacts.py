@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from connectors.base import ExtractResult
 from connectors.http import BadPayload
 from connectors.models import Contact, Posting, RawItem, Referral
+from jobleads.validation import reasons
 
 LINKEDIN_HEADER = {"first name", "last name"}
 CONTACT_COLUMNS = {
@@ -190,6 +191,4 @@ def referrals_result(referrals: list[Referral], source_ids: list[str], source_ke
 
 
 def _reason(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "record"
-    return f"{where}: {err['msg']}"
+    return reasons(exc, first_only=True)

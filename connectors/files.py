@@ -16,6 +16,7 @@ from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize, parse_salary_text
 from connectors.text import strip_tracking
+from jobleads.validation import reasons
 
 GENERIC_FIELDS = {
     "source", "source_id", "title", "company", "locations", "location", "url", "description",
@@ -36,7 +37,7 @@ def read_generic(path: Path, fmt: str, company: str | None = None) -> ExtractRes
         try:
             result.postings.append(generic_posting(row, company))
         except ValidationError as exc:
-            reason = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}" for e in exc.errors())
+            reason = reasons(exc)
             result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {reason}", raw_text))
         except (TypeError, ValueError) as exc:
             result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {exc}", raw_text))

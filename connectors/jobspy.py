@@ -17,6 +17,7 @@ from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize
 from connectors.text import clean_line, strip_tracking, workplace_from_text
+from jobleads.validation import reasons
 
 NAME = "jobspy"
 REQUIRED = {"id", "site", "job_url", "title", "company"}
@@ -41,7 +42,7 @@ def read_jobspy(path: Path, company: str | None = None) -> ExtractResult:
         try:
             result.postings.append(jobspy_posting(row, company))
         except ValidationError as exc:
-            reason = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'record'}: {e['msg']}" for e in exc.errors())
+            reason = reasons(exc)
             result.quarantined.append(_quarantine(site, row, f"{path.name} line {line_no}: {reason}", raw_text))
         except (TypeError, ValueError) as exc:
             result.quarantined.append(_quarantine(site, row, f"{path.name} line {line_no}: {exc}", raw_text))

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from jobleads.cli import app
 from jobleads.cli.output import Column, Format, console, emit
 from jobleads.cli.state import UsageError, scored_reader, state
+from jobleads.validation import reasons
 from warehouse.db import reader
 
 contacts_app = typer.Typer(help="People you know: add, list, edit, remove.", no_args_is_help=True)
@@ -92,8 +93,7 @@ def contacts_add(
     try:
         contact = Contact(**fields)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise UsageError(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+        raise UsageError(reasons(exc, first_only=True)) from None
     with network_change("contacts") as con:
         new, _ = network.upsert_contacts(con, [contact], "manual", _now())
     console.print(f"{'added' if new else 'updated'} {contact.name}")
@@ -137,8 +137,7 @@ def contacts_edit(
         try:
             network.edit_contact(con, found["contact_id"], changes, _now())
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise UsageError(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+            raise UsageError(reasons(exc, first_only=True)) from None
     console.print(f"updated {name or found['name']}")
 
 
@@ -195,8 +194,7 @@ def referral_add(
         referral = Referral(company=company, title=title, contact=contact, url=url, location=location, note=note,
                             logged_at=_now())
     except ValidationError as exc:
-        err = exc.errors()[0]
-        raise UsageError(f"--{'.'.join(str(p) for p in err['loc'])}: {err['msg']}") from None
+        raise UsageError(f"--{reasons(exc, first_only=True)}") from None
     from jobleads.usecases import log_referrals
 
     try:
