@@ -25,6 +25,11 @@ BENCHMARKS = [
     ("skills_extraction.py", [], []),
     ("skills_scoring.py", [], ["--leads", "3000"]),
     ("ops_bench.py", [], ["--runs", "100", "--repeat", "2"]),
+    ("demo_wall.py", [], ["--repeat", "1"]),
+    ("occupation_eval.py", [], ["--show", "0", "--baseline-sample", "200"]),
+    ("ranking_eval.py", [], []),
+    ("skills_eval.py", [], []),
+    ("query_latency.py", [], ["--n", "20000", "--repeat", "3"]),
 ]
 
 
