@@ -32,17 +32,13 @@ def quantile(ordered: list[float], q: float) -> float:
     return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
 
 
-def target_occupations(index: OccupationIndex, titles: list[str]) -> list:
-    return [o for o in (index.classify(t) for t in titles if t.strip()) if o is not None]
-
-
 def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: list[str]) -> list[dict]:
     """Annual pay of open leads in the market of `titles`: count and quartiles per currency, and the
     percentile of the user's current pay among leads quoting the profile currency."""
     from warehouse.scoring import title_fit
 
     index = occupation_index()
-    targets = {o.isco for o in target_occupations(index, titles)}
+    targets = {o.isco for o in index.targets(titles)}
     points: dict[str, list[float]] = {}
     rows = con.execute(
         "SELECT p.title, p.currency, p.annual_pay, coalesce(h.hourly, FALSE), s.occupation FROM pay_points p "
@@ -87,7 +83,7 @@ def essential_gaps(config: Config, limit: int = 12) -> list[dict]:
     index = occupation_index()
     mine = [s.lower() for s in config.profile.skills]
     out, seen = [], set()
-    for occupation in target_occupations(index, config.profile.titles):
+    for occupation in index.targets(config.profile.titles):
         for skill, kind in sorted(essential_of(index, occupation), key=lambda sk: (sk[1] != "knowledge", sk[0])):
             if skill in seen or has_skill(mine, skill):
                 continue

@@ -21,7 +21,6 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process, utils
 
-TAXONOMY_VERSION = "esco-1.1.1+onet-27.0/1"
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflected
 
@@ -176,6 +175,10 @@ class OccupationIndex:
             if name and tools.category(name) in TOOL_FAMILIES:
                 return 0.7, TOOL_FAMILIES[tools.category(name)]
         return None
+
+    def targets(self, titles) -> list[Occupation]:
+        """The occupations a profile's target titles name (titles that name none are left out)."""
+        return [o for o in (self.classify(t) for t in titles if t.strip()) if o is not None]
 
     # --- between occupations ----------------------------------------------------------------------
 

@@ -213,8 +213,7 @@ class TitleMatch:
 
 
 def target_groups(index: OccupationIndex, titles: Iterable[str]) -> set[str]:
-    found = (index.classify(t) for t in titles if t.strip())
-    return {o.isco for o in found if o is not None}
+    return {o.isco for o in index.targets(titles)}
 
 
 def match_title(index: OccupationIndex, title: str, targets: set[str], target_titles: list[str]) -> TitleMatch:
