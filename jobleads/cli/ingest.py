@@ -46,6 +46,7 @@ def import_(
 ) -> None:
     """Load a saved file through the same parser as the live source, then rebuild leads and scores."""
     from jobleads.importers import NON_POSTING_IMPORTERS, all_formats, read_postings
+
     if fmt not in all_formats():
         raise UsageError(f"unknown format '{fmt}' (known: {', '.join(all_formats())})")
     if fmt in NON_POSTING_IMPORTERS:

@@ -35,12 +35,10 @@ def debug_enabled() -> bool:
     return os.environ.get(DEBUG_ENV, "") not in ("", "0", "false", "no")
 
 
-def quiet_prefect(level: str | None = None) -> None:
-    """Prefect settings jobleads wants unless the user set them: no telemetry, terse logs."""
+def quiet_prefect() -> None:
+    """Prefect settings jobleads wants unless the user set them: no telemetry."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    if level:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", level)
 
 
 def route_prefect_logs(log_file: Path) -> None:
