@@ -105,8 +105,12 @@ _UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
 _FROM = re.compile(r"\b(?:from|starting(?:\s+at)?|min(?:imum)?|at\s+least)\s*$", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
 _PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|week|wk|month|mth|mo|year|yr|"
-                          r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata)\b", re.I)
-_PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year"}
+                          r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
+                          r"pcm|ph|pw|pd|per calendar month|per diem)\b", re.I)
+# UK shorthands: "£500 pw", "£2,000 pcm", "£12 ph", "£350 pd".
+_PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year",
+                "pcm": "month", "per calendar month": "month", "ph": "hour", "pw": "week", "pd": "day",
+                "per diem": "day"}
 _PAY_WORDS = re.compile(r"salary|compensation|\bpay\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|per (?:hour|annum|year|day)|"
                         r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
 # Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).
