@@ -34,6 +34,11 @@ EQUAL_PARTS = {"skills": 0.5, "warmth": 0.0, "recency": 0.5, "salary": 0.5, "loc
 WEIGHTS = {"skills": 0.35, "title": 0.2, "warmth": 0.15, "recency": 0.1, "salary": 0.1, "location": 0.1, "seniority": 0.1}
 
 
+def in_split(row: int, rows: str) -> bool:
+    """Rows of the file by parity: "even" tuned the title vote (warehouse/occupation_vote.py), "odd" reports."""
+    return rows == "all" or (row % 2 == 0) == (rows == "even")
+
+
 def auc(relevant: list[float], others: list[float]) -> float:
     """Mann-Whitney: the share of (relevant, other) pairs the relevant one wins, ties half."""
     ranked = sorted([(s, 1) for s in relevant] + [(s, 0) for s in others])
@@ -53,6 +58,8 @@ def auc(relevant: list[float], others: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--rows", choices=("odd", "even", "all"), default="odd",
+                        help="the odd rows are the report; the even ones were used to tune the title vote")
     args = parser.parse_args()
     path = args.data / "onet" / "Sample of Reported Titles.txt"
     if not path.exists():
@@ -60,9 +67,9 @@ def main() -> int:
         return 0
     with open(path, encoding="utf-8", newline="") as handle:
         rows = [(r["Reported Job Title"], r["O*NET-SOC Code"])
-                for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+                for i, r in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)) if in_split(i, args.rows)]
     index = occupation_index()
-    print(f"{len(rows)} held-out titles (O*NET 27.0 Sample of Reported Titles)")
+    print(f"{len(rows)} held-out titles (O*NET 27.0 Sample of Reported Titles, {args.rows} rows)")
     print(f"{'profile':10} {'relevant':>8} {'AUC':>6} {'P@20':>6}   AUC without the occupation logic (title similarity only)")
     for name, (titles, codes) in PROFILES.items():
         targets = scoring.target_groups(index, titles)

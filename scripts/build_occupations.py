@@ -30,21 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.occupations import normalize_label  # noqa: E402 - one normalization for build and lookup
+from warehouse.occupations import GENERIC_LABELS, normalize_label  # noqa: E402 - one normalization for build and lookup
 
 OWN_NAME_VOTE = 20
-NEIGHBOURS_PER_GROUP = 8
-MIN_NEIGHBOUR_SIMILARITY = 0.12
-# One word that names no occupation by itself ("Engineer" is a ship's engineer in O*NET, "Developer" a film
-# developer): such labels are left out, so that the words around them decide.
-GENERIC_LABELS = frozenset(
-    "engineer developer manager assistant technician specialist consultant analyst officer associate "
-    "representative worker coordinator administrator director operator advisor adviser executive supervisor "
-    "designer architect lead head agent clerk expert professional partner member staff helper "
-    # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
-    "research engineering development design science analytics management marketing sales finance "
-    "accounting nursing software data operations co op".split()
-)
+# Kept per unit group: its closest groups by shared essential skills, down to a faint likeness, so that the
+# ranking can order even unrelated leads by how near they are (warehouse/occupations.py draws the tiers).
+NEIGHBOURS_PER_GROUP = 40
+MIN_NEIGHBOUR_SIMILARITY = 0.02
 # Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation):
 # title -> the ESCO preferred label it means. Written by hand from the occupations' definitions.
 CURATED = {
@@ -78,10 +70,13 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 
 def write_tsv(path: Path, header: list[str], rows: list[tuple]) -> None:
-    with gzip.open(path, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    # mtime 0: the same tables give the same bytes, so a rebuild changes in git only what really changed
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as handle:
+        handle.write(text.getvalue().encode("utf-8"))
     print(f"wrote {path} ({len(rows)} rows, {path.stat().st_size / 1024:.0f} KiB)")
 
 

@@ -60,3 +60,33 @@ def test_proximity_same_neighbour_family_unrelated(index):
     chef = {index.classify("Chef").isco}
     assert index.proximity(index.classify("Cook").isco, chef) == "neighbour"
     assert index.proximity(index.classify("Sound Engineer").isco, chef) != "neighbour"  # ISCO 343 is no kitchen
+
+
+@pytest.mark.parametrize("title, isco", [
+    ("Plant Superintendent", None),  # no label spelled so: the nearest labels vote
+    ("Sustainable Design Director", None),
+    ("HGV Class 1 Driver", "8332"),
+    ("Band 5 Staff Nurse", "2221"),
+])
+def test_a_title_no_label_spells_still_gets_an_occupation_but_a_humbler_confidence(index, title, isco):
+    found = index.classify(title)
+    assert found is not None, title
+    assert isco is None or found.isco == isco, found
+    exact = index.classify("Software Developer")
+    assert found.confidence < exact.confidence
+
+
+def test_a_noisy_alternate_title_is_not_read_as_the_answer_alone(index):
+    # "test analyst" is one of O*NET's alternate titles of aerospace engineers
+    found = index.classify("Test Analyst")
+    assert found is not None and not found.isco.startswith("21"), found
+
+
+def test_closeness_orders_occupations_within_a_proximity(index):
+    software = {index.classify("Software Developer").isco}
+    name, web = index.closeness(index.classify("Web Developer").isco, software)
+    assert name == "neighbour" and 0.4 <= web < 1.0
+    # ICT technicians are the associate professionals of ICT: family, not unrelated
+    assert index.proximity(index.classify("ICT Network Technician").isco, software) == "family"
+    assert index.closeness(index.classify("Cashier").isco, software) == ("unrelated", 0.0)
+    assert index.closeness(index.classify("Software Architect").isco, software) == ("same", 1.0)

@@ -219,3 +219,17 @@ def test_engineering_roles_outrank_every_sales_retail_and_care_role_on_real_capt
         [(r["title"], r["score"]) for r in engineering], [(r["title"], r["score"]) for r in sales])
     for r in engineering + sales:
         assert json.dumps(r["score_parts"])  # every part stored for the explanation
+
+
+def test_tiers_do_not_overlap_and_a_guess_is_no_proof_of_relatedness():
+    from warehouse.occupations import Occupation
+
+    # every uncertain lead (family or unknown occupation) above every unrelated one, below every related one
+    assert scoring.gated(0.0, "uncertain") >= scoring.gated(1.0, "unrelated")
+    assert scoring.gated(1.0, "uncertain") < scoring.gated(0.0, "related")
+    guess = Occupation("2512.4", "software developer", "2512", "esco", confidence=0.1)
+    read = Occupation("2512.4", "software developer", "2512", "esco", confidence=0.95)
+    assert scoring.TitleMatch(guess, "same", 0.3, 1.0).tier == "uncertain"
+    assert scoring.TitleMatch(read, "same", 0.3, 1.0).tier == "related"
+    # within a proximity, the nearer occupation scores the higher title part
+    assert scoring.TitleMatch(read, "neighbour", 0.3, 0.8).part > scoring.TitleMatch(read, "neighbour", 0.3, 0.4).part

@@ -3,10 +3,11 @@
 Tables derived from ESCO v1.1.1 and O*NET 27.0 (CC BY 4.0; `scripts/build_occupations.py` rebuilds them)
 ship in `warehouse/data/`. A title is cleaned of what is not the role (seniority, "(m/w/d)", "- Remote",
 "Job in Derry", pay), abbreviations are spelled out (SRE, RN, BDR ...), then the longest run of its words
-that is a known occupation label wins, the head of the title (its last word) first; with no exact label,
-the closest label sharing the head word, by rapidfuzz. Proximity between two occupations follows ISCO:
-same unit group, a unit group whose occupations need alike skills (ESCO), the same sub-major group, or
-unrelated.
+that is a known occupation label wins when it is the whole title (or a typo of one); otherwise the labels
+nearest to the title's words vote (warehouse/occupation_vote.py) and the answer carries a lower confidence.
+Every title with one known word gets an occupation. Proximity between two occupations follows ISCO and
+ESCO's skills: same unit group, a neighbour (groups whose occupations share essential skills), a family
+(the same sub-major group or its associate professionals, or a faint likeness of skills), or unrelated.
 """
 from __future__ import annotations
 
@@ -21,13 +22,24 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process, utils
 
+from warehouse.occupation_vote import NearestLabels
+
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
+READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
 SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflected
 
-# Proximity of a lead's occupation to the profile's target occupations (ISCO-08 levels): the same unit
-# group; a neighbour (a unit group whose ESCO occupations need alike essential skills); the same
-# sub-major group (family); else unrelated.
-PROXIMITY = {"same": 1.0, "neighbour": 0.8, "family": 0.5, "unrelated": 0.0}
+# Proximity of a lead's occupation to the profile's target occupations: the same ISCO-08 unit group; a
+# neighbour (a unit group whose ESCO occupations share at least NEIGHBOUR_SIMILARITY of their essential
+# skills, Jaccard); family (the same sub-major group, or a fainter likeness of skills); else unrelated.
+NEIGHBOUR_SIMILARITY = 0.1  # software developers ~ web developers 0.22, ~ security professionals 0.11
+FAMILY_SIMILARITY = 0.05  # chefs ~ bartenders 0.06; software developers ~ telecom engineers 0.056
+SIMILARITY_SCALE = 0.25  # closeness = skill similarity / this (capped), so 0.1 -> 0.4, 0.25 or more -> 0.9
+PROXIMITY_FLOOR = {"same": 1.0, "neighbour": 0.4, "family": 0.2, "unrelated": 0.0}
+# ISCO-08 puts the associate professionals of a field in the sub-major group that matches its professionals':
+# science and engineering 21/31, health 22/32, business 24/33, ICT 25/35. (Not 26/34: 34 mixes legal and
+# social work with sport, culture and cooking.) Such a pair is one family: a web administrator (3514) is
+# nearer a software developer (2512) than an aerospace engineer (2144) is.
+FIELD_PAIRS = {"21": "31", "31": "21", "22": "32", "32": "22", "24": "33", "33": "24", "25": "35", "35": "25"}
 
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
@@ -46,6 +58,17 @@ ABBREVIATIONS = {
     "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
     "ops": "operations", "sr": "", "jr": "",
 }
+# One word that names no occupation by itself (left out of the index by scripts/build_occupations.py, and
+# no title made of such words alone gets one) ("Engineer" is a ship's engineer in O*NET, "Developer" a film
+# developer): such labels are left out, so that the words around them decide.
+GENERIC_LABELS = frozenset(
+    "engineer developer manager assistant technician specialist consultant analyst officer associate "
+    "representative worker coordinator administrator director operator advisor adviser executive supervisor "
+    "designer architect lead head agent clerk expert professional partner member staff helper "
+    # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
+    "research engineering development design science analytics management marketing sales finance "
+    "accounting nursing software data operations co op".split()
+)
 # Words that say how senior, how long or where: never part of the occupation.
 NOT_THE_ROLE = frozenset(
     "senior junior lead staff principal head chief mid level entry graduate trainee apprentice intern "
@@ -64,10 +87,14 @@ _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-
                        r"\bentry[\s-]level\b|\ball genders\b", re.I)
 
 
+# ESCO says "ICT" where O*NET and job boards say "information technology" or "IT" (see ABBREVIATIONS).
+_ICT = re.compile(r"\binformation (?:and communications? )?technology\b")
+
+
 def normalize_label(text: str) -> str:
     """Lower case, words only: '&' and '+' spelled out first so 'Health & Safety' keeps its 'and'."""
     text = (text or "").replace("&", " and ").replace("+", " plus ")
-    return " ".join(utils.default_process(text).split())
+    return _ICT.sub("ict", " ".join(utils.default_process(text).split()))
 
 
 @dataclass(frozen=True)
@@ -104,13 +131,17 @@ class OccupationIndex:
                                              fuzz.ratio(title, self.occupations[c].label.lower()), c))
             for title, codes in weights.items()
         }
+        # How strongly each label is claimed: 1 for ESCO hidden labels and O*NET alternate titles, which are
+        # noisy ("test analyst" is an alternate title of aerospace engineers), so never read as the answer alone.
+        self.title_weight = {title: weights[title][code] for title, code in self.by_title.items()}
         self.by_head: dict[str, list[str]] = defaultdict(list)
         for title in self.by_title:
             self.by_head[title.rsplit(" ", 1)[-1]].append(title)
-        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        self.similarity: dict[str, dict[str, float]] = defaultdict(dict)  # unit group -> group -> Jaccard
         for r in _rows("isco_neighbours.tsv.gz"):
-            self.neighbours[r["isco"]].add(r["neighbour"])
-            self.neighbours[r["neighbour"]].add(r["isco"])
+            self.similarity[r["isco"]][r["neighbour"]] = float(r["similarity"])
+            self.similarity[r["neighbour"]][r["isco"]] = float(r["similarity"])
+        self._nearest: NearestLabels | None = None
         self.skills: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for r in _rows("occupation_skills.tsv.gz"):
             self.skills[r["code"]].append((r["skill"], r["type"]))
@@ -118,17 +149,42 @@ class OccupationIndex:
     # --- titles -----------------------------------------------------------------------------------
 
     def classify(self, title: str) -> Occupation | None:
-        """The occupation a posting's or a profile's title names, or None when nothing fits."""
+        """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         best: tuple[float, str] | None = None
+        guess = None
         for segment in role_segments(title):
             for words, weight in role_readings(segment):
                 found = self._match(words) or self._by_tool(words)
                 if found and (best is None or found[0] * weight > best[0]):
                     best = (found[0] * weight, found[1])
-        if best is None:
+                # "Engineer", "SDK Engineer": a generic word and nothing else known names no occupation
+                telling = any(w not in GENERIC_LABELS and w in self.nearest.postings for w in words)
+                vote = self.nearest.vote(words) if telling else None
+                if vote and (guess is None or vote.confidence * weight > guess[0]):
+                    guess = (vote.confidence * weight, vote.title)
+        return self._decide(best, guess)
+
+    def _decide(self, read: tuple[float, str] | None, vote: tuple[float, str] | None) -> Occupation | None:
+        """A well-attested label that is the whole title is read as written. Otherwise the nearest labels' vote
+        decides; where it names the unit group of the label read in the title, that reading's confidence holds."""
+        def occupation_of(title: str, confidence: float) -> Occupation:
+            found = self.occupations[self.by_title[title]]
+            return Occupation(found.code, found.label, found.isco, found.source, confidence)
+
+        if read and (vote is None or (read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2)):
+            return occupation_of(read[1], read[0])
+        if vote is None:
             return None
-        occupation = self.occupations[self.by_title[best[1]]]
-        return Occupation(occupation.code, occupation.label, occupation.isco, occupation.source, best[0])
+        if read and self.occupations[self.by_title[read[1]]].isco == self.occupations[self.by_title[vote[1]]].isco:
+            return occupation_of(read[1], max(read[0], vote[0]))
+        return occupation_of(vote[1], vote[0])
+
+    @property
+    def nearest(self) -> NearestLabels:
+        if self._nearest is None:
+            labels = list(self.by_title)
+            self._nearest = NearestLabels(labels, [self.occupations[self.by_title[t]].isco for t in labels])
+        return self._nearest
 
     def _match(self, words: list[str]) -> tuple[float, str] | None:
         n = len(words)
@@ -173,7 +229,7 @@ class OccupationIndex:
         for phrase in phrases:
             name = tools.canonical(phrase)
             if name and tools.category(name) in TOOL_FAMILIES:
-                return 0.7, TOOL_FAMILIES[tools.category(name)]
+                return READ_IN_FULL, TOOL_FAMILIES[tools.category(name)]
         return None
 
     def targets(self, titles) -> list[Occupation]:
@@ -184,16 +240,24 @@ class OccupationIndex:
 
     def proximity(self, isco: str | None, targets: set[str]) -> str:
         """How close an ISCO unit group is to the target groups: same, neighbour, family, unrelated, unknown."""
+        return self.closeness(isco, targets)[0]
+
+    def closeness(self, isco: str | None, targets: set[str]) -> tuple[str, float]:
+        """The proximity and a closeness in [0, 1] that orders leads within it: 1 for the same unit group,
+        else the skills the groups share (scaled by SIMILARITY_SCALE), at least the proximity's floor."""
         if not isco or not targets:
-            return "unknown"
+            return "unknown", 0.0
         if isco in targets:
-            return "same"
-        # Not the minor group: ISCO's 343 puts chefs beside photographers and sound technicians.
-        if any(isco in self.neighbours.get(t, ()) for t in targets):
-            return "neighbour"
-        if any(isco[:2] == t[:2] for t in targets):
-            return "family"
-        return "unrelated"
+            return "same", 1.0
+        shared = max(self.similarity.get(isco, {}).get(t, 0.0) for t in targets)
+        if shared >= NEIGHBOUR_SIMILARITY:
+            name = "neighbour"
+        # The sub-major group, not the minor one: ISCO's 343 puts chefs beside photographers and sound technicians.
+        elif shared >= FAMILY_SIMILARITY or any(isco[:2] in (t[:2], FIELD_PAIRS.get(t[:2])) for t in targets):
+            name = "family"
+        else:
+            name = "unrelated"
+        return name, max(PROXIMITY_FLOOR[name], min(0.9, shared / SIMILARITY_SCALE))
 
     def essential_skills(self, code: str) -> list[tuple[str, str]]:
         return self.skills.get(code, [])

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
-from warehouse.occupations import PROXIMITY, Occupation, OccupationIndex, occupation_index
+from warehouse.occupations import Occupation, OccupationIndex, occupation_index
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
@@ -184,11 +184,15 @@ def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
 
 # A lead of the target occupations or a neighbouring one (or whose title is nearly a target title) scores
 # in [RELATED_FLOOR, 1]; one whose occupation is only in the same ISCO family or unknown, in
-# [0, RELATED_FLOOR); one of an unrelated occupation, in [0, UNRELATED_CEILING]. However well its place and
+# [UNRELATED_CEILING, RELATED_FLOOR); one of an unrelated occupation, in [0, UNRELATED_CEILING]. Within each
+# tier, the nearer occupation (OccupationIndex.closeness) and the closer title rank first. However well its place and
 # pay fit, a nurse's job never outranks a developer's for a developer.
 RELATED_FLOOR = 0.4
 UNRELATED_CEILING = 0.25
 CLOSE_TITLE = 0.85  # title similarity that makes a lead related whatever the taxonomy says
+# Below this confidence the occupation is a guess that is right less than half the time (43% at 0.2-0.3 on
+# the even rows of O*NET's reported titles): it cannot make a lead related by itself.
+RELATED_CONFIDENCE = 0.25
 TITLE_PROXIMITY_SHARE = 0.6  # the title part: this much occupational proximity, the rest title similarity
 
 
@@ -197,18 +201,21 @@ class TitleMatch:
     occupation: Occupation | None
     proximity: str  # same | neighbour | family | unrelated | unknown
     similarity: float
+    closeness: float = 0.0  # of the occupation to the targets, in [0, 1] (OccupationIndex.closeness)
 
     @property
     def part(self) -> float:
         if self.proximity == "unknown":
             return self.similarity
-        return round(TITLE_PROXIMITY_SHARE * PROXIMITY[self.proximity]
-                     + (1 - TITLE_PROXIMITY_SHARE) * self.similarity, 3)
+        return round(TITLE_PROXIMITY_SHARE * self.closeness + (1 - TITLE_PROXIMITY_SHARE) * self.similarity, 3)
 
     @property
     def tier(self) -> str:
-        if self.proximity in ("same", "neighbour") or self.similarity >= CLOSE_TITLE:
+        if self.similarity >= CLOSE_TITLE:
             return "related"
+        if self.proximity in ("same", "neighbour"):
+            # A guess (the labels' vote) proves relatedness only when it is sure enough.
+            return "related" if self.occupation.confidence >= RELATED_CONFIDENCE else "uncertain"
         return "unrelated" if self.proximity == "unrelated" else "uncertain"
 
 
@@ -218,8 +225,8 @@ def target_groups(index: OccupationIndex, titles: Iterable[str]) -> set[str]:
 
 def match_title(index: OccupationIndex, title: str, targets: set[str], target_titles: list[str]) -> TitleMatch:
     occupation = index.classify(title)
-    proximity = index.proximity(occupation.isco if occupation else None, targets)
-    return TitleMatch(occupation, proximity, title_fit(title, target_titles) if target_titles else NEUTRAL)
+    proximity, closeness = index.closeness(occupation.isco if occupation else None, targets)
+    return TitleMatch(occupation, proximity, title_fit(title, target_titles) if target_titles else NEUTRAL, closeness)
 
 
 def gated(score: float, tier: str | None) -> float:
@@ -229,7 +236,7 @@ def gated(score: float, tier: str | None) -> float:
     if tier == "unrelated":
         return round(UNRELATED_CEILING * score, 4)
     if tier == "uncertain":
-        return round(RELATED_FLOOR * 0.999 * score, 4)
+        return round(UNRELATED_CEILING + (RELATED_FLOOR - UNRELATED_CEILING) * 0.999 * score, 4)
     return score
 
 
@@ -348,13 +355,17 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
-    occupation = (f"{match.occupation.label} (ISCO {match.occupation.isco})" if match.occupation
-                  else "no known occupation")
+    occupation = (f"{match.occupation.label} (ISCO {match.occupation.isco}, confidence "
+                  f"{match.occupation.confidence:.2f})" if match.occupation else "no known occupation")
     if not gating:
         return f"{occupation}; no target titles in the profile, so no relevance gate"
+    guess = (match.occupation is not None and match.proximity in ("same", "neighbour")
+             and match.occupation.confidence < RELATED_CONFIDENCE)
     return {"related": f"{occupation}: {match.proximity} to your target occupations; scored in "
                        f"{RELATED_FLOOR}..1",
-            "uncertain": f"{occupation}: {match.proximity}; scored below {RELATED_FLOOR}",
+            "uncertain": f"{occupation}: {match.proximity}"
+                         + (f" but only a guess (confidence under {RELATED_CONFIDENCE})" if guess else "")
+                         + f"; scored {UNRELATED_CEILING}..{RELATED_FLOOR}",
             "unrelated": f"{occupation}: unrelated to your target occupations; scored at most "
                          f"{UNRELATED_CEILING}"}[match.tier]
 

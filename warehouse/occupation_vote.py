@@ -1,0 +1,76 @@
+"""The occupation a title most likely names when no label of the taxonomies is in it: its nearest labels vote.
+
+"Head of Sustainability Initiatives", "Plant Superintendent", "Corporate Security Manager": no ESCO or O*NET
+label is spelled that way, yet many labels share their telling words. Each title is a TF-IDF vector of its
+words (a rare word such as "sustainability" weighs more than "manager"); the labels closest by cosine, with a
+bonus for sharing the head word (the last, "manager"), vote for their ISCO unit group, each by its similarity.
+The winner is returned with a confidence below that of a label found in the title, so that the ranking can
+tell a guess from a reading. Sparse arithmetic on numpy arrays: one title costs a fraction of a millisecond.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+# Tuned on the even rows of O*NET's Sample of Reported Titles; benchmarks/occupation_eval.py reports the odd ones.
+HEAD_BONUS = 0.3  # added to the cosine of a label that ends in the title's head word
+NEIGHBOURS = 5  # labels that vote
+VOTE_CONFIDENCE = 0.6  # the confidence of a unanimous vote of identical labels; a label found in the title has more
+
+
+@dataclass(frozen=True)
+class Vote:
+    isco: str
+    title: str  # the best label of the winning unit group
+    confidence: float
+
+
+class NearestLabels:
+    def __init__(self, labels: list[str], isco_of_label: list[str]) -> None:
+        self.labels = labels
+        self.isco = isco_of_label
+        words_of = [set(label.split()) for label in labels]
+        frequency = Counter(word for words in words_of for word in words)
+        self.idf = {word: math.log(len(labels) / n) for word, n in frequency.items()}
+        self.norm = np.array([math.sqrt(sum(self.idf[w] ** 2 for w in words)) or 1.0 for words in words_of])
+        postings: dict[str, list[int]] = defaultdict(list)
+        heads: dict[str, list[int]] = defaultdict(list)
+        for i, (label, words) in enumerate(zip(labels, words_of)):
+            for word in words:
+                postings[word].append(i)
+            heads[label.rsplit(" ", 1)[-1]].append(i)
+        self.postings = {w: np.array(ids, dtype=np.int32) for w, ids in postings.items()}
+        self.heads = {w: np.array(ids, dtype=np.int32) for w, ids in heads.items()}
+
+    def vote(self, words: list[str]) -> Vote | None:
+        """The unit group the title's nearest labels name, or None when its last word ends no label: "Upcoming
+        Internship Opportunities" names no role at all, however rare and telling "opportunities" is."""
+        known = [w for w in dict.fromkeys(words) if w in self.postings]
+        if not known or words[-1] not in self.heads:
+            return None
+        ids = np.concatenate([self.postings[w] for w in known])
+        weights = np.concatenate([np.full(len(self.postings[w]), self.idf[w] ** 2) for w in known])
+        dot = np.bincount(ids, weights=weights, minlength=len(self.labels))
+        candidates = np.nonzero(dot)[0]
+        query_norm = math.sqrt(sum(self.idf[w] ** 2 for w in known))
+        cosine = dot[candidates] / (self.norm[candidates] * query_norm)
+        score = cosine.copy()
+        head = self.heads.get(words[-1])
+        if head is not None:
+            score += HEAD_BONUS * np.isin(candidates, head)
+        top = np.argsort(-score, kind="stable")[:NEIGHBOURS]
+        votes: Counter = Counter()
+        best_label: dict[str, tuple[float, str]] = {}
+        for t in top:
+            label_id = int(candidates[t])
+            isco = self.isco[label_id]
+            votes[isco] += float(score[t])
+            if isco not in best_label or score[t] > best_label[isco][0]:
+                best_label[isco] = (float(score[t]), self.labels[label_id])
+        isco, weight = votes.most_common(1)[0]
+        share = weight / sum(votes.values())
+        closeness = float(cosine[top[0]])
+        return Vote(isco, best_label[isco][1], round(VOTE_CONFIDENCE * share * closeness, 3))
