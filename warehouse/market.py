@@ -14,7 +14,7 @@ from collections import Counter
 import duckdb
 
 from jobleads.config import Config
-from warehouse.occupations import OccupationIndex, occupation_index
+from warehouse.occupations import RELATED_CONFIDENCE, OccupationIndex, occupation_index
 
 # A lead without a known occupation still counts for pay when its title fits a target title this well.
 PAY_TITLE_MATCH = 0.7
@@ -68,10 +68,12 @@ def in_market(index: OccupationIndex, targets: set[str], titles: list[str], titl
               occupation: str | None, title_fit) -> bool:
     """Of the target occupations or a neighbour; else, with no known occupation, a close title that is not
     an hourly gig (an unknown occupation paid by the hour is too often another trade)."""
-    isco = json.loads(occupation).get("isco") if occupation else None
-    if isco is None and occupation is None:
-        found = index.classify(title)
-        isco = found.isco if found else None
+    found = json.loads(occupation) if occupation else None
+    if found is None:
+        classified = index.classify(title)
+        found = classified.as_json() if classified else None
+    # a guessed occupation (confidence under RELATED_CONFIDENCE) counts as unknown here, as in the ranking
+    isco = found.get("isco") if found and found.get("confidence", 1.0) >= RELATED_CONFIDENCE else None
     if isco is not None and targets:
         return index.proximity(isco, targets) in IN_MARKET
     return not hourly and title_fit(title, titles) >= PAY_TITLE_MATCH

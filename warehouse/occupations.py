@@ -25,6 +25,9 @@ from rapidfuzz import fuzz, process, utils
 from warehouse.occupation_vote import NearestLabels
 
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
+# Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
+# the even rows of O*NET's reported titles): it cannot make a lead related, nor put it in a market, by itself.
+RELATED_CONFIDENCE = 0.25
 READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
 SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflected
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
-from warehouse.occupations import Occupation, OccupationIndex, occupation_index
+from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
@@ -190,9 +190,6 @@ def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
 RELATED_FLOOR = 0.4
 UNRELATED_CEILING = 0.25
 CLOSE_TITLE = 0.85  # title similarity that makes a lead related whatever the taxonomy says
-# Below this confidence the occupation is a guess that is right less than half the time (43% at 0.2-0.3 on
-# the even rows of O*NET's reported titles): it cannot make a lead related by itself.
-RELATED_CONFIDENCE = 0.25
 TITLE_PROXIMITY_SHARE = 0.6  # the title part: this much occupational proximity, the rest title similarity
 
 
