@@ -19,7 +19,7 @@ import duckdb
 from jobleads.config import Config
 from warehouse.db import reader, transaction, writer
 
-SCORING_VERSION = "2"  # bump when a scoring rule changes what a score means: stored scores are recomputed
+SCORING_VERSION = "3"  # bump when a scoring rule changes what a score means: stored scores are recomputed
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
