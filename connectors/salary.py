@@ -91,7 +91,7 @@ def _number(value: float | str | None) -> float | None:
 
 
 # Thousands separators ("120,000", "60.000"), or a decimal before k in either notation ("102.8K", "31,2k").
-_AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
+_AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?:-|–|—|to)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
@@ -104,13 +104,18 @@ _BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?
 _UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
 _FROM = re.compile(r"\b(?:from|starting(?:\s+at)?|min(?:imum)?|at\s+least)\s*$", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
-_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|week|wk|month|mth|mo|year|yr|"
+_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
                           r"pcm|ph|pw|pd|per calendar month|per diem)\b", re.I)
 # UK shorthands: "£500 pw", "£2,000 pcm", "£12 ph", "£350 pd".
 _PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year",
                 "pcm": "month", "per calendar month": "month", "ph": "hour", "pw": "week", "pd": "day",
-                "per diem": "day"}
+                "per diem": "day", "d": "day", "w": "week"}
+# Pay per piece of work ("£100 per shift", "£30 per visit") has no period a year can be counted in.
+_PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|class|sale|item|piece|job|delivery|"
+                        r"drop|project|mile|patient|unit|word|assignment|placement|booking)\b", re.I)
+# Below this, an amount with no period said ("£500", "£150") may be a day's, a week's or a month's pay.
+UNSTATED_PERIOD_MIN = 10_000
 _PAY_WORDS = re.compile(r"salary|compensation|\bpay\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|per (?:hour|annum|year|day)|"
                         r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
 # Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).
@@ -156,6 +161,8 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     if near:
         word = (near.group(1) or near.group(2)).lower()
         period = _PERIOD_CODE.get(word) or period_of(word)
+    if period is None and (_PER_PIECE.search(tail) or max(v for v in (lo, hi) if v is not None) < UNSTATED_PERIOD_MIN):
+        return NO_SALARY  # never guess the period: unknown beats a wrong annual figure
     salary = annualize(lo, hi, currency or default_currency, period)
     return salary if _plausible(salary) else NO_SALARY
 

@@ -34,6 +34,8 @@ CASES = [
     ("£2,000 pcm", (24000, 24000, "GBP", "month")),
     ("£12 ph", (24960, 24960, "GBP", "hour")),
     ("£350 pd", (91000, 91000, "GBP", "day")),
+    ("Up to £500 p/d", (None, 130000, "GBP", "day")),
+    ("£20,000.00 - £25,000.00 per annum", (20000, 25000, "GBP", "year")),  # pence after the thousands
 ]
 
 
@@ -43,7 +45,9 @@ def test_pay_strings_are_annualized_with_the_period_kept(text, expected):
     assert (pay.minimum, pay.maximum, pay.currency, pay.period) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize("text", ["Competitive", "Negotiable", "DOE", "", "£0"])
+@pytest.mark.parametrize("text", ["Competitive", "Negotiable", "DOE", "", "£0",
+                                  "£100 per shift", "£30 per visit",  # pay per piece of work: no period to count
+                                  "£500", "£150"])  # a day's, a week's or a month's? never guessed
 def test_pay_that_cannot_be_read_stays_unknown(text):
     pay = parse_salary_text(text, "GBP", is_salary=True)
     assert pay.minimum is None and pay.maximum is None
