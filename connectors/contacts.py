@@ -10,11 +10,12 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
 from connectors.base import ExtractResult
+from connectors.csvfile import CsvFile, decoded_lines, read_csv
 from connectors.http import BadPayload
 from connectors.models import Contact, Posting, RawItem, Referral
 from jobleads.validation import reasons
@@ -57,53 +58,16 @@ def parse_date(text: str | None) -> date | None:
         raise ValueError(f"'{text}' is not a date (expected e.g. 12 Jan 2023 or 2023-01-12)") from None
 
 
-def decode_lines(path: Path, warnings: list[str]) -> list[str]:
-    """The file as text lines. A line that is not UTF-8 is read as Windows-1252 (what Excel saves)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    lines = []
-    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            lines.append(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            try:
-                lines.append(raw.decode("cp1252"))
-            except UnicodeDecodeError:
-                raise BadPayload(f"{path}: line {number}: bytes that are neither UTF-8 nor Windows-1252") from None
-            warnings.append(f"{path.name} line {number}: not UTF-8, read as Windows-1252")
-    return lines
-
-
-def _records(path: Path, lines: list[str], header_at: int) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """CSV records after the header, keyed by lowercase column name, with the file's line number."""
-    reader = csv.reader(lines[header_at:])
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-        for record in reader:
-            line = header_at + reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(header):
-                raise BadPayload(f"{path}: line {line}: {len(record)} fields but the header has {len(header)}")
-            yield line, {h: (record[i].strip() or None) if i < len(record) else None for i, h in enumerate(header)}
-    except csv.Error as exc:
-        raise BadPayload(f"{path}: line {header_at + reader.line_num}: {exc}") from None
-
-
 def read_linkedin(path: Path) -> ContactFile:
     """LinkedIn `Connections.csv`: skips the note lines before the header; lenient about rows."""
     path = Path(path)
     out = ContactFile(path)
-    lines = decode_lines(path, out.warnings)
+    lines = decoded_lines(path, out.warnings)
     header_at = next((i for i, line in enumerate(lines[:50])
                       if LINKEDIN_HEADER <= {c.strip().lower() for c in next(csv.reader([line]), [])}), None)
     if header_at is None:
         raise BadPayload(f"{path}: no 'First Name,Last Name,...' header in the first 50 lines: not a LinkedIn Connections.csv")
-    for line, row in _records(path, lines, header_at):
+    for line, row in CsvFile(path, lines, header_at).records():
         name = " ".join(p for p in (row.get("first name"), row.get("last name")) if p)
         if not name:
             out.warnings.append(f"{path.name} line {line}: no name (LinkedIn hides some members); skipped")
@@ -127,11 +91,11 @@ def read_contacts_csv(path: Path) -> ContactFile:
     """A generic contacts CSV (name or first/last name, company, position, url, email, strength, ...)."""
     path = Path(path)
     out = ContactFile(path)
-    lines = decode_lines(path, out.warnings)
-    header = {c.strip().lower() for c in next(csv.reader(lines[:1]), [])}
+    table = read_csv(path, out.warnings)
+    header = set(table.header)
     if not ({"name", "full name"} & header or {"first name", "first_name"} & header):
         raise BadPayload(f"{path}: line 1: header must have a name column (name, or first name and last name)")
-    for line, row in _records(path, lines, 0):
+    for line, row in table.records():
         fields: dict[str, Any] = {}
         for column, value in row.items():
             target = CONTACT_COLUMNS.get(column)
@@ -156,12 +120,11 @@ def read_contacts_csv(path: Path) -> ContactFile:
 def read_referrals_csv(path: Path) -> list[tuple[int, Referral]]:
     """Referrals CSV: company, title, contact, and optionally url, location, note."""
     path = Path(path)
-    lines = decode_lines(path, [])
-    header = {c.strip().lower() for c in next(csv.reader(lines[:1]), [])}
-    if not {"company", "title"} <= header:
+    table = read_csv(path)
+    if not {"company", "title"} <= set(table.header):
         raise BadPayload(f"{path}: line 1: header must have company and title (and usually contact)")
     out = []
-    for line, row in _records(path, lines, 0):
+    for line, row in table.records():
         try:
             out.append((line, Referral(**{k: v for k, v in row.items() if k in REFERRAL_COLUMNS and v})))
         except ValidationError as exc:

@@ -1,7 +1,6 @@
 """Generic posting files (`jsonl`, `csv`) in the design's format."""
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any, Iterator, TYPE_CHECKING
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 from connectors.base import ExtractResult
+from connectors.csvfile import read_csv
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize, parse_salary_text
@@ -110,24 +110,11 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def csv_reader(path: Path) -> csv.DictReader:
-    """A DictReader over a UTF-8 (BOM allowed) CSV file; unreadable files fail with one line naming them."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except OSError as exc:
-        raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
-    return csv.DictReader(text.splitlines(keepends=True))  # quoted fields may span lines
-
-
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    reader = csv_reader(path)
-    if not reader.fieldnames or not {"title", "company"} <= set(reader.fieldnames):
+    table = read_csv(path)
+    if not {"title", "company"} <= set(table.header):
         raise BadPayload(f"{path}: line 1: header must name at least source, source_id, title, company")
-    for row in reader:
-        clean = {k: (v if v != "" else None) for k, v in row.items() if k is not None}
-        yield reader.line_num, clean
+    yield from table.records()
 
 
 def _quarantined(source: str, path: Path, source_id: Any, reason: str, raw_text: str) -> QuarantinedItem:

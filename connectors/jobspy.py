@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors.base import ExtractResult
-from connectors.files import csv_reader
+from connectors.csvfile import read_csv
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
 from connectors.salary import annualize
@@ -27,15 +27,13 @@ _TRUE = {"true", "1", "yes"}
 
 def read_jobspy(path: Path, company: str | None = None) -> ExtractResult:
     path = Path(path)
-    reader = csv_reader(path)  # descriptions span lines inside quotes
-    missing = REQUIRED - set(reader.fieldnames or [])
+    table = read_csv(path)  # descriptions span lines inside quotes
+    missing = REQUIRED - set(table.header)
     if missing:
         raise BadPayload(f"{path}: line 1: not a JobSpy CSV (missing columns: {', '.join(sorted(missing))})")
     result = ExtractResult(source=NAME, source_key=path.name, pages=1)
-    start = 2
-    for row in reader:
-        line_no, start = start, reader.line_num + 1
-        row = {k: (v if v not in ("", "nan", "NaN", "None") else None) for k, v in row.items() if k is not None}
+    for line_no, row in table.records():
+        row = {k: (v if v not in ("nan", "NaN", "None") else None) for k, v in row.items()}  # pandas' empty cells
         raw_text = json.dumps(row, ensure_ascii=False, sort_keys=True)
         site = (row.get("site") or "").strip().lower() or None
         result.raw.append(RawItem(source=NAME, source_key=site, source_id=row.get("id"), payload=raw_text))

@@ -1,0 +1,76 @@
+"""One way to read the CSV files users bring: postings (generic, JobSpy), contacts, LinkedIn connections,
+referrals.
+
+- Text: UTF-8 (a BOM is dropped); a line that is not UTF-8 is read as Windows-1252, what Excel saves, with a
+  warning naming the line. Bytes that are neither fail with one line naming the file and line.
+- Records: quoted fields may span lines; each record carries the line it *starts* on, as an editor shows it,
+  so an error in a five-line description points at its first line.
+- Cells: column names stripped and lower-cased, values stripped, empty cells None. A record with more cells
+  than the header fails (a shifted column would put a company in the title); blank records are skipped.
+"""
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.errors import BadPayload
+
+
+def decoded_lines(path: Path, warnings: list[str] | None = None) -> list[str]:
+    """The file as text lines (ends kept), each UTF-8 or else Windows-1252."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lines = []
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                raise BadPayload(f"{path}: line {number}: bytes that are neither UTF-8 nor Windows-1252") from None
+            if warnings is not None:
+                warnings.append(f"{Path(path).name} line {number}: not UTF-8, read as Windows-1252")
+    return lines
+
+
+@dataclass
+class CsvFile:
+    path: Path
+    lines: list[str]
+    header_at: int = 0  # index of the header line (LinkedIn puts notes above it)
+    header: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.header = [h.strip().lower() for h in next(csv.reader(self.lines[self.header_at:self.header_at + 1]), [])]
+
+    def records(self) -> Iterator[tuple[int, dict[str, str | None]]]:
+        """(line the record starts on, {column: value}) for every non-blank record after the header."""
+        reader = csv.reader(self.lines[self.header_at:])
+        consumed = 0
+        try:
+            next(reader, None)  # the header
+            consumed = reader.line_num
+            for record in reader:
+                line = self.header_at + consumed + 1
+                consumed = reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) > len(self.header):
+                    raise BadPayload(f"{self.path}: line {line}: {len(record)} fields but the header has "
+                                     f"{len(self.header)}")
+                yield line, {h: (record[i].strip() or None) if i < len(record) else None
+                             for i, h in enumerate(self.header)}
+        except csv.Error as exc:
+            raise BadPayload(f"{self.path}: line {self.header_at + consumed + 1}: {exc}") from None
+
+
+def read_csv(path: Path, warnings: list[str] | None = None, header_at: int = 0) -> CsvFile:
+    path = Path(path)
+    return CsvFile(path, decoded_lines(path, warnings), header_at)
