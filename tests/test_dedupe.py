@@ -149,3 +149,22 @@ def test_quality_on_labelled_corpus_pairs(tmp_path):
     got = pairwise(lead_of_source_id(CORPUS_LISTINGS, tmp_path), pairs)
     assert got["precision"] >= 0.98, got
     assert got["recall"] >= 0.95, got
+
+
+def test_one_pair_is_judged_by_the_same_sql_and_numpy_as_the_bulk_path():
+    base = {"company": "acme", "title_norm": "software engineer", "location_norm": ["berlin"], "posted_at": T0}
+    same_id = matching.is_same_job({**base, "ats": "greenhouse", "ats_job_id": "1234567"},
+                                   {**base, "ats": "site:acme", "ats_job_id": "1234567", "location_norm": ["paris"]})
+    assert same_id == (True, matching.RULE_SAME_ID, 1.0)
+    two_ids = matching.is_same_job({**base, "ats": "greenhouse", "ats_job_id": "1"},
+                                   {**base, "ats": "greenhouse", "ats_job_id": "2"})
+    assert two_ids[0] is False
+    same_url = matching.is_same_job({**base, "canonical_url": "https://x.test/j/1", "title_norm": "chef"},
+                                    {**base, "canonical_url": "https://x.test/j/1", "title_norm": "head chef"})
+    assert same_url == (True, matching.RULE_SAME_URL, 0.99)
+    # a shared apply link (same id, unrelated titles) falls back to the title rules, and fails them
+    shared = matching.is_same_job({**base, "ats": "lever", "ats_job_id": "apply-now"},
+                                  {**base, "ats": "lever", "ats_job_id": "apply-now", "title_norm": "nurse"})
+    assert shared[0] is False
+    other_company = matching.is_same_job(base, {**base, "company": "globex"})
+    assert other_company == (False, None, 0.0)

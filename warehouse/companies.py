@@ -40,6 +40,8 @@ GENERIC_WORDS = frozenset("""
 
 # Sources whose board token names one employer (aggregators list many companies under one key).
 BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
+# Sources the user wrote (referrals, imported files): the least authoritative copy of a job.
+FILE_SOURCES = frozenset({"referral", "jsonl", "csv"})
 
 # A user's word beats a board token, which beats a rule-derived spelling.
 ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}

@@ -13,6 +13,8 @@ from typing import Iterator
 
 import duckdb
 
+from warehouse.rules import render
+
 DEFAULT_DB = Path("data/leads.duckdb")
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -46,7 +48,7 @@ def migrations() -> list[tuple[int, str, str]]:
 
 def view_scripts() -> list[tuple[str, str]]:
     folder = resources.files("warehouse") / "sql" / "views"
-    return sorted((e.name, e.read_text(encoding="utf-8")) for e in folder.iterdir() if e.name.endswith(".sql"))
+    return sorted((e.name, render(e.read_text(encoding="utf-8"))) for e in folder.iterdir() if e.name.endswith(".sql"))
 
 
 @contextmanager

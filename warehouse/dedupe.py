@@ -62,13 +62,8 @@ _PAIRS = f"""
 CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
 SELECT * FROM (
 SELECT a.node AS a, b.node AS b,
-       CASE WHEN {m.SAME_ID_SQL} THEN 1
-            WHEN {m.ID_CONFLICT_SQL} THEN 0
-            WHEN {m.SAME_URL_SQL} THEN 2
-            WHEN {m.EVIDENCE_CONFLICT_SQL} THEN 0
-            WHEN {m.LOCATION_OK_SQL} OR {m.SAME_INSTANT_SQL} THEN 3
-            ELSE 0 END AS verdict,
-       NOT {m.EVIDENCE_CONFLICT_SQL} AND ({m.LOCATION_OK_SQL} OR coalesce({m.SAME_INSTANT_SQL}, FALSE)) AS evidence_ok,
+       {m.PAIR_VERDICT_SQL} AS verdict,
+       {m.EVIDENCE_OK_SQL} AS evidence_ok,
        {m.LOCATION_OK_SQL} AS location_ok,
        len(list_intersect(a.location_norm, b.location_norm)) > 0 AS location_overlap,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
@@ -111,12 +106,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     verdict = pairs["verdict"].to_numpy()
     location_ok = pairs["location_ok"].to_numpy(zero_copy_only=False)
     instant = pairs["same_instant"].to_numpy(zero_copy_only=False)
-    fuzzy_match, which = m.fuzzy_decision(scores, location_ok, instant)
-    same_id = (verdict == 1) & (scores >= m.SHARED_LINK_TITLE)
-    # a shared apply link (same id, unrelated titles) is judged like any pair without an id
-    fuzzy_ok = (verdict == 3) | ((verdict == 1) & pairs["evidence_ok"].to_numpy(zero_copy_only=False))
-    rule = np.select([same_id, verdict == 2, fuzzy_ok & fuzzy_match],
-                     [0, 1, np.where(which == 0, 2, 3)], default=-1)
+    rule = m.decide(verdict, pairs["evidence_ok"].to_numpy(zero_copy_only=False), location_ok, instant, scores)
     keep = rule >= 0
     strength = np.where(rule == 0, 3.0, np.where(rule == 1, 2.0, m.edge_strength(
         scores, pairs["location_overlap"].to_numpy(zero_copy_only=False), instant,
@@ -213,7 +203,7 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
 def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_rule: np.ndarray,
            edge_score: np.ndarray, now: datetime) -> int:
     """Lead ids per cluster, then `lead_sources` rows and `postings.lead_id` for the new records."""
-    rules = np.array([m.RULE_SAME_ID, m.RULE_SAME_URL, m.RULE_TITLE_LOCATION, m.RULE_TITLE_INSTANT, m.RULE_FIRST],
+    rules = np.array([*m.RULES, m.RULE_FIRST],
                      dtype=object)
     attached = joined_by >= 0
     # a sentinel edge at the end stands for "no edge": the record started its lead

@@ -40,6 +40,7 @@ RULE_SAME_URL = "same canonical URL"
 RULE_TITLE_LOCATION = "similar title and location"
 RULE_TITLE_INSTANT = "similar title, same posting time"
 RULE_FIRST = "first record of the lead"
+RULES = (RULE_SAME_ID, RULE_SAME_URL, RULE_TITLE_LOCATION, RULE_TITLE_INSTANT)
 
 # SQL over a pair of postings `a`, `b` (columns of warehouse/dedupe.py's node table).
 SAME_ID_SQL = f"""(a.ats_job_id IS NOT NULL AND a.ats_job_id = b.ats_job_id
@@ -54,6 +55,15 @@ EVIDENCE_CONFLICT_SQL = f"""(
     OR coalesce({DAYS_APART_SQL} > {REPOST_DAYS}, FALSE))"""
 LOCATION_OK_SQL = "(len(a.location_norm) = 0 OR len(b.location_norm) = 0 OR len(list_intersect(a.location_norm, b.location_norm)) > 0)"
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
+# Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
+PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1
+            WHEN {ID_CONFLICT_SQL} THEN 0
+            WHEN {SAME_URL_SQL} THEN 2
+            WHEN {EVIDENCE_CONFLICT_SQL} THEN 0
+            WHEN {LOCATION_OK_SQL} OR {SAME_INSTANT_SQL} THEN 3
+            ELSE 0 END"""
+# A same-id pair whose titles differ is a shared apply link, judged by rules 4-6: does that evidence allow it?
+EVIDENCE_OK_SQL = f"NOT {EVIDENCE_CONFLICT_SQL} AND ({LOCATION_OK_SQL} OR coalesce({SAME_INSTANT_SQL}, FALSE))"
 
 
 def title_similarity(left: list[str], right: list[str], workers: int = -1) -> np.ndarray:
@@ -80,30 +90,38 @@ def fuzzy_decision(title_score: np.ndarray, location_ok: np.ndarray, same_instan
     return by_location | by_instant, np.where(by_location, 0, 1)
 
 
+def decide(verdict: np.ndarray, evidence_ok: np.ndarray, location_ok: np.ndarray, same_instant: np.ndarray,
+           title_score: np.ndarray) -> np.ndarray:
+    """The rule that joins each pair: index into RULES (0 same id, 1 same URL, 2 title and place, 3 title and
+    instant), or -1 for none. `verdict` and the flags are PAIR_VERDICT_SQL's and the columns beside it."""
+    fuzzy_match, which = fuzzy_decision(title_score, location_ok, same_instant)
+    same_id = (verdict == 1) & (title_score >= SHARED_LINK_TITLE)
+    # a shared apply link (same id, unrelated titles) is judged like any pair without an id
+    fuzzy_ok = (verdict == 3) | ((verdict == 1) & evidence_ok)
+    return np.select([same_id, verdict == 2, fuzzy_ok & fuzzy_match], [0, 1, np.where(which == 0, 2, 3)], default=-1)
+
+
 def is_same_job(a: dict, b: dict) -> tuple[bool, str | None, float]:
-    """The decision rule for one pair of normalized postings (dicts with the node columns), for tests
-    and explanations; the bulk path in `dedupe` applies the same rule in SQL and numpy."""
+    """The decision rule for one pair of normalized postings (dicts with the node columns), for tests and
+    explanations: the very SQL and numpy the bulk path in `dedupe` runs, on a table of two rows."""
+    import duckdb
+
     if (a.get("company") or "") != (b.get("company") or ""):
         return False, None, 0.0
-    ida, idb = a.get("ats_job_id"), b.get("ats_job_id")
+    columns = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id", "canonical_url")
+    with duckdb.connect() as con:
+        con.execute(f"CREATE TABLE pair (side INTEGER, {', '.join(c + ' VARCHAR' for c in columns)}, "
+                    "location_norm VARCHAR[], posted_at TIMESTAMPTZ)")
+        for side, node in enumerate((a, b)):
+            text = [node.get(c) or ("" if c.startswith("title_") else None) for c in columns]
+            con.execute(f"INSERT INTO pair VALUES ({', '.join('?' * (len(columns) + 3))})",
+                        [side, *text, list(node.get("location_norm") or []), node.get("posted_at")])
+        verdict, evidence_ok, location_ok, instant = con.execute(
+            f"SELECT {PAIR_VERDICT_SQL}, {EVIDENCE_OK_SQL}, {LOCATION_OK_SQL}, coalesce({SAME_INSTANT_SQL}, FALSE) "
+            "FROM pair a, pair b WHERE a.side = 0 AND b.side = 1").fetchone()
     score = float(title_similarity([a.get("title_norm") or ""], [b.get("title_norm") or ""], workers=1)[0])
-    same_id = bool(ida and ida == idb and (a.get("ats") == b.get("ats") or len(ida) >= MIN_SHARED_ID))
-    if same_id and score >= SHARED_LINK_TITLE:
-        return True, RULE_SAME_ID, 1.0
-    if not same_id and ida and idb and a.get("ats") == b.get("ats") and ida != idb:
-        return False, None, 0.0
-    if a.get("canonical_url") and a.get("canonical_url") == b.get("canonical_url"):
-        return True, RULE_SAME_URL, 0.99
-    for part in ("title_years", "title_seasons", "title_level"):
-        if a.get(part) and b.get(part) and a[part] != b[part]:
-            return False, None, 0.0
-    pa_, pb = a.get("posted_at"), b.get("posted_at")
-    if pa_ and pb and abs((pa_ - pb).total_seconds()) / 86400.0 > REPOST_DAYS:
-        return False, None, 0.0
-    la, lb = set(a.get("location_norm") or []), set(b.get("location_norm") or [])
-    location_ok = not la or not lb or bool(la & lb)
-    instant = bool(pa_ and pa_ == pb and (pa_.second or pa_.minute))
-    match, rule = fuzzy_decision(np.array([score]), np.array([location_ok]), np.array([instant]))
-    if not match[0]:
+    rule = int(decide(np.array([verdict]), np.array([bool(evidence_ok)]), np.array([bool(location_ok)]),
+                      np.array([bool(instant)]), np.array([score]))[0])
+    if rule < 0:
         return False, None, score
-    return True, (RULE_TITLE_LOCATION if rule[0] == 0 else RULE_TITLE_INSTANT), score
+    return True, RULES[rule], {0: 1.0, 1: 0.99}.get(rule, score)

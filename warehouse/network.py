@@ -22,6 +22,8 @@ from warehouse.load import staged
 from warehouse.normalize import company_key
 
 STRENGTH_RANK = {"close": 3, "known": 2, "weak": 1}
+STRENGTH_RANK_SQL = ("CASE strength " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in STRENGTH_RANK.items())
+                     + f" ELSE {STRENGTH_RANK['weak']} END")
 STRENGTH_BASE = {"close": 1.0, "known": 0.6, "weak": 0.3}
 REFERRAL_WARMTH = 0.9  # someone offered to refer: as warm as a tie gets short of a close friend
 WARMTH_FLOOR = 0.2  # a tie cools with time but does not vanish: years later they still work there
@@ -253,11 +255,11 @@ def link_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime)
 def _insert_lead_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
     # A weak company match (opt-in) counts half as warm: it may be another company altogether.
     con.execute(
-        """
+        f"""
         INSERT INTO lead_contacts
         WITH k AS (
             SELECT contact_id, name, position, strength, company_id,
-                   CASE strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END AS strength_rank,
+                   {STRENGTH_RANK_SQL} AS strength_rank,
                    CASE strength WHEN 'close' THEN $close WHEN 'known' THEN $known ELSE $weak END
                    * CASE WHEN coalesce(last_touch, connected_on) IS NULL THEN 0.5
                           ELSE greatest($floor, pow(0.5, greatest(0, date_diff('day', coalesce(last_touch, connected_on),

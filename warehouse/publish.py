@@ -15,6 +15,8 @@ from connectors.base import ExtractResult
 from jobleads.config import Config
 from warehouse import companies, dedupe, freshness, load, network
 from warehouse.db import transaction
+from warehouse.matching import REPOST_DAYS
+from warehouse.rules import RANKING_ORDER
 from warehouse.sqlfile import run_script
 
 
@@ -78,7 +80,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
     companies.resolve_companies(con)  # dedupe compares postings.company_id
     on_stage("merging copies into leads")
     new_leads = dedupe.assign_leads(con, now)
-    run_script(con, "rollup_leads.sql", {"now": now})
+    run_script(con, "rollup_leads.sql", {"now": now, "board_sources": sorted(companies.BOARD_SOURCES),
+                                         "file_sources": sorted(companies.FILE_SOURCES),
+                                         "repost_days": REPOST_DAYS})
     on_stage("linking contacts")
     network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
     closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
@@ -157,11 +161,11 @@ def _warm_company_names(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _top_new_leads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict]:
     """The best-scoring leads first seen in this run: what the digest announces (no contact details)."""
     rows = con.execute(
-        """
-        SELECT l.lead_id, l.title, l.company, l.url, round(coalesce(s.score, 0), 3) AS score
+        f"""
+        SELECT l.lead_id, l.title, l.company, l.url, round(coalesce(s.score, 0), 3) AS rounded_score
         FROM leads l LEFT JOIN lead_scores s USING (lead_id)
         WHERE l.status = 'open' AND l.lead_id NOT IN (SELECT lead_id FROM run_leads_before)
-        ORDER BY score DESC, l.lead_id
+        ORDER BY {RANKING_ORDER}
         LIMIT $top
         """,
         {"top": top},

@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.rules import RANKING_ORDER
+
 
 @dataclass
 class LeadFilter:
@@ -104,7 +106,7 @@ def leads(con: duckdb.DuckDBPyConnection, flt: LeadFilter | None = None) -> list
                s.skills_matched, s.skills_missing, s.score, s.parts, s.occupation
         FROM leads l LEFT JOIN lead_scores s USING (lead_id)
         WHERE {' AND '.join(where)}
-        ORDER BY s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id
+        ORDER BY {RANKING_ORDER}
         {limit}
         """,
         params,

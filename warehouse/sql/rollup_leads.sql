@@ -1,5 +1,6 @@
 -- Rebuild leads' fields from their source records (survivorship). Idempotent.
--- Authority: an ATS board knows its own job best; aggregators next; referrals and files last.
+-- Authority: an ATS board knows its own job best; aggregators next; referrals and files last
+-- (BOARD_SOURCES and FILE_SOURCES of warehouse/companies.py).
 -- Survivorship: title/company/remote from the most authoritative record, the URL from the ATS, the
 -- longest description, salary from the most authoritative record that has one, every location,
 -- the earliest posted/first_seen and the latest last_seen; open while any record is still listed.
@@ -18,8 +19,8 @@ SELECT p.lead_id FROM postings p ANTI JOIN leads l USING (lead_id) WHERE p.lead_
 CREATE OR REPLACE TEMP TABLE lead_rollup AS
 WITH ranked AS (
     SELECT p.*,
-        (CASE WHEN source IN ('greenhouse', 'lever', 'ashby', 'workable', 'smartrecruiters', 'recruitee') THEN 2
-              WHEN source IN ('referral', 'jsonl', 'csv') THEN 0 ELSE 1 END) * 1e10
+        (CASE WHEN list_contains($board_sources, source) THEN 2
+              WHEN list_contains($file_sources, source) THEN 0 ELSE 1 END) * 1e10
             + coalesce(epoch(last_seen), 0) AS authority
     FROM postings p SEMI JOIN touched_leads t USING (lead_id)
 )
@@ -82,7 +83,7 @@ DROP TABLE lead_changes;
 DROP TABLE lead_rollup;
 
 -- Re-posts: a lead whose company and title key equal an earlier lead's (places overlapping, or unknown),
--- posted more than 60 days later or naming another year (dedupe's REPOST_DAYS and evidence rule), is a
+-- posted more than REPOST_DAYS later or naming another year (dedupe's rule, warehouse/matching.py), is a
 -- re-post of it. repost_of = the latest such earlier lead; repost_count = how many earlier ones there are.
 CREATE OR REPLACE TEMP TABLE lead_signature AS
 SELECT lead_id,
@@ -104,7 +105,7 @@ FROM lead_signature b
 JOIN lead_signature a ON a.cid = b.cid AND a.title_key = b.title_key AND a.lead_id <> b.lead_id
     AND a.posted < b.posted
     AND (len(a.places) = 0 OR len(b.places) = 0 OR len(list_intersect(a.places, b.places)) > 0)
-    AND (b.posted - a.posted > INTERVAL 60 DAY OR (a.years <> '' AND b.years <> '' AND a.years <> b.years))
+    AND (b.posted - a.posted > to_days(CAST($repost_days AS INTEGER)) OR (a.years <> '' AND b.years <> '' AND a.years <> b.years))
 WHERE b.lead_id IN (SELECT lead_id FROM touched_leads)
 GROUP BY b.lead_id;
 

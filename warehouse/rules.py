@@ -1,0 +1,12 @@
+"""Rules that SQL and Python must agree on, written once. SQL files name them as `$NAME` placeholders
+(filled by `warehouse.db.view_scripts`) or take them as query parameters."""
+from __future__ import annotations
+
+# The order of ranked leads everywhere (the ranked_leads view, `leads top`, the run digest): best score
+# first, ties broken by recency, then by id so that equal leads keep one order.
+RANKING_ORDER = "s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id"
+
+
+def render(sql: str) -> str:
+    """The script with the rules' placeholders written out."""
+    return sql.replace("$RANKING_ORDER", RANKING_ORDER)
