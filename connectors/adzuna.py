@@ -8,7 +8,7 @@ from connectors.base import Source
 from connectors.http import HostPolicy, SourceConfigError
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, workplace_from_text
 
 PAGE_SIZE = 50
 _CURRENCY = {"gb": "GBP", "us": "USD", "de": "EUR", "fr": "EUR", "nl": "EUR", "at": "EUR", "it": "EUR",
@@ -37,12 +37,8 @@ class Adzuna(Source):
 
     def first_params(self) -> dict[str, Any]:
         # Keys go in the query string (the API allows nothing else); errors and logs only show host and path.
-        params: dict[str, Any] = {"app_id": self.env("ADZUNA_APP_ID"), "app_key": self.env("ADZUNA_APP_KEY"),
-                                  "results_per_page": PAGE_SIZE, "content-type": "application/json"}
-        for key in _FILTERS:
-            if self.spec.options.get(key) not in (None, ""):
-                params[key] = self.spec.options[key]
-        return params
+        return {"app_id": self.env("ADZUNA_APP_ID"), "app_key": self.env("ADZUNA_APP_KEY"),
+                "results_per_page": PAGE_SIZE, "content-type": "application/json", **self.option_params(_FILTERS)}
 
     def follow(self, payload: Any, url: str, params: dict[str, Any], count: int) -> tuple[str, dict | None]:
         page = int(url.rstrip("/").rsplit("/", 1)[-1])
@@ -59,21 +55,17 @@ class Adzuna(Source):
         predicted = str(job.get("salary_is_predicted")) in ("1", "True", "true")
         salary = {} if predicted else annualize(job.get("salary_min"), job.get("salary_max"),
                                                 _CURRENCY.get(self.option("country", "gb").lower()), "year").as_fields()
-        url = strip_tracking(job.get("redirect_url"))
         title = html_to_text(job.get("title"))  # titles carry <strong> highlights
-        return Posting(
-            source=self.name,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(title),
             company=clean_line((job.get("company") or {}).get("display_name")),
             locations=[location] if location else [],
             remote=workplace_from_text(location, title),
             description=html_to_text(job.get("description")),
-            url=url,
-            apply_url=url,
+            url=job.get("redirect_url"),
             posted_at=job.get("created"),
             department=clean_line((job.get("category") or {}).get("label")),
             employment_type=clean_line(job.get("contract_time")),
-            credit=self.credit(url),
             **salary,
         )

@@ -5,7 +5,7 @@ from typing import Any
 
 from connectors.base import Source
 from connectors.models import Posting
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, workplace_from_text
 
 
 class Arbeitnow(Source):
@@ -25,27 +25,20 @@ class Arbeitnow(Source):
         return item.get("slug")
 
     def follow(self, payload: Any, url: str, params: dict[str, Any], count: int) -> tuple[str, dict | None]:
-        next_url = ((payload.get("links") or {}).get("next")) if isinstance(payload, dict) else None
-        if not next_url or not count:
-            return url, None
-        return next_url, {}  # the link carries its own query string
+        return self.next_link(url, (payload.get("links") or {}).get("next"), count)
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
-        url = strip_tracking(job.get("url"))
         location = clean_line(job.get("location"))
         remote = "remote" if job.get("remote") else workplace_from_text(location, job.get("title"))
-        return Posting(
-            source=self.name,
-            source_id=str(job["slug"]),
+        return self.posting(
+            job["slug"],
             title=clean_line(job.get("title")),
             company=clean_line(job.get("company_name")),
             locations=[location] if location else [],
             remote=remote,
             description=html_to_text(job.get("description")),
-            url=url,
-            apply_url=url,
+            url=job.get("url"),
             posted_at=job.get("created_at"),
             employment_type=", ".join(job.get("job_types") or []) or None,
             tags=[str(t) for t in job.get("tags") or []],
-            credit=self.credit(url),
         )

@@ -6,7 +6,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, join_place, strip_tracking, workplace_word
+from connectors.text import clean_line, html_to_text, join_place, workplace_word
 
 
 class Ashby(Source):
@@ -29,17 +29,14 @@ class Ashby(Source):
                                     address.get("addressCountry"))]
         # isRemote is true on hybrid jobs too: the workplace type says what is meant.
         remote = workplace_word(job.get("workplaceType")) or ("remote" if job.get("isRemote") else None)
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("title")),
-            company=self.company_name(),
             locations=[x for x in locations if x],
             remote=remote,
             description=(job.get("descriptionPlain") or "").strip() or html_to_text(job.get("descriptionHtml")),
-            url=strip_tracking(job.get("jobUrl")),
-            apply_url=strip_tracking(job.get("applyUrl") or job.get("jobUrl")),
+            url=job.get("jobUrl"),
+            apply_url=job.get("applyUrl"),
             posted_at=job.get("publishedAt"),
             department=clean_line(job.get("department") or job.get("team")),
             employment_type=clean_line(job.get("employmentType")),

@@ -1,9 +1,11 @@
 """The machinery every source shares; a source module only says what differs.
 
 A source declares where to fetch (`endpoint`, `params`), how pages follow each other
-(`next_params`), where the items sit in a response (`items`) and how one item maps to a
-`Posting` (`to_posting`). Fetching a live response and reading a saved file end in the
-same `parse_payload`, so `leads import` and the nightly run cannot drift apart.
+(`next_params` or `follow`, each one call of a paging helper: offset, page number, cursor or next
+link), where the items sit in a response (`items`) and how one item maps to a `Posting`
+(`to_posting`, through `posting()`, which fills what every source shares). Fetching a live response
+and reading a saved file end in the same `parse_payload`, so `leads import` and the nightly run cannot
+drift apart.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 
 from connectors.http import BadPayload, HostPolicy, HttpClient, SourceError
 from connectors.models import Posting, QuarantinedItem, RawItem
+from connectors.text import strip_tracking
 from jobleads.validation import reasons
 
 Status = Literal["ok", "failed", "skipped"]
@@ -149,6 +152,23 @@ class Source:
         """The company for payloads that carry none: --company, else the board name."""
         return self.spec.company or fallback or self.spec.board
 
+    def posting(self, source_id: Any, *, url: str | None = None, company: str | None = None,
+                **fields: Any) -> Posting:
+        """A Posting with what every source's postings share filled in: the source and its board, the id as
+        text, the company (else --company or the board name), the URL without tracking parameters (also the
+        apply URL unless the item has its own) and the credit the source's terms ask for."""
+        url = strip_tracking(url)
+        if "apply_url" in fields:
+            fields["apply_url"] = strip_tracking(fields["apply_url"]) or url
+        else:
+            fields["apply_url"] = url
+        return Posting(source=self.name, source_key=self.spec.board, source_id=None if source_id is None else str(source_id),
+                       company=company or self.company_name(), url=url, credit=self.credit(url), **fields)
+
+    def option_params(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The options the user set among `keys`, as query parameters (unset and empty ones left out)."""
+        return {key: self.spec.options[key] for key in keys if self.spec.options.get(key) not in (None, "")}
+
     # ---- machinery ----------------------------------------------------------------------
     def parse_payload(self, payload: Any, result: ExtractResult) -> int:
         """Parse one response body into result; returns how many items it held."""
@@ -229,6 +249,42 @@ class Source:
     def follow(self, payload: Any, url: str, params: dict[str, Any], count: int) -> tuple[str, dict | None]:
         """Where the next page is: same URL with new parameters by default."""
         return url, (self.next_params(payload, params, count) if count else None)
+
+    # ---- paging helpers: `next_params` or `follow` picks the one its API speaks -----------------
+    @staticmethod
+    def offset_page(params: dict[str, Any], count: int, *, total: Any = None, page_size: int | None = None,
+                    key: str = "offset", at: Any = None) -> dict[str, Any] | None:
+        """Offset paging: the next offset is this one (`at`, else the parameter) plus the items read. The end
+        is the total when the API states one, else a page shorter than `page_size`."""
+        offset = int(at if at is not None else params.get(key, 0)) + count
+        if total is not None:
+            return {**params, key: offset} if offset < int(total) else None
+        if page_size is not None and count < int(page_size):
+            return None
+        return {**params, key: offset} if count else None
+
+    @staticmethod
+    def numbered_page(params: dict[str, Any], *, pages: Any = None, count: int | None = None,
+                      page_size: int | None = None, key: str = "page", at: Any = None,
+                      first: int = 0) -> dict[str, Any] | None:
+        """Page-number paging: the next number is this one (`at`, else the parameter, else `first`) plus one.
+        The end is the page count when the API states one (numbered from `first`), else a short page."""
+        page = int(at if at is not None else params.get(key, first))
+        if pages is not None:
+            return {**params, key: page + 1} if page + 1 - first < int(pages) else None
+        if count is not None and page_size is not None and count < int(page_size):
+            return None
+        return {**params, key: page + 1}
+
+    @staticmethod
+    def cursor_page(params: dict[str, Any], cursor: Any, *, key: str = "cursor") -> dict[str, Any] | None:
+        """Cursor paging: the cursor the response gave, or the end when it gave none."""
+        return {**params, key: cursor} if cursor else None
+
+    @staticmethod
+    def next_link(url: str, link: str | None, count: int) -> tuple[str, dict[str, Any] | None]:
+        """Next-link paging: the URL the response names (its own query string included), or the end."""
+        return (link, {}) if link and count else (url, None)
 
     def parse_file(self, path: Path) -> ExtractResult:
         """Read a saved response body from disk through the same parser as a live fetch."""

@@ -6,7 +6,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, workplace_from_text
 
 
 class Greenhouse(Source):
@@ -28,18 +28,15 @@ class Greenhouse(Source):
         locations = [loc for loc in [location, *offices] if loc]
         departments = [d.get("name") for d in job.get("departments") or [] if d.get("name")]
         pay = _pay_range(job.get("pay_input_ranges") or [])
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("title")),
-            company=clean_line(job.get("company_name")) or self.company_name(),
+            company=clean_line(job.get("company_name")),
             locations=locations,
             # "Remote, Italy" in the location, or an office named "Remote-India (PEO)": no flag exists.
             remote=workplace_from_text(location, job.get("title"), *offices),
             description=html_to_text(job.get("content")),
-            url=strip_tracking(job.get("absolute_url")),
-            apply_url=strip_tracking(job.get("absolute_url")),
+            url=job.get("absolute_url"),
             posted_at=job.get("first_published") or job.get("updated_at"),
             department=departments[0] if departments else None,
             **pay,

@@ -7,7 +7,7 @@ from connectors.base import Source
 from connectors.http import HostPolicy
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking
+from connectors.text import clean_line, html_to_text
 
 PAGE_SIZE = 20  # the API's maximum
 
@@ -30,33 +30,26 @@ class Himalayas(Source):
         return item.get("guid") or item.get("applicationLink")
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
-        cursor = payload.get("nextCursor")
-        if cursor:
-            return {"limit": params.get("limit", PAGE_SIZE), "cursor": cursor}
+        base = {"limit": params.get("limit", PAGE_SIZE)}
         if "nextCursor" in payload:  # present and empty: the end
-            return None
-        offset = int(payload.get("offset", params.get("offset", 0))) + count
+            return self.cursor_page(base, payload["nextCursor"])
+        # older responses: offset paging, and without a total no way to tell there is more
         total = payload.get("totalCount")
-        if total is None or offset >= int(total):
-            return None
-        return {"limit": params.get("limit", PAGE_SIZE), "offset": offset}
+        return self.offset_page(base, count, total=total, at=payload.get("offset", params.get("offset", 0))) \
+            if total is not None else None
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
-        link = strip_tracking(job.get("applicationLink") or job.get("guid"))
-        return Posting(
-            source=self.name,
-            source_id=str(job.get("guid") or job["applicationLink"]),
+        return self.posting(
+            job.get("guid") or job["applicationLink"],
             title=clean_line(job.get("title")),
             company=_company(job),
             locations=[clean_line(x) for x in job.get("locationRestrictions") or [] if clean_line(x)],
             remote="remote",
             description=html_to_text(job.get("description")) or clean_line(job.get("excerpt")),
-            url=link,
-            apply_url=link,
+            url=job.get("applicationLink") or job.get("guid"),
             posted_at=job.get("pubDate"),
             employment_type=clean_line(job.get("employmentType")),
             tags=[str(t) for t in (job.get("seniority") or [])],
-            credit=self.credit(link),
             **annualize(job.get("minSalary"), job.get("maxSalary"), job.get("currency"),
                         job.get("salaryPeriod")).as_fields(),
         )

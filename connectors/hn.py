@@ -57,8 +57,7 @@ class HackerNews(Source):
         return {"tags": f"comment,story_{self.story_id}", "hitsPerPage": PAGE_SIZE, "page": 0}
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
-        page = int(payload.get("page", params.get("page", 0)))
-        return {**params, "page": page + 1} if page + 1 < int(payload.get("nbPages", 0)) else None
+        return self.numbered_page(params, pages=payload.get("nbPages", 0), at=payload.get("page"))
 
     def follow(self, payload: Any, url: str, params: dict[str, Any], count: int) -> tuple[str, dict | None]:
         # Pages are counted in hits, replies included: an empty page of postings is not the end.
@@ -83,9 +82,8 @@ class HackerNews(Source):
             return None  # deleted or flagged comment
         header = parse_first_line(markup)
         item_id = self.item_id(hit)
-        return Posting(
-            source=self.name,
-            source_id=item_id,
+        return self.posting(
+            item_id,
             title=header["title"],
             company=header["company"],
             locations=header["locations"],

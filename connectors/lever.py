@@ -6,7 +6,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text, workplace_word
+from connectors.text import clean_line, html_to_text, workplace_from_text, workplace_word
 
 PAGE_SIZE = 100
 
@@ -29,24 +29,20 @@ class Lever(Source):
         return payload
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
-        limit = int(params.get("limit", PAGE_SIZE))
-        return {**params, "skip": int(params.get("skip", 0)) + count} if count >= limit else None
+        return self.offset_page(params, count, page_size=params.get("limit", PAGE_SIZE), key="skip")
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
         categories = job.get("categories") or {}
         location = clean_line(categories.get("location"))
         locations = [clean_line(x) for x in categories.get("allLocations") or []] or [location]
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("text")),
-            company=self.company_name(),
             locations=[x for x in locations if x],
             remote=workplace_word(job.get("workplaceType")) or workplace_from_text(location, job.get("text")),
             description=_description(job),
-            url=strip_tracking(job.get("hostedUrl")),
-            apply_url=strip_tracking(job.get("applyUrl") or job.get("hostedUrl")),
+            url=job.get("hostedUrl"),
+            apply_url=job.get("applyUrl"),
             posted_at=job.get("createdAt"),
             department=clean_line(categories.get("team") or categories.get("department")),
             employment_type=clean_line(categories.get("commitment")),

@@ -6,7 +6,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, join_place, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, join_place, workplace_from_text
 
 
 class Recruitee(Source):
@@ -33,17 +33,15 @@ class Recruitee(Source):
             t for t in (html_to_text(offer.get("description")), html_to_text(offer.get("requirements"))) if t
         )
         salary = offer.get("salary") or {}
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(offer["id"]),
+        return self.posting(
+            offer["id"],
             title=clean_line(offer.get("title")),
-            company=self.spec.company or clean_line(offer.get("company_name")) or self.company_name(),
+            company=self.spec.company or clean_line(offer.get("company_name")),
             locations=[x for x in locations if x],
             remote=remote,
             description=description or None,
-            url=strip_tracking(offer.get("careers_url")),
-            apply_url=strip_tracking(offer.get("careers_apply_url") or offer.get("careers_url")),
+            url=offer.get("careers_url"),
+            apply_url=offer.get("careers_apply_url"),
             posted_at=offer.get("published_at") or offer.get("created_at"),
             department=clean_line(offer.get("department")),
             employment_type=clean_line(offer.get("employment_type_code")),

@@ -7,7 +7,7 @@ from connectors.base import Source
 from connectors.http import HostPolicy
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking
+from connectors.text import clean_line, html_to_text
 
 
 class RemoteOK(Source):
@@ -25,20 +25,17 @@ class RemoteOK(Source):
         return [item for item in payload if not (isinstance(item, dict) and "legal" in item and "position" not in item)]
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
-        url = strip_tracking(job.get("url"))
         location = clean_line((job.get("location") or "").strip().strip(",").strip())
-        return Posting(
-            source=self.name,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("position")),
             company=clean_line(job.get("company")),
             locations=[location] if location else [],
             remote="remote",
             description=html_to_text(job.get("description")),
-            url=url,
-            apply_url=strip_tracking(job.get("apply_url")) or url,
+            url=job.get("url"),
+            apply_url=job.get("apply_url"),
             posted_at=job.get("date") or job.get("epoch"),
             tags=[str(t) for t in job.get("tags") or []],
-            credit=self.credit(url),
             **annualize(job.get("salary_min"), job.get("salary_max"), "USD", "year").as_fields(),
         )

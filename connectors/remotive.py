@@ -7,7 +7,7 @@ from connectors.base import Source
 from connectors.http import HostPolicy
 from connectors.models import Posting
 from connectors.salary import parse_salary_text
-from connectors.text import clean_line, html_to_text, strip_tracking
+from connectors.text import clean_line, html_to_text
 
 _FILTERS = ("category", "company_name", "search", "limit")
 
@@ -21,28 +21,24 @@ class Remotive(Source):
     credit_text = "Source: Remotive (remotive.com)"
 
     def first_params(self) -> dict[str, Any]:
-        return {k: self.spec.options[k] for k in _FILTERS if self.spec.options.get(k) not in (None, "")}
+        return self.option_params(_FILTERS)
 
     def items(self, payload: Any):
         return payload["jobs"]  # envelope keys such as "00-warning" and "0-legal-notice" are not jobs
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
-        url = strip_tracking(job.get("url"))
         where = clean_line(job.get("candidate_required_location"))
-        return Posting(
-            source=self.name,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("title")),
-            company=clean_line(job.get("company_name")) or self.company_name(),
+            company=clean_line(job.get("company_name")),
             locations=[where] if where else [],
             remote="remote",
             description=html_to_text(job.get("description")),
-            url=url,
-            apply_url=url,
+            url=job.get("url"),
             posted_at=job.get("publication_date"),  # no zone given: UTC
             department=clean_line(job.get("category")),
             employment_type=clean_line(job.get("job_type")),
             tags=[str(t) for t in job.get("tags") or []],
-            credit=self.credit(url),
             **parse_salary_text(job.get("salary")).as_fields(),
         )

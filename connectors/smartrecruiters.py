@@ -7,7 +7,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.http import HttpClient, SourceError
 from connectors.models import Posting
-from connectors.text import clean_line, html_to_text, join_place, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, join_place, workplace_from_text
 
 PAGE_SIZE = 100  # the API's maximum
 _SECTIONS = ("companyDescription", "jobDescription", "qualifications", "additionalInformation")
@@ -22,11 +22,8 @@ class SmartRecruiters(Source):
         return payload["content"]
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
-        offset = int(payload.get("offset", params.get("offset", 0))) + count
-        total = payload.get("totalFound")
-        if total is not None:
-            return {**params, "offset": offset} if offset < int(total) else None
-        return {**params, "offset": offset} if count >= int(payload.get("limit", params.get("limit", PAGE_SIZE))) else None
+        return self.offset_page(params, count, total=payload.get("totalFound"), at=payload.get("offset"),
+                                page_size=payload.get("limit", params.get("limit", PAGE_SIZE)))
 
     def expand(self, client: HttpClient, payload: Any) -> Any:
         """Merge each posting's detail (job ad, posting and apply URLs) into its list entry."""
@@ -64,17 +61,15 @@ class SmartRecruiters(Source):
             t for t in (html_to_text((sections.get(k) or {}).get("text")) for k in _SECTIONS) if t
         )
         company = job.get("company") or {}
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("name")),
-            company=self.spec.company or clean_line(company.get("name")) or self.company_name(),
+            company=self.spec.company or clean_line(company.get("name")),
             locations=[place] if place else [],
             remote=remote,
             description=description or None,
-            url=strip_tracking(job.get("postingUrl")) or _public_url(company.get("identifier") or self.spec.board, job),
-            apply_url=strip_tracking(job.get("applyUrl") or job.get("postingUrl")),
+            url=job.get("postingUrl") or _public_url(company.get("identifier") or self.spec.board, job),
+            apply_url=job.get("applyUrl"),
             posted_at=job.get("releasedDate"),
             department=clean_line((job.get("department") or {}).get("label")),
             employment_type=clean_line((job.get("typeOfEmployment") or {}).get("label")),

@@ -6,7 +6,7 @@ from typing import Any
 from connectors.base import Source
 from connectors.http import HostPolicy
 from connectors.models import Posting
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, workplace_from_text
 
 _FILTERS = ("category", "level", "location", "company")
 
@@ -20,38 +20,27 @@ class TheMuse(Source):
     credit_text = "Source: The Muse (themuse.com)"
 
     def first_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"page": 0}
-        for key in _FILTERS:
-            if self.spec.options.get(key) not in (None, ""):
-                params[key] = self.spec.options[key]
-        return params
+        return {"page": 0, **self.option_params(_FILTERS)}
 
     def items(self, payload: Any):
         return payload["results"]
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
-        page = int(payload.get("page", params.get("page", 0)))
-        if page + 1 >= int(payload.get("page_count", 0)):
-            return None
-        return {**params, "page": page + 1}
+        return self.numbered_page(params, pages=payload.get("page_count", 0), at=payload.get("page"))
 
     def to_posting(self, job: dict[str, Any]) -> Posting:
         locations = [clean_line(loc.get("name")) for loc in job.get("locations") or []]
         locations = [x for x in locations if x]
-        url = strip_tracking((job.get("refs") or {}).get("landing_page"))
         levels = [clean_line(level.get("name")) for level in job.get("levels") or [] if level.get("name")]
-        return Posting(
-            source=self.name,
-            source_id=str(job["id"]),
+        return self.posting(
+            job["id"],
             title=clean_line(job.get("name")),
             company=clean_line((job.get("company") or {}).get("name")),
             locations=locations,
             remote=workplace_from_text(*locations),  # The Muse lists "Flexible / Remote" as a location
             description=html_to_text(job.get("contents")),
-            url=url,
-            apply_url=url,
+            url=(job.get("refs") or {}).get("landing_page"),
             posted_at=job.get("publication_date"),
             department=clean_line(((job.get("categories") or [{}])[0] or {}).get("name")),
             tags=[x for x in levels if x],
-            credit=self.credit(url),
         )

@@ -7,7 +7,7 @@ from connectors.base import Source
 from connectors.http import HostPolicy
 from connectors.models import Posting
 from connectors.salary import annualize
-from connectors.text import clean_line, html_to_text, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, workplace_from_text
 
 PAGE_SIZE = 500
 _RATE = {"PA": "year", "PH": "hour", "PD": "day", "PW": "week", "BW": "week", "PM": "month"}
@@ -29,11 +29,8 @@ class USAJobs(Source):
                 "Authorization-Key": self.env("USAJOBS_API_KEY")}
 
     def first_params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"ResultsPerPage": PAGE_SIZE, "Page": 1}
-        for key, name in _FILTERS.items():
-            if self.spec.options.get(key) not in (None, ""):
-                params[name] = self.spec.options[key]
-        return params
+        return {"ResultsPerPage": PAGE_SIZE, "Page": 1,
+                **{_FILTERS[key]: value for key, value in self.option_params(_FILTERS).items()}}
 
     def items(self, payload: Any):
         return payload["SearchResult"]["SearchResultItems"]
@@ -43,10 +40,8 @@ class USAJobs(Source):
 
     def next_params(self, payload: Any, params: dict[str, Any], count: int) -> dict[str, Any] | None:
         pages = ((payload.get("SearchResult") or {}).get("UserArea") or {}).get("NumberOfPages")
-        page = int(params.get("Page", 1))
-        if pages is None:
-            return {**params, "Page": page + 1} if count >= int(params.get("ResultsPerPage", PAGE_SIZE)) else None
-        return {**params, "Page": page + 1} if page < int(pages) else None
+        return self.numbered_page(params, pages=pages, count=count, page_size=params.get("ResultsPerPage", PAGE_SIZE),
+                                  key="Page", first=1)
 
     def to_posting(self, item: dict[str, Any]) -> Posting:
         job = item["MatchedObjectDescriptor"]
@@ -57,16 +52,15 @@ class USAJobs(Source):
             job.get("PositionLocationDisplay"))
         apply = (job.get("ApplyURI") or [None])[0]
         summary = details.get("JobSummary") or job.get("QualificationSummary")
-        return Posting(
-            source=self.name,
-            source_id=str(item.get("MatchedObjectId") or job["PositionID"]),
+        return self.posting(
+            item.get("MatchedObjectId") or job["PositionID"],
             title=clean_line(job.get("PositionTitle")),
             company=clean_line(job.get("OrganizationName") or job.get("DepartmentName")),
             locations=[x for x in locations if x],
             remote=remote,
             description=html_to_text(summary),
-            url=strip_tracking(job.get("PositionURI")),
-            apply_url=strip_tracking(apply or job.get("PositionURI")),
+            url=job.get("PositionURI"),
+            apply_url=apply,
             posted_at=job.get("PublicationStartDate"),
             department=clean_line(job.get("DepartmentName")),
             employment_type=clean_line(((job.get("PositionSchedule") or [{}])[0] or {}).get("Name")),

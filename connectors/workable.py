@@ -5,7 +5,7 @@ from typing import Any
 
 from connectors.base import Source
 from connectors.models import Posting
-from connectors.text import clean_line, html_to_text, join_place, strip_tracking, workplace_from_text
+from connectors.text import clean_line, html_to_text, join_place, workplace_from_text
 
 
 class Workable(Source):
@@ -27,17 +27,15 @@ class Workable(Source):
             if not loc.get("hidden")
         ] or [join_place(job.get("city"), job.get("state"), job.get("country"))]
         remote = "remote" if job.get("telecommuting") else workplace_from_text(job.get("title"))
-        return Posting(
-            source=self.name,
-            source_key=self.spec.board,
-            source_id=str(job["shortcode"]),
+        return self.posting(
+            job["shortcode"],
             title=clean_line(job.get("title")),
-            company=self.spec.company or getattr(self, "_account", None) or self.company_name(),
+            company=self.spec.company or getattr(self, "_account", None),
             locations=[x for x in locations if x],
             remote=remote,
             description=html_to_text(job.get("description")),
-            url=strip_tracking(job.get("url") or job.get("shortlink")),
-            apply_url=strip_tracking(job.get("application_url") or job.get("url")),
+            url=job.get("url") or job.get("shortlink"),
+            apply_url=job.get("application_url") or job.get("url"),
             posted_at=job.get("published_on") or job.get("created_at"),
             department=clean_line(job.get("department")),
             employment_type=clean_line(job.get("employment_type")),
