@@ -24,44 +24,43 @@ IN_MARKET = ("same", "neighbour")
 GROUP_ESSENTIAL_SHARE = 0.5
 
 
-def quantile(ordered: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (DuckDB's quantile_cont)."""
-    position = (len(ordered) - 1) * q
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (position - low), 2)
-
-
 def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: list[str]) -> list[dict]:
-    """Annual pay of open leads in the market of `titles`: count and quartiles per currency, and the
-    percentile of the user's current pay among leads quoting the profile currency."""
+    """Annual pay of open leads in the market of `titles`: count and quartiles per currency (DuckDB's
+    quantile_cont over the pay_points view), and the percentile of the user's current pay among leads quoting
+    the profile currency. Which leads are in the market is decided here (occupations); the numbers in SQL."""
+    import pyarrow as pa
+
+    from warehouse.load import staged
     from warehouse.scoring import title_fit
 
     index = occupation_index()
     targets = {o.isco for o in index.targets(titles)}
-    points: dict[str, list[float]] = {}
     rows = con.execute(
-        "SELECT p.title, p.currency, p.annual_pay, coalesce(h.hourly, FALSE), s.occupation FROM pay_points p "
+        "SELECT p.lead_id, p.title, coalesce(h.hourly, FALSE), s.occupation FROM pay_points p "
         "LEFT JOIN (SELECT lead_id, bool_or(salary_period = 'hour') AS hourly FROM postings GROUP BY lead_id) h "
         "USING (lead_id) LEFT JOIN lead_scores s USING (lead_id)"
     ).fetchall()
-    for title, currency, pay, hourly, occupation in rows:
-        if titles and not in_market(index, targets, titles, title, hourly, occupation, title_fit):
-            continue
-        points.setdefault(currency, []).append(float(pay))
+    market = [lead_id for lead_id, title, hourly, occupation in rows
+              if not titles or in_market(index, targets, titles, title, hourly, occupation, title_fit)]
     current = config.profile.current_pay
-    out = []
-    for currency, values in sorted(points.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        values.sort()
-        percentile = None
-        if current is not None and currency == config.profile.salary_currency:
-            below = sum(v < current for v in values) + 0.5 * sum(v == current for v in values)
-            percentile = round(100 * below / len(values), 1)
-        out.append({"currency": currency, "leads": len(values), "p25": quantile(values, 0.25),
-                    "median": quantile(values, 0.5), "p75": quantile(values, 0.75),
-                    "current_pay": current if currency == config.profile.salary_currency else None,
-                    "current_pay_percentile": percentile})
-    return out
+    with staged(con, "market_leads", pa.table({"lead_id": pa.array(market, pa.string())})):
+        quartiles = con.execute(
+            """
+            SELECT currency, count(*) AS leads,
+                   round(quantile_cont(annual_pay, 0.25), 2), round(quantile_cont(annual_pay, 0.5), 2),
+                   round(quantile_cont(annual_pay, 0.75), 2),
+                   round(100 * (count(*) FILTER (WHERE annual_pay < $current)
+                                + 0.5 * count(*) FILTER (WHERE annual_pay = $current)) / count(*), 1)
+            FROM pay_points SEMI JOIN market_leads USING (lead_id)
+            GROUP BY currency ORDER BY leads DESC, currency
+            """,
+            {"current": current},
+        ).fetchall()
+    mine = config.profile.salary_currency
+    return [{"currency": currency, "leads": leads, "p25": p25, "median": median, "p75": p75,
+             "current_pay": current if currency == mine else None,
+             "current_pay_percentile": percentile if current is not None and currency == mine else None}
+            for currency, leads, p25, median, p75, percentile in quartiles]
 
 
 def in_market(index: OccupationIndex, targets: set[str], titles: list[str], title: str, hourly: bool,
