@@ -18,6 +18,13 @@ from connectors.salary import annualize, parse_salary_text
 from connectors.text import strip_tracking
 from jobleads.validation import reasons
 
+# How a generic file's `remote` reads, lower-cased; any other word is refused by the Posting model.
+REMOTE_VALUES = {"true": "remote", "yes": "remote", "1": "remote", "false": None, "no": None, "0": None, "": None,
+                 "remote": "remote", "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite", "on_site": "onsite"}
+REMOTE_SQL = ("CASE lower(trim(coalesce(j.remote, ''))) "
+              + " ".join(f"WHEN '{word}' THEN '{value}'" for word, value in REMOTE_VALUES.items() if value)
+              + " ELSE NULL END")
+
 GENERIC_FIELDS = {
     "source", "source_id", "title", "company", "locations", "location", "url", "description",
     "posted_at", "remote", "salary_min", "salary_max", "salary_currency", "salary_period", "salary",
@@ -30,19 +37,33 @@ def read_generic(path: Path, fmt: str, company: str | None = None) -> ExtractRes
     rows = _jsonl_rows(path) if fmt == "jsonl" else _csv_rows(path)
     result = ExtractResult(source=fmt, source_key=path.name)
     for line_no, row in rows:
-        raw_text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
-        source = str(row.get("source") or fmt)
-        source_id = row.get("source_id")
-        result.raw.append(RawItem(source=source, source_key=path.name, source_id=_text(source_id), payload=raw_text))
-        try:
-            result.postings.append(generic_posting(row, company))
-        except ValidationError as exc:
-            reason = reasons(exc)
-            result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {reason}", raw_text))
-        except (TypeError, ValueError) as exc:
-            result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {exc}", raw_text))
+        if isinstance(row, str):  # a line that is no JSON object: the line itself is kept
+            result.quarantined.append(_quarantined(fmt_source(row), path, None,
+                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", row))
+            continue
+        read_row(path, fmt, line_no, row, company, result)
     result.pages = 1
     return result
+
+
+NOT_AN_OBJECT = "not a JSON object"
+
+
+def read_row(path: Path, fmt: str, line_no: int, row: dict[str, Any], company: str | None,
+             result: ExtractResult) -> None:
+    """One record through the Posting model: a posting, or quarantined with the model's reason and its line.
+    Both generic readers (per line and bulk) end here for every record they cannot vouch for themselves."""
+    raw_text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    source = str(row.get("source") or fmt)
+    source_id = row.get("source_id")
+    result.raw.append(RawItem(source=source, source_key=path.name, source_id=_text(source_id), payload=raw_text))
+    try:
+        result.postings.append(generic_posting(row, company))
+    except ValidationError as exc:
+        reason = reasons(exc)
+        result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {reason}", raw_text))
+    except (TypeError, ValueError) as exc:
+        result.quarantined.append(_quarantined(source, path, source_id, f"{path.name} line {line_no}: {exc}", raw_text))
 
 
 def generic_posting(row: dict[str, Any], company: str | None = None) -> Posting:
@@ -59,8 +80,7 @@ def generic_posting(row: dict[str, Any], company: str | None = None) -> Posting:
         salary = parse_salary_text(str(row["salary"]), _text(row.get("salary_currency")), is_salary=True)
     remote = row.get("remote")
     if isinstance(remote, str):
-        remote = {"true": "remote", "yes": "remote", "1": "remote", "false": None, "no": None, "0": None,
-                  "": None, "on-site": "onsite", "on_site": "onsite"}.get(remote.strip().lower(), remote.strip().lower())
+        remote = REMOTE_VALUES.get(remote.strip().lower(), remote.strip().lower())
     elif remote is True:
         remote = "remote"
     elif remote is False:
@@ -89,7 +109,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     try:
         handle = path.open(encoding="utf-8")
     except OSError as exc:
@@ -101,11 +121,10 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                     continue
                 try:
                     row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise BadPayload(f"{path}: line {line_no}: not valid JSON ({exc.msg})") from None
-                if not isinstance(row, dict):
-                    raise BadPayload(f"{path}: line {line_no}: expected a JSON object")
-                yield line_no, row
+                except json.JSONDecodeError:
+                    row = None
+                # quarantined by the caller, as the bulk reader does: one bad line loses nothing else
+                yield (line_no, row) if isinstance(row, dict) else (line_no, line.rstrip("\r\n"))
         except UnicodeDecodeError as exc:
             raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
@@ -123,16 +142,17 @@ def _quarantined(source: str, path: Path, source_id: Any, reason: str, raw_text:
 
 # ------------------------------------------------------------------------------- bulk path (large jsonl files)
 
-_BULK_REQUIRED = ("source", "source_id", "title", "company")
 
 
-def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table, list[QuarantinedItem]]:
+def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
     """Read a large generic jsonl file with DuckDB instead of one pydantic model per line.
 
-    Returns (postings as an Arrow table in `connectors.models.POSTING_SCHEMA`, quarantined lines). Same
-    contract as `read_generic` for the fields the format defines: strings trimmed, `location` when
-    `locations` is absent, `posted_at` ISO 8601 or epoch seconds, salary annualized with the shared
-    factors; a line that is not a JSON object or lacks a required field is quarantined with its number.
+    The same result as `read_generic`: DuckDB reads the records it can vouch for (every required field,
+    known fields only, values of the right kind) into an Arrow table in `connectors.models.POSTING_SCHEMA`
+    (`result.bulk`); every other record goes through the very model step of the per-line reader
+    (`read_row`), so a bad `posted_at`, `remote: "maybe"` or a missing title is quarantined with the
+    same reason, and unknown fields land in `note` the same way. A line that is no JSON object is
+    quarantined by both readers with its number.
     """
     import duckdb
 
@@ -159,7 +179,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
             """
         ).fetchall()
         con.execute(
-            """
+            f"""
             CREATE TEMP TABLE parsed AS
             SELECT line_no,
                    nullif(trim(j.source), '') AS source,
@@ -177,29 +197,35 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
                    CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
                         THEN to_timestamp(TRY_CAST(j.posted_at::VARCHAR AS DOUBLE))
                         ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) END AS posted_at,
-                   CASE lower(trim(coalesce(j.remote, '')))
-                        WHEN 'true' THEN 'remote' WHEN 'yes' THEN 'remote' WHEN '1' THEN 'remote'
-                        WHEN 'remote' THEN 'remote' WHEN 'hybrid' THEN 'hybrid'
-                        WHEN 'onsite' THEN 'onsite' WHEN 'on-site' THEN 'onsite' WHEN 'on_site' THEN 'onsite'
-                        ELSE NULL END AS remote,
+                   {REMOTE_SQL} AS remote,
                    coalesce(lower(j.salary_period), 'year') AS period,
                    TRY_CAST(j.salary_min AS DOUBLE) AS salary_min,
                    TRY_CAST(j.salary_max AS DOUBLE) AS salary_max,
                    upper(nullif(trim(j.salary_currency), '')) AS salary_currency,
-                   nullif(trim(j.salary), '') AS salary_text
+                   nullif(trim(j.salary), '') AS salary_text,
+                   -- what DuckDB cannot vouch for goes to the model step, which says why (or accepts it)
+                   (nullif(trim(j.source), '') IS NULL OR nullif(trim(j.source_id), '') IS NULL
+                    OR nullif(trim(j.title), '') IS NULL OR coalesce(nullif(trim(j.company), ''), $company) IS NULL
+                    OR (j.remote IS NOT NULL AND NOT list_contains($remote_words, lower(trim(j.remote))))
+                    OR (nullif(trim(j.posted_at->>'$'), '') IS NOT NULL AND json_type(j.posted_at) <> 'NULL'
+                        AND CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+                                 THEN TRY_CAST(j.posted_at::VARCHAR AS DOUBLE) IS NULL
+                                 ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) IS NULL END)
+                    OR (nullif(trim(j.salary_min), '') IS NOT NULL AND TRY_CAST(j.salary_min AS DOUBLE) IS NULL)
+                    OR (nullif(trim(j.salary_max), '') IS NOT NULL AND TRY_CAST(j.salary_max AS DOUBLE) IS NULL)
+                    OR len(list_filter(json_keys(line), lambda k: NOT list_contains($known, k))) > 0) AS doubtful
             FROM lines WHERE ok
             """,
-            {"company": company},
+            {"company": company, "remote_words": sorted(REMOTE_VALUES), "known": sorted(GENERIC_FIELDS)},
         ).fetchall()
         bad = con.execute(
-            f"""
-            SELECT line_no, line, 'not a JSON object' FROM raw_lines
-            WHERE NOT coalesce(json_valid(line) AND left(ltrim(line), 1) = '{{', FALSE) AND trim(line) <> ''
-            UNION ALL
-            SELECT line_no, r.line, concat_ws(', ', {', '.join(f"CASE WHEN {f} IS NULL THEN '{f}: missing' END" for f in _BULK_REQUIRED)})
-            FROM parsed JOIN raw_lines r USING (line_no) WHERE {' OR '.join(f'{f} IS NULL' for f in _BULK_REQUIRED)}
-            ORDER BY 1
             """
+            SELECT line_no, line FROM raw_lines
+            WHERE NOT coalesce(json_valid(line) AND left(ltrim(line), 1) = '{', FALSE) AND trim(line) <> ''
+            """
+        ).fetchall()
+        doubtful = con.execute(
+            "SELECT line_no, r.line FROM parsed JOIN raw_lines r USING (line_no) WHERE doubtful"
         ).fetchall()
         _price_salary_texts(con)
         table = con.sql(
@@ -212,7 +238,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
                    coalesce(CASE WHEN (salary_min IS NOT NULL OR salary_max IS NOT NULL) AND period IN ({', '.join(f"'{k}'" for k in ANNUAL_FACTOR)}) THEN period END, text_period) AS salary_period,
                    NULL AS department, NULL AS employment_type, []::VARCHAR[] AS tags, NULL AS credit,
                    NULL AS contact, NULL AS note
-            FROM priced WHERE {' AND '.join(f'{f} IS NOT NULL' for f in _BULK_REQUIRED)}
+            FROM priced WHERE NOT doubtful
             QUALIFY row_number() OVER (PARTITION BY source, source_id ORDER BY line_no DESC) = 1
             ORDER BY line_no
             """,
@@ -220,11 +246,16 @@ def read_generic_bulk(path: Path, company: str | None = None) -> tuple[pa.Table,
         ).to_arrow_table()
     finally:
         con.close()
-    quarantined = [
-        _quarantined(fmt_source(line), path, None, f"{path.name} line {line_no}: {reason}", line)
-        for line_no, line, reason in bad
-    ]
-    return _without_tracking(table.cast(POSTING_SCHEMA)), quarantined
+    result = ExtractResult(source="jsonl", source_key=path.name, bulk=_without_tracking(table.cast(POSTING_SCHEMA)),
+                           pages=1)
+    pending = [(n, line) for n, line in bad] + [(n, json.loads(line)) for n, line in doubtful]
+    for line_no, row in sorted(pending, key=lambda item: item[0]):
+        if isinstance(row, str):
+            result.quarantined.append(_quarantined(fmt_source(row), path, None,
+                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", row))
+        else:
+            read_row(path, "jsonl", line_no, row, company, result)
+    return result
 
 
 def _without_tracking(table: pa.Table) -> pa.Table:

@@ -43,8 +43,7 @@ def read_postings(path: Path, fmt: str, company: str | None = None, board: str |
     if not path.exists():
         raise BadPayload(f"{path}: no such file")
     if fmt == "jsonl" and path.stat().st_size >= BULK_JSONL_BYTES:
-        table, quarantined = read_generic_bulk(path, company)
-        return ExtractResult(source="jsonl", source_key=path.name, bulk=table, quarantined=quarantined, pages=1)
+        return read_generic_bulk(path, company)
     if fmt in FILE_READERS:
         return FILE_READERS[fmt](path, company)
     if fmt in SOURCES:

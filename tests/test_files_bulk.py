@@ -19,13 +19,48 @@ def test_bulk_reader_matches_the_model_path_and_numbers_bad_lines(tmp_path: Path
              json.dumps(rows[1])]
     path = tmp_path / "postings.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    table, quarantined = read_generic_bulk(path)
-    assert [q.reason for q in quarantined] == ["postings.jsonl line 3: not a JSON object",
-                                               "postings.jsonl line 4: title: missing"]
-    bulk = {r["source_id"]: r for r in table.to_pylist()}
+    result = read_generic_bulk(path)
+    assert [q.reason for q in result.quarantined] == [
+        "postings.jsonl line 3: not a JSON object",
+        "postings.jsonl line 4: title: String should have at least 1 character"]
+    bulk = {r["source_id"]: r for r in result.bulk.to_pylist()}
     clean = tmp_path / "clean.jsonl"
     clean.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     for posting in read_generic(clean, "jsonl").postings:
         got = bulk[posting.source_id]
         for field in ("title", "company", "locations", "url", "posted_at", "remote", "salary_min", "salary_currency"):
             assert got[field] == getattr(posting, field), field
+
+
+def test_both_readers_agree_on_a_file_with_bad_rows(tmp_path: Path):
+    """Whatever its size, a file gives the same postings, the same quarantine and the same reasons."""
+    good = {"source": "hn", "source_id": "1", "title": "Nurse", "company": "Ward 5", "remote": "no",
+            "posted_at": "2024-05-01T10:00:00Z", "salary_min": "30000"}
+    lines = [
+        json.dumps(good),
+        json.dumps({**good, "source_id": "2", "remote": "maybe"}),
+        json.dumps({**good, "source_id": "3", "posted_at": "yesterday"}),
+        "{not json",
+        json.dumps({**good, "source_id": "4", "title": ""}),
+        json.dumps({**good, "source_id": "5", "team": "ICU", "salary_max": "lots"}),  # accepted: extra -> note
+        json.dumps([1, 2]),
+        json.dumps({**good, "source_id": "6", "posted_at": 1714557600, "remote": True}),
+    ]
+    path = tmp_path / "postings.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    small = read_generic(path, "jsonl")
+    bulk = read_generic_bulk(path)
+    assert [q.reason for q in bulk.quarantined] == [q.reason for q in small.quarantined] == [
+        "postings.jsonl line 2: remote: Input should be 'remote', 'hybrid' or 'onsite'",
+        "postings.jsonl line 3: posted_at: Value error, Invalid isoformat string: 'yesterday'",
+        "postings.jsonl line 4: not a JSON object",
+        "postings.jsonl line 5: title: String should have at least 1 character",
+        "postings.jsonl line 7: not a JSON object",
+    ]
+    bulk_postings = {r["source_id"]: r for r in bulk.bulk.to_pylist()}
+    bulk_postings.update({p.source_id: p.model_dump() for p in bulk.postings})
+    assert sorted(bulk_postings) == sorted(p.source_id for p in small.postings) == ["1", "5", "6"]
+    for posting in small.postings:
+        got = bulk_postings[posting.source_id]
+        for field in ("title", "company", "remote", "posted_at", "salary_min", "salary_max", "note"):
+            assert got[field] == getattr(posting, field), (posting.source_id, field)
