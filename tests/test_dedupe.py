@@ -82,6 +82,13 @@ def test_two_ids_on_one_ats_are_never_one_lead_even_through_a_bridge(con):
     ("Software Engineer Intern - Summer 2025", "Software Engineer Intern - Fall 2025", False),
     ("Sr. Data Eng.", "Senior Data Engineer - Remote", True),
     ("Backend Engineer", "Frontend Engineer", False),
+    # eligibility and sponsorship notes say nothing about which job it is
+    ("Software Engineer Intern (Only F1 Sponsorship Available)", "Software Engineer Intern", True),
+    ("Software Engineer Intern (undergraduate senior only)", "Software Engineer Intern", True),
+    ("Data Analyst - Visa sponsorship available", "Data Analyst", True),
+    ("Hardware Engineer Intern - US Citizens or Permanent Residents Only", "Hardware Engineer Intern", True),
+    ("Security Engineer (TS/SCI Clearance Required)", "Security Engineer", True),
+    ("Security Clearance Analyst", "Analyst", False),
 ])
 def test_title_rule(left, right, same):
     from warehouse.normalize import title_parts

@@ -51,7 +51,9 @@ def test_ats_job_ids_and_canonical_url():
 _text = st.text(st.one_of(st.characters(max_codepoint=0x2FF, blacklist_categories=("Cs",)),
                           st.sampled_from(["🛂", "🇺", "🇸", "–", "—", "’", "\u00a0", "ﬁ", "№"])), max_size=40)
 _words = st.lists(st.sampled_from(["Sr.", "Engineer", "II", "iii", "Summer", "2025", "(No Sponsorship)", "- Remote",
-                                   "SWE", "co-op", "NYC", "Inc.", "U.S.", "Bank", "fka", "(", ")", "É", "ﬁ", " "]),
+                                   "SWE", "co-op", "NYC", "Inc.", "U.S.", "Bank", "fka", "(", ")", "É", "ﬁ", " ",
+                                   "(Only F1 Sponsorship Available)", "Must be a US Citizen", "senior only",
+                                   "BE", "FE", "Dev", "TS/SCI Clearance", "OPT/CPT welcome", "or Green Card"]),
                   max_size=8).map(" ".join)
 _value = st.one_of(_text, _words)
 _url = st.one_of(st.none(), _text, st.builds(lambda p, q: f"https://www.example.com/{p}?{q}", _text, _text),

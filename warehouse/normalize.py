@@ -93,17 +93,30 @@ _TITLE_ABBREVIATIONS = [
     (r"\bsdet\b", "software development engineer in test"), (r"\bdevs?\b", "developer"),
     (r"\bmgr\b", "manager"), (r"\bmgmt\b", "management"), (r"\bml\b", "machine learning"),
     (r"\bassoc\b", "associate"), (r"\badmin\b", "administrator"), (r"\bops\b", "operations"),
-    (r"\bfe\b|\bfront end\b", "frontend"), (r"\bbe\b|\bback end\b", "backend"), (r"\bfull stack\b", "fullstack"),
+    (r"\bfront end\b", "frontend"), (r"\bfe (engineer|developer)\b", r"frontend \1"),
+    (r"\bback end\b", "backend"), (r"\bbe (engineer|developer)\b", r"backend \1"),  # not "must be a citizen"
+    (r"\bfull stack\b", "fullstack"),
     (r"\binternships?\b", "intern"), (r"\bco op\b", "coop"), (r"\bnew graduates?\b|\bnew grads\b", "new grad"),
     (r"\biv\b", "4"), (r"\biii\b", "3"), (r"\bii\b", "2"), (r"\bi\b", "1"), (r"\bv\b", "5"),
     (r"\b(?:level )?l?([1-7])\b", r"\1"),
 ]
-# Taken out of the key: they say nothing about which job it is.
+# Taken out of the key: they say nothing about which job it is. Eligibility notes ("(US Citizenship
+# Required)", "(Only F1 Sponsorship Available)", "(undergraduate senior only)", "- Visa sponsorship
+# available") among them: a board that adds one lists the same job. RE2 syntax (DuckDB runs them too).
+_ELIGIBLE = r"(?:us |u s |usa )?(?:citizens?(?:hip)?|permanent residents?|green card(?: holders?)?)"
 _TITLE_NOISE = [
-    r"\b(?:no|without) (?:visa )?sponsorship(?: available)?\b",
-    r"\b(?:us |u s |usa )?citizen(?:s|ship)?(?: only)?(?: required)?\b",
+    r"\b(?:only |no |without )?(?:(?:f ?1|opt|cpt|h ?1 ?b|visa|work visa|immigration) )*sponsorship(?: is)?(?: not)?"
+    r"(?: available| provided| offered| required| needed| possible)?(?: only)?\b",
+    r"\b(?:must be (?:an? )?|requires? |only )?" + _ELIGIBLE + r"(?: (?:or|and) " + _ELIGIBLE + r")*"
+    r"(?: only)?(?: required)?\b",
+    r"\b(?:(?:undergrad(?:uate)?s?|grad(?:uate)?s?|masters?|phd|bachelors?|students?) )+"
+    r"(?:(?:seniors?|juniors?|sophomores?|freshm[ae]n) )?only\b",
+    r"\b(?:seniors?|juniors?|sophomores?|freshm[ae]n) only\b",
+    r"\b(?:opt|cpt)(?: (?:opt|cpt))*(?: candidates| students)?(?: welcome| eligible| ok| friendly)\b",
     r"\b(?:us|usa)$",
-    r"\b(?:security )?clearance required\b",
+    r"\b(?:(?:active|current|ts|sci|secret|top secret|dod|public trust) )+(?:security )?clearance"
+    r"(?: required| needed| preferred)?\b",
+    r"\b(?:security )?clearance (?:required|needed|preferred)\b",  # not "Security Clearance Analyst"
     r"\b(?:fully )?remote(?: in| from)?(?: us| usa| uk| eu| canada)?\b",
     r"\b(?:hybrid|on site|onsite|in office)\b",
     r"\b(?:start|starts|starting)(?: date)?\b",
