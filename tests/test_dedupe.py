@@ -175,3 +175,36 @@ def test_one_pair_is_judged_by_the_same_sql_and_numpy_as_the_bulk_path():
     assert shared[0] is False
     other_company = matching.is_same_job(base, {**base, "company": "globex"})
     assert other_company == (False, None, 0.0)
+
+
+@pytest.mark.parametrize("place, joins", [("United States", True), ("Texas", False)])  # Texas holds no Santa Clara
+def test_a_referral_joins_the_posting_it_names_however_old_and_however_coarse_its_place(con, place, joins):
+    months_ago = T0 - timedelta(days=150)
+    publish(con, [result("greenhouse", post("greenhouse", "7001", "Senior System Software Engineer - NvSci", "Nvidia",
+                                            "https://boards.greenhouse.io/nvidia/jobs/7001", ["Santa Clara, CA"],
+                                            posted_at=months_ago))], CONFIG)
+    publish(con, [result("referral", post("referral", "ref-1", "Senior System Software Engineer - NvSci", "NVIDIA",
+                                          locations=[place], posted_at=T0), complete=False)], CONFIG)
+    leads = leads_by_uid(con)
+    if not joins:
+        assert leads["referral:ref-1"] != leads["greenhouse:7001"]
+        return
+    assert leads["referral:ref-1"] == leads["greenhouse:7001"]
+    detail = lead_detail(con, leads["greenhouse:7001"])
+    referral = next(r for r in detail["records"] if r["source"] == "referral")
+    assert referral["rule"] == matching.RULE_TITLE_LOCATION
+    assert referral["evidence"]["why"] == "a referral joins the posting it names at any age (150 days apart)"
+
+
+def test_two_postings_months_apart_still_make_a_repost_and_a_country_never_joins_two_cities():
+    base = {"company": "acme", "title_norm": "data engineer"}  # each posted at its own time (no same-instant rule)
+    austin = {**base, "location_norm": ["austin"], "locations": ["Austin, TX"], "posted_at": T0}
+    seattle = {**base, "location_norm": ["seattle"], "locations": ["Seattle, WA"], "posted_at": T0 + timedelta(hours=1)}
+    country = {**base, "location_norm": ["country:us"], "locations": ["United States"], "posted_at": T0 + timedelta(hours=2)}
+    assert matching.is_same_job(austin, seattle)[0] is False
+    assert matching.is_same_job(country, austin)[0] is True
+    assert matching.is_same_job(country, {**austin, "posted_at": T0 + timedelta(days=200)})[0] is False  # a re-post
+    referral = {**country, "source": "referral", "posted_at": T0 + timedelta(days=200)}
+    assert matching.is_same_job(referral, austin)[0] is True  # the referral's date is when it was logged
+    state = {**base, "location_norm": ["california"], "locations": ["California"], "posted_at": T0 + timedelta(hours=3)}
+    assert matching.is_same_job(state, austin)[0] is False

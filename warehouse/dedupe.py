@@ -47,7 +47,7 @@ WITH keyed AS (
     SELECT posting_uid, lead_id, first_seen, coalesce(company_id, company_norm) AS cid,
            title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
            coalesce(title_level, '') AS title_level, coalesce(location_norm, []::VARCHAR[]) AS location_norm,
-           ats, ats_job_id, canonical_url, posted_at
+           ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations
     FROM postings
 ), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
 SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER AS node,
@@ -56,6 +56,35 @@ SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER A
 FROM keyed k JOIN sizes s USING (cid)
 WHERE s.touched
 """
+
+def _add_places(con: duckdb.DuckDBPyConnection) -> None:
+    """place_area and place_scope of every node (warehouse/places.py: `node_places`, in SQL): each distinct
+    location is placed once in Python. Without a coarse location among them nothing can contain anything."""
+    from warehouse.places import place
+
+    distinct = [r[0] for r in con.execute(
+        "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_nodes) WHERE raw <> ''").fetchall()]
+    placed = [(raw, *place(raw)) for raw in distinct]
+    if not any(scope for _, _, scope in placed):
+        placed = []
+    table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
+                      "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
+                      "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string()))})
+    with staged(con, "placed", table):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
+            WITH per_node AS (
+                SELECT node, list_distinct(flatten(list(p.area))) AS area,
+                       CASE WHEN bool_and(len(p.scope) > 0) THEN list_distinct(flatten(list(p.scope))) END AS scope
+                FROM (SELECT node, unnest(raw_locations) AS raw FROM dedupe_nodes) JOIN placed p USING (raw)
+                GROUP BY node
+            )
+            SELECT n.*, coalesce(list_sort(per_node.area), []::VARCHAR[]) AS place_area,
+                   coalesce(list_sort(per_node.scope), []::VARCHAR[]) AS place_scope
+            FROM dedupe_nodes n LEFT JOIN per_node USING (node)
+            ORDER BY n.node
+        """).fetchall()
+
 
 # Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized.
 _PAIRS = f"""
@@ -87,6 +116,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
         return 0
     clock = _Clock(stats)
     con.execute(_NODES).fetchall()
+    _add_places(con)
     nodes = con.sql(
         "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level FROM dedupe_nodes ORDER BY node"
     ).to_arrow_table()
@@ -240,7 +270,16 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
                                'ats', n.ats, 'ats_job_id', n.ats_job_id, 'canonical_url', n.canonical_url,
                                'title_years', n.title_years, 'title_seasons', n.title_seasons,
                                'title_level', n.title_level, 'matched_with', w.posting_uid,
-                               'days_apart', round(pr.days_apart, 1)), $now
+                               'days_apart', round(pr.days_apart, 1),
+                               'why', CASE
+                                   WHEN n.source = $referral AND pr.days_apart > $repost_days
+                                   THEN 'a referral joins the posting it names at any age (' ||
+                                        CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
+                                   WHEN len(list_intersect(n.place_scope, w.place_area)) > 0
+                                   THEN array_to_string(n.place_scope, ', ') || ' holds the other record''s place'
+                                   WHEN len(list_intersect(w.place_scope, n.place_area)) > 0
+                                   THEN 'its place lies in the other record''s ' || array_to_string(w.place_scope, ', ')
+                               END), $now
             FROM dedupe_assigned d
             JOIN dedupe_nodes n USING (node, is_new)
             JOIN dedupe_leads l ON l.root = d.root
@@ -249,7 +288,7 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
             LEFT JOIN dedupe_nodes w ON w.node = CASE WHEN e.a = d.node THEN e.b ELSE e.a END
             LEFT JOIN dedupe_pairs pr ON pr.a = least(e.a, e.b) AND pr.b = greatest(e.a, e.b)
             WHERE d.is_new
-        """, {"now": now}).fetchall()
+        """, {"now": now, "referral": m.REFERRAL, "repost_days": m.REPOST_DAYS}).fetchall()
         con.execute("""
             UPDATE postings SET lead_id = ls.lead_id
             FROM lead_sources ls WHERE postings.posting_uid = ls.posting_uid AND postings.lead_id IS NULL

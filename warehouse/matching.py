@@ -10,11 +10,12 @@ Evidence is weighed strongest first; the first rule that applies decides.
    put two such ids in one lead, however the two records are connected (see `dedupe.cluster`).
 3. Same canonical URL (tracking parameters removed) => same job (`same canonical URL`, 0.99).
 4. A year or a season both titles name, and they differ ("Summer 2024" vs "Summer 2025"), or posted
-   dates more than `REPOST_DAYS` apart => not the same job: an annual re-post, a new lead (re-posts are
-   counted on the lead, see rollup_leads.sql). Levels both titles name that differ ("Engineer II" vs
+   dates more than `REPOST_DAYS` apart (unless one is a referral, dated the day the user logged it) => not
+   the same job: an annual re-post, a new lead (re-posts are counted on the lead, see rollup_leads.sql). Levels both titles name that differ ("Engineer II" vs
    "Engineer III", "Senior" vs "Staff") => different jobs.
 5. Title similarity (rapidfuzz `token_sort_ratio` on the normalized title key, `default_process`)
-   >= `TITLE_MATCH` and the location keys overlap, or either side names no location
+   >= `TITLE_MATCH` and the location keys overlap, or one side's country or state holds the other's city
+   (`warehouse.places`), or either side names no location
    => same job (`similar title and location`, score = title similarity).
 6. Title similarity >= `TITLE_SAME_INSTANT` and both records carry the very same posting instant
    (to the second, not on a whole hour: aggregators copy the ATS timestamp, so an edited copy of a
@@ -30,6 +31,8 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 REPOST_DAYS = 60
+# A referral's date is the day the user logged it, not the posting's: the re-post rule does not apply to it.
+REFERRAL = "referral"
 TITLE_MATCH = 0.90
 TITLE_SAME_INSTANT = 0.75
 MIN_SHARED_ID = 5
@@ -52,8 +55,12 @@ EVIDENCE_CONFLICT_SQL = f"""(
     (a.title_years <> '' AND b.title_years <> '' AND a.title_years <> b.title_years)
     OR (a.title_seasons <> '' AND b.title_seasons <> '' AND a.title_seasons <> b.title_seasons)
     OR (a.title_level <> '' AND b.title_level <> '' AND a.title_level <> b.title_level)
-    OR coalesce({DAYS_APART_SQL} > {REPOST_DAYS}, FALSE))"""
-LOCATION_OK_SQL = "(len(a.location_norm) = 0 OR len(b.location_norm) = 0 OR len(list_intersect(a.location_norm, b.location_norm)) > 0)"
+    OR (coalesce({DAYS_APART_SQL} > {REPOST_DAYS}, FALSE) AND a.source <> '{REFERRAL}' AND b.source <> '{REFERRAL}'))"""
+# Places agree: either side names none, they share a key, or one side names only countries or states (its
+# scope, warehouse/places.py) and the other lies in them ("United States" holds "Santa Clara, CA").
+LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
+    OR len(list_intersect(a.location_norm, b.location_norm)) > 0
+    OR len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0)"""
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
 PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1
@@ -108,14 +115,18 @@ def is_same_job(a: dict, b: dict) -> tuple[bool, str | None, float]:
 
     if (a.get("company") or "") != (b.get("company") or ""):
         return False, None, 0.0
-    columns = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id", "canonical_url")
+    from warehouse.places import node_places
+
+    columns = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id", "canonical_url", "source")
+    lists = ("location_norm", "place_area", "place_scope")
     with duckdb.connect() as con:
         con.execute(f"CREATE TABLE pair (side INTEGER, {', '.join(c + ' VARCHAR' for c in columns)}, "
-                    "location_norm VARCHAR[], posted_at TIMESTAMPTZ)")
+                    f"{', '.join(c + ' VARCHAR[]' for c in lists)}, posted_at TIMESTAMPTZ)")
         for side, node in enumerate((a, b)):
-            text = [node.get(c) or ("" if c.startswith("title_") else None) for c in columns]
-            con.execute(f"INSERT INTO pair VALUES ({', '.join('?' * (len(columns) + 3))})",
-                        [side, *text, list(node.get("location_norm") or []), node.get("posted_at")])
+            text = [node.get(c) or ("" if c.startswith("title_") or c == "source" else None) for c in columns]
+            area, scope = node_places(node.get("locations") or [])
+            con.execute(f"INSERT INTO pair VALUES ({', '.join('?' * (len(columns) + 5))})",
+                        [side, *text, list(node.get("location_norm") or []), area, scope, node.get("posted_at")])
         verdict, evidence_ok, location_ok, instant = con.execute(
             f"SELECT {PAIR_VERDICT_SQL}, {EVIDENCE_OK_SQL}, {LOCATION_OK_SQL}, coalesce({SAME_INSTANT_SQL}, FALSE) "
             "FROM pair a, pair b WHERE a.side = 0 AND b.side = 1").fetchone()

@@ -139,7 +139,9 @@ def explain(
     for col in ("source", "source id", "title", "company", "rule", "match", "matched with", "active"):
         records.add_column(col)
     for r in lead["records"]:
-        records.add_row(r["source"], r["source_id"], r["title"] or "", r["company"] or "", r["rule"],
+        why = (r["evidence"] or {}).get("why")
+        records.add_row(r["source"], r["source_id"], r["title"] or "", r["company"] or "",
+                        f"{r['rule']}: {why}" if why else r["rule"],
                         f"{r['match_score']:.2f}" if r["match_score"] is not None else "",
                         (r["evidence"] or {}).get("matched_with") or "",
                         "yes" if r["active"] else "no")
