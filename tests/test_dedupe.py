@@ -208,3 +208,32 @@ def test_two_postings_months_apart_still_make_a_repost_and_a_country_never_joins
     assert matching.is_same_job(referral, austin)[0] is True  # the referral's date is when it was logged
     state = {**base, "location_norm": ["california"], "locations": ["California"], "posted_at": T0 + timedelta(hours=3)}
     assert matching.is_same_job(state, austin)[0] is False
+
+
+def test_one_global_job_id_or_url_is_one_job_however_the_company_is_spelt(con):
+    publish(con, [result("greenhouse", post("greenhouse", "4455667", "Systems Engineer", "Lockheed Martin",
+                                            "https://boards.greenhouse.io/lockheedmartin/jobs/4455667", ["Denver, CO"]))],
+            CONFIG)
+    publish(con, [
+        result("simplify", post("simplify", "s1", "Systems Engineer (US Citizenship Required)", "Lockheed Martn",
+                                "https://lockheedmartin.com/careers?gh_jid=4455667", ["Denver"])),
+        result("hn", post("hn", "h1", "Systems Engineer", "LM Corp",
+                          "https://boards.greenhouse.io/lockheedmartin/jobs/4455667?utm_source=hn", ["Denver, CO"])),
+        # a Workday requisition number repeats across employers: two companies, two jobs
+        result("jsonl", post("jsonl", "w1", "Analyst", "Globex", "https://globex.wd1.myworkdayjobs.com/x/job/US/Analyst_R10001")),
+        result("jsonl", post("jsonl", "w2", "Analyst", "Initech", "https://initech.wd5.myworkdayjobs.com/y/job/US/Analyst_R10001")),
+    ], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["simplify:s1"] == leads["hn:h1"] == leads["greenhouse:4455667"]
+    assert leads["jsonl:w1"] != leads["jsonl:w2"]
+
+
+def test_meta_is_not_meta_financial_without_a_shared_id(con):
+    publish(con, [
+        result("greenhouse", post("greenhouse", "100001", "Software Engineer", "Meta",
+                                  "https://boards.greenhouse.io/meta/jobs/100001", ["Menlo Park, CA"])),
+        result("greenhouse", post("greenhouse", "200002", "Software Engineer", "Meta Financial",
+                                  "https://boards.greenhouse.io/metafinancial/jobs/200002", ["Menlo Park, CA"])),
+    ], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["greenhouse:100001"] != leads["greenhouse:200002"]
