@@ -82,7 +82,7 @@ def test_both_generic_readers_read_the_free_text_salary_field_alike(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     model = {p.source_id: (p.salary_min, p.salary_max, p.salary_currency, p.salary_period)
              for p in read_generic(path, "jsonl").postings}
-    table, _ = read_generic_bulk(path)
+    table = read_generic_bulk(path).bulk
     bulk = {r["source_id"]: (r["salary_min"], r["salary_max"], r["salary_currency"], r["salary_period"])
             for r in table.to_pylist()}
     assert model == bulk
