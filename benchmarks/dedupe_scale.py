@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from connectors.files import read_generic_bulk  # noqa: E402
 from warehouse import db, dedupe, load  # noqa: E402
-from warehouse.sqlfile import run_script  # noqa: E402
+from warehouse.publish import rollup_leads  # noqa: E402
 
 
 def peak_rss_gib() -> float:
@@ -52,7 +52,8 @@ def quality(con) -> dict[str, float]:
 
 def night(con, path: Path, now: datetime, label: str) -> None:
     started = time.perf_counter()
-    table, bad = read_generic_bulk(path)
+    read = read_generic_bulk(path)
+    table, bad = read.bulk, read.quarantined
     t_import = time.perf_counter() - started
     rss = [peak_rss_gib()]
     started = time.perf_counter()
@@ -66,7 +67,7 @@ def night(con, path: Path, now: datetime, label: str) -> None:
     t_dedupe = time.perf_counter() - started
     rss.append(peak_rss_gib())
     started = time.perf_counter()
-    run_script(con, "rollup_leads.sql", {"now": now})
+    rollup_leads(con, now)
     t_rollup = time.perf_counter() - started
     n = con.execute("SELECT count(*) FROM postings").fetchall()[0][0]
     print(f"[{label}] postings in file: {stats.new_postings:,} (quarantined {len(bad)}), postings now {n:,}")

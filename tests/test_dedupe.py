@@ -210,7 +210,7 @@ def test_two_postings_months_apart_still_make_a_repost_and_a_country_never_joins
     assert matching.is_same_job(state, austin)[0] is False
 
 
-def test_one_global_job_id_or_url_is_one_job_however_the_company_is_spelt(con):
+def test_one_global_job_id_is_one_job_however_the_company_is_spelt(con):
     publish(con, [result("greenhouse", post("greenhouse", "4455667", "Systems Engineer", "Lockheed Martin",
                                             "https://boards.greenhouse.io/lockheedmartin/jobs/4455667", ["Denver, CO"]))],
             CONFIG)

@@ -72,6 +72,13 @@ def _no_report(stage: str) -> None:
     pass
 
 
+def rollup_leads(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Leads' fields from their records (survivorship) and re-posts: warehouse/sql/rollup_leads.sql."""
+    run_script(con, "rollup_leads.sql", {"now": now, "board_sources": sorted(companies.BOARD_SOURCES),
+                                         "file_sources": sorted(companies.FILE_SOURCES),
+                                         "repost_days": REPOST_DAYS})
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
             on_stage: Callable[[str], None] = _no_report) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
@@ -80,9 +87,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
     companies.resolve_companies(con)  # dedupe compares postings.company_id
     on_stage("merging copies into leads")
     new_leads = dedupe.assign_leads(con, now)
-    run_script(con, "rollup_leads.sql", {"now": now, "board_sources": sorted(companies.BOARD_SOURCES),
-                                         "file_sources": sorted(companies.FILE_SOURCES),
-                                         "repost_days": REPOST_DAYS})
+    rollup_leads(con, now)
     on_stage("linking contacts")
     network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
     closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
