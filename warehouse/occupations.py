@@ -154,18 +154,24 @@ class OccupationIndex:
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         best: tuple[float, str] | None = None
+        readings = [reading for segment in role_segments(title) for reading in role_readings(segment)]
+        for words, weight in readings:
+            found = self._match(words) or self._by_tool(words)
+            if found and (best is None or found[0] * weight > best[0]):
+                best = (found[0] * weight, found[1])
+        if best and self._read_in_full(best):
+            return self._decide(best, None)  # the vote could not overrule it: not worth its cost
         guess = None
-        for segment in role_segments(title):
-            for words, weight in role_readings(segment):
-                found = self._match(words) or self._by_tool(words)
-                if found and (best is None or found[0] * weight > best[0]):
-                    best = (found[0] * weight, found[1])
-                # "Engineer", "SDK Engineer": a generic word and nothing else known names no occupation
-                telling = any(w not in GENERIC_LABELS and w in self.nearest.postings for w in words)
-                vote = self.nearest.vote(words) if telling else None
-                if vote and (guess is None or vote.confidence * weight > guess[0]):
-                    guess = (vote.confidence * weight, vote.title)
+        for words, weight in readings:
+            # "Engineer", "SDK Engineer": a generic word and nothing else known names no occupation
+            telling = any(w not in GENERIC_LABELS and w in self.nearest.postings for w in words)
+            vote = self.nearest.vote(words) if telling else None
+            if vote and (guess is None or vote.confidence * weight > guess[0]):
+                guess = (vote.confidence * weight, vote.title)
         return self._decide(best, guess)
+
+    def _read_in_full(self, read: tuple[float, str]) -> bool:
+        return read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2
 
     def _decide(self, read: tuple[float, str] | None, vote: tuple[float, str] | None) -> Occupation | None:
         """A well-attested label that is the whole title is read as written. Otherwise the nearest labels' vote
@@ -174,7 +180,7 @@ class OccupationIndex:
             found = self.occupations[self.by_title[title]]
             return Occupation(found.code, found.label, found.isco, found.source, confidence)
 
-        if read and (vote is None or (read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2)):
+        if read and (vote is None or self._read_in_full(read)):
             return occupation_of(read[1], read[0])
         if vote is None:
             return None
