@@ -15,7 +15,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Mapping
 
@@ -100,18 +100,25 @@ class Taxonomy:
                 else:
                     self._by_alias.setdefault(folded, skill.name)
         self._not_after = {k: {w.lower() for w in v} for k, v in (not_after or {}).items()}
-        edge_before, edge_after = rf"(?<![{_TOKEN_CHARS}])", rf"(?![{_TOKEN_CHARS}]|\.\w)"
-        self._loose = re.compile(edge_before + "(" + _trie_pattern(self._by_alias) + ")" + edge_after)
-        self._strict = (
-            re.compile(rf"(?<![{_TOKEN_CHARS}\-])(" + _trie_pattern(self._exact) + rf")(?![{_TOKEN_CHARS}\-&]|\.\w)")
-            if self._exact else None
-        )
         digest = hashlib.sha1(json.dumps(
             [[s.name, s.category, list(s.aliases)] for s in sorted(self.skills.values(), key=lambda s: s.name)]
             + [sorted(self._exact), sorted((k, sorted(v)) for k, v in self._not_after.items()),
                sorted((k, list(v)) for k, v in self.implies.items())]
         ).encode()).hexdigest()
         self.version = digest[:12]
+
+    # The matchers are compiled on first use (a second or two for the grown taxonomy): looking up a name
+    # (`canonical`, `category`) needs none of it.
+    @cached_property
+    def _loose(self) -> re.Pattern:
+        edge_before, edge_after = rf"(?<![{_TOKEN_CHARS}])", rf"(?![{_TOKEN_CHARS}]|\.\w)"
+        return re.compile(edge_before + "(" + _trie_pattern(self._by_alias) + ")" + edge_after)
+
+    @cached_property
+    def _strict(self) -> re.Pattern | None:
+        if not self._exact:
+            return None
+        return re.compile(rf"(?<![{_TOKEN_CHARS}\-])(" + _trie_pattern(self._exact) + rf")(?![{_TOKEN_CHARS}\-&]|\.\w)")
 
     def __len__(self) -> int:
         return len(self.skills)
