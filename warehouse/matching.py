@@ -24,8 +24,8 @@ Anything else: not the same job.
 
 Titles are only compared within a block: the same company identity, `coalesce(company_id, company_norm)`,
 so the company resolver's aliases (issue 5) decide which names are one company. Rule 1 also reaches across
-blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids is one job however the company was
-written.
+blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids, or one URL that carries a job id, is one
+job however the company was written.
 """
 from __future__ import annotations
 
@@ -53,11 +53,12 @@ SAME_ID_SQL = f"""(a.ats_job_id IS NOT NULL AND a.ats_job_id = b.ats_job_id
 # Ids that name one job whoever lists it: ATSs whose ids are unique across all their customers, and a
 # company's own careers site (its host is in `ats`). The same such id under two company spellings ("Lockheed
 # Martn" / "Lockheed Martin") is one job; Workday or iCIMS numbers repeat across employers, so they do not
-# count, and neither does a bare URL without a job id (a careers page or an aggregator's search link lists
-# many jobs of many companies).
+# count by themselves (their URL, which names the employer's tenant, does); a URL without a job id never
+# counts (a careers page or an aggregator's search link lists many jobs of many companies).
 GLOBAL_ID_ATS = ("greenhouse", "lever", "ashby", "smartrecruiters")
-CROSS_COMPANY_SQL = f"""(a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-    AND (a.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))"""
+CROSS_COMPANY_SQL = f"""((a.ats = b.ats AND a.ats_job_id = b.ats_job_id
+        AND (a.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))
+    OR (a.canonical_url = b.canonical_url AND a.ats_job_id IS NOT NULL))"""
 ID_CONFLICT_SQL = "(a.ats = b.ats AND a.ats_job_id <> b.ats_job_id)"
 SAME_URL_SQL = "(a.canonical_url IS NOT NULL AND a.canonical_url = b.canonical_url)"
 DAYS_APART_SQL = "abs(epoch(a.posted_at) - epoch(b.posted_at)) / 86400.0"

@@ -67,8 +67,8 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if not bare:
             continue
         state, nation = _states().get(bare), _countries().get(bare)
-        if position == 0 and (len(parts) > 1 or not nation) and bare in _cities():
-            cities.append(bare)  # "New York, NY", "New York": the city; "Georgia": the country
+        if position == 0 and (len(parts) > 1 or not (nation or state)) and bare in _cities():
+            cities.append(bare)  # "New York, NY": the city; "Florida", "Georgia" alone: the state, the country
         elif state and (position > 0 or not nation):
             region, country = state, "us"  # after a city, "CA" is California before it is Canada
         elif nation:
