@@ -53,7 +53,8 @@ _text = st.text(st.one_of(st.characters(max_codepoint=0x2FF, blacklist_categorie
 _words = st.lists(st.sampled_from(["Sr.", "Engineer", "II", "iii", "Summer", "2025", "(No Sponsorship)", "- Remote",
                                    "SWE", "co-op", "NYC", "Inc.", "U.S.", "Bank", "fka", "(", ")", "É", "ﬁ", " ",
                                    "(Only F1 Sponsorship Available)", "Must be a US Citizen", "senior only",
-                                   "BE", "FE", "Dev", "TS/SCI Clearance", "OPT/CPT welcome", "or Green Card"]),
+                                   "BE", "FE", "Dev", "TS/SCI Clearance", "OPT/CPT welcome", "or Green Card",
+                                   "Early Career Programs", "University Recruiting", "Campus", "Careers"]),
                   max_size=8).map(" ".join)
 _value = st.one_of(_text, _words)
 _url = st.one_of(st.none(), _text, st.builds(lambda p, q: f"https://www.example.com/{p}?{q}", _text, _text),

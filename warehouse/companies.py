@@ -22,7 +22,7 @@ from typing import Iterable, Literal
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from warehouse.load import staged
 from warehouse import normalize
@@ -42,6 +42,10 @@ GENERIC_WORDS = frozenset("""
 BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
 # Sources the user wrote (referrals, imported files): the least authoritative copy of a job.
 FILE_SOURCES = frozenset({"referral", "jsonl", "csv"})
+
+# Typo tier: a company key this long or longer, within this rapidfuzz ratio of a known one, is that company.
+TYPO_MIN_LENGTH = 6
+TYPO_RATIO = 90
 
 # A user's word beats a board token, which beats a rule-derived spelling.
 ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}
@@ -102,6 +106,7 @@ class Resolver:
         self.by_signature: dict[str, str] = {}
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
         self.new_aliases: dict[str, tuple[str, str, str]] = {}  # alias_norm -> (id, alias, origin)
+        self._by_start: dict[str, list[str]] | None = None  # compact keys by their first two letters
         rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
         for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
             self._index(alias_norm, signature(alias), cid)
@@ -111,19 +116,38 @@ class Resolver:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
         # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
         self.by_alias[key] = cid
+        if compact(key) not in self.by_compact and getattr(self, "_by_start", None) is not None:
+            self._by_start.setdefault(compact(key)[:2], []).append(compact(key))
         self.by_compact.setdefault(compact(key), cid)
         if sig:
             self.by_signature.setdefault(sig, cid)
 
     def lookup(self, key: str, sig: str) -> str | None:
-        """An existing company for this key (exact tier) or signature (strong tier), without creating one."""
+        """An existing company for this key (exact tier), signature (strong tier) or a misspelling of one
+        (typo tier), without creating one."""
         if not key:
             return None
         if key in self.by_alias:
             return self.by_alias[key]
         if compact(key) in self.by_compact:
             return self.by_compact[compact(key)]
-        return self.by_signature.get(sig) if sig else None
+        if sig and sig in self.by_signature:
+            return self.by_signature[sig]
+        return self._misspelt(compact(key))
+
+    def _misspelt(self, key: str) -> str | None:
+        """The company whose key is this one give or take a letter ("Apptronnik", "Lockheed Martn"): keys of
+        TYPO_MIN_LENGTH letters or more that start alike and score TYPO_RATIO (rapidfuzz ratio) or more.
+        One changed letter in a short name ("Stripe" / "Strive") stays apart."""
+        if len(key) < TYPO_MIN_LENGTH:
+            return None
+        if self._by_start is None:
+            self._by_start = {}
+            for known in self.by_compact:
+                self._by_start.setdefault(known[:2], []).append(known)
+        candidates = [k for k in self._by_start.get(key[:2], ()) if len(k) >= TYPO_MIN_LENGTH]
+        found = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if candidates else None
+        return self.by_compact[found[0]] if found else None
 
     def resolve(self, name: str) -> str | None:
         key, former = key_aliases(name)

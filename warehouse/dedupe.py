@@ -54,25 +54,20 @@ SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER A
        k.*, k.lead_id IS NULL AS is_new,
        CASE WHEN s.n > {BIG_BLOCK} THEN k.cid || '|' || split_part(k.title_norm, ' ', 1) ELSE k.cid END AS block
 FROM keyed k JOIN sizes s USING (cid)
-WHERE s.touched OR k.posting_uid IN (  -- an old record elsewhere with a new record's global job id or job URL
+WHERE s.touched OR k.posting_uid IN (  -- an old record elsewhere with a new record's global job id
     SELECT a.posting_uid FROM keyed a JOIN keyed b ON b.lead_id IS NULL AND a.lead_id IS NOT NULL
         AND a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-        AND (a.ats IN ({', '.join(repr(x) for x in m.GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:'))
-    UNION
-    SELECT a.posting_uid FROM keyed a JOIN keyed b ON b.lead_id IS NULL AND a.lead_id IS NOT NULL
-        AND a.canonical_url = b.canonical_url AND a.ats_job_id IS NOT NULL)
+        AND (a.ats IN ({', '.join(repr(x) for x in m.GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))
 """
 
 def _add_places(con: duckdb.DuckDBPyConnection) -> None:
     """place_area and place_scope of every node (warehouse/places.py: `node_places`, in SQL): each distinct
-    location is placed once in Python. Without a coarse location among them nothing can contain anything."""
+    location is placed once in Python."""
     from warehouse.places import place
 
     distinct = [r[0] for r in con.execute(
         "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_nodes) WHERE raw <> ''").fetchall()]
     placed = [(raw, *place(raw)) for raw in distinct]
-    if not any(scope for _, _, scope in placed):
-        placed = []
     table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
                       "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
                       "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string()))})
@@ -106,8 +101,7 @@ SELECT a.node AS a, b.node AS b,
 FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
 ) WHERE verdict > 0
 """
-# Across blocks: only the pairs one global job id or one job URL joins (hash joins, never every pair of two
-# companies).
+# Across blocks: only the pairs one global job id joins (a hash join, never every pair of two companies).
 _CROSS_PAIRS = f"""
 INSERT INTO dedupe_pairs
 SELECT * FROM (
@@ -119,13 +113,10 @@ SELECT a.node AS a, b.node AS b,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
        {m.DAYS_APART_SQL} AS days_apart
 FROM (SELECT a.node AS x, b.node AS y FROM dedupe_nodes a JOIN dedupe_nodes b
-          ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND a.node < b.node
-      UNION
-      SELECT a.node, b.node FROM dedupe_nodes a JOIN dedupe_nodes b
-          ON a.canonical_url = b.canonical_url AND a.node < b.node AND a.ats_job_id IS NOT NULL) c
+          ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND a.node < b.node) c
 JOIN dedupe_nodes a ON a.node = c.x JOIN dedupe_nodes b ON b.node = c.y
 WHERE a.block <> b.block AND (a.is_new OR b.is_new) AND {m.CROSS_COMPANY_SQL}
-) WHERE verdict IN (1, 2)
+) WHERE verdict = 1
 """
 
 # Pairs enumerated by blocking (at least one side new): all pairs of a block minus the old-old ones.

@@ -24,8 +24,8 @@ Anything else: not the same job.
 
 Titles are only compared within a block: the same company identity, `coalesce(company_id, company_norm)`,
 so the company resolver's aliases (issue 5) decide which names are one company. Rule 1 also reaches across
-blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids, or one URL that carries a job id, is one
-job however the company was written.
+blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids is one job however the company was
+written.
 """
 from __future__ import annotations
 
@@ -53,12 +53,11 @@ SAME_ID_SQL = f"""(a.ats_job_id IS NOT NULL AND a.ats_job_id = b.ats_job_id
 # Ids that name one job whoever lists it: ATSs whose ids are unique across all their customers, and a
 # company's own careers site (its host is in `ats`). The same such id under two company spellings ("Lockheed
 # Martn" / "Lockheed Martin") is one job; Workday or iCIMS numbers repeat across employers, so they do not
-# count by themselves (their URL, which names the employer's tenant, does); a URL without a job id never
-# counts (a careers page or an aggregator's search link lists many jobs of many companies).
+# count, and neither does a URL (a careers page or an aggregator's link lists many jobs of many companies;
+# a Workday URL names its tenant, but two spellings of one tenant are the company resolver's to join).
 GLOBAL_ID_ATS = ("greenhouse", "lever", "ashby", "smartrecruiters")
-CROSS_COMPANY_SQL = f"""((a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-        AND (a.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))
-    OR (a.canonical_url = b.canonical_url AND a.ats_job_id IS NOT NULL))"""
+CROSS_COMPANY_SQL = f"""(a.ats = b.ats AND a.ats_job_id = b.ats_job_id
+    AND (a.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))"""
 ID_CONFLICT_SQL = "(a.ats = b.ats AND a.ats_job_id <> b.ats_job_id)"
 SAME_URL_SQL = "(a.canonical_url IS NOT NULL AND a.canonical_url = b.canonical_url)"
 DAYS_APART_SQL = "abs(epoch(a.posted_at) - epoch(b.posted_at)) / 86400.0"
@@ -67,11 +66,13 @@ EVIDENCE_CONFLICT_SQL = f"""(
     OR (a.title_seasons <> '' AND b.title_seasons <> '' AND a.title_seasons <> b.title_seasons)
     OR (a.title_level <> '' AND b.title_level <> '' AND a.title_level <> b.title_level)
     OR (coalesce({DAYS_APART_SQL} > {REPOST_DAYS}, FALSE) AND a.source <> '{REFERRAL}' AND b.source <> '{REFERRAL}'))"""
-# Places agree: either side names none, they share a key, or one side names only countries or states (its
-# scope, warehouse/places.py) and the other lies in them ("United States" holds "Santa Clara, CA").
+# Places agree: either side names none, they share a key, one side names only countries or states (its
+# scope, warehouse/places.py) and the other lies in them ("United States" holds "Santa Clara, CA"), or both
+# name one city, a misspelling read as the city it means ("Camridge, MA").
 LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
     OR len(list_intersect(a.location_norm, b.location_norm)) > 0
-    OR len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0)"""
+    OR len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0
+    OR len(list_filter(list_intersect(a.place_area, b.place_area), lambda x: starts_with(x, 'city:'))) > 0)"""
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
 PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1

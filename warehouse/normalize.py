@@ -50,7 +50,12 @@ def _legal_terms() -> list[str]:
     return sorted((t for t in terms if t), key=len, reverse=True)
 
 
-_LEGAL_TAIL = r"(?: (?:" + "|".join(re.escape(t) for t in _legal_terms()) + r"))+$"
+# A team's own recruiting board is its employer: "Foo Early Career Programs", "Foo University Recruiting".
+_BOARD_WORDS = (r"early careers?(?: programs?)?|university (?:recruiting|relations|programs?|hiring)|"
+                r"campus(?: recruiting| hiring| programs?)?|student programs?|internships?(?: programs?)?|"
+                r"new grads?|graduate programs?|careers")
+# What comes off the end of a company name: legal suffixes (cleanco's list) and recruiting boards, in any order.
+_LEGAL_TAIL = r"(?: (?:" + "|".join(re.escape(t) for t in _legal_terms()) + "|" + _BOARD_WORDS + r"))+$"
 _PARENS = r"\(([^)]*)\)"
 _ALIAS_MARKERS = re.compile(r"^\s*(?:fka|f k a|formerly|previously|dba|d b a|aka|a k a|now|was)\b\.?\s*", re.I)
 
@@ -242,9 +247,13 @@ _TRACKING_PARAM = r"([?&])(?:" + _TRACKING + r")=[^&#]*"
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+# Around a URL, not part of it; taken off first, since Python's "$" matches before a last newline and RE2's does not.
+_URL_SPACE = " \t\n\r\x0b\x0c"
+
+
 def _ascii_lower(text: str) -> str:
-    """Only A-Z: Unicode lowercasing differs between Python and DuckDB ("İ")."""
-    return text.translate(_ASCII_LOWER)
+    """Only A-Z: Unicode lowercasing differs between Python and DuckDB ("İ"). Surrounding blanks go."""
+    return text.translate(_ASCII_LOWER).strip(_URL_SPACE)
 
 
 def _host(url: str) -> str:
@@ -420,7 +429,7 @@ def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, c
     if city:
         first = pc.list_element(pc.split_pattern(distinct, ",", max_splits=1), 0)
         columns["city_folded"] = _fold_array(first)
-    columns["lowered"] = pc.ascii_lower(distinct)
+    columns["lowered"] = pc.utf8_trim(pc.ascii_lower(distinct), characters=_URL_SPACE)
     with _Registered(con, "norm_values", pa.table(columns)):
         return con.sql(select).to_arrow_table()
 

@@ -54,8 +54,9 @@ def _cities() -> dict[str, list[tuple[int, str, str]]]:
 
 @lru_cache(maxsize=65536)
 def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(areas, scope) of one location string. Areas: the country and state it lies in ("country:us",
-    "region:us-ca"). Scope: for a place that names no city, its most precise area; empty for a city."""
+    """(areas, scope) of one location string. Areas: the city, country and state it lies in ("city:us-ca:santa
+    clara", "country:us", "region:us-ca"; a misspelt city of a named state or country by its real name).
+    Scope: for a place that names no city, its most precise area; empty for a city."""
     parts = [fold(part) for part in (location or "").split(",")]
     parts = [p for p in parts if p]
     if not parts or any(_REMOTE.search(p) for p in parts):
@@ -77,9 +78,10 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
             cities.append(bare)
     areas = set()
     if cities:
-        for _, code, admin in _cities().get(cities[0], []):
+        name = cities[0] if cities[0] in _cities() else _nearest_city(cities[0], region, country)
+        for _, code, admin in _cities().get(name or "", []):
             if (country is None or code == country) and (region is None or region == f"{code}-{admin}"):
-                areas.update({f"country:{code}", f"region:{code}-{admin}"})
+                areas.update({f"country:{code}", f"region:{code}-{admin}", f"city:{code}-{admin}:{name}"})
                 break
     if country:
         areas.add(f"country:{country}")
@@ -87,6 +89,31 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
         areas.add(f"region:{region}")
     scope = () if cities else ((f"region:{region}",) if region else (f"country:{country}",) if country else ())
     return tuple(sorted(areas)), scope
+
+
+@lru_cache(maxsize=1)
+def _cities_in() -> dict[str, list[str]]:
+    """"us-ma" or "gb" -> the folded names of its cities."""
+    out: dict[str, list[str]] = {}
+    for name, entries in _cities().items():
+        for _, code, admin in entries:
+            out.setdefault(f"{code}-{admin}", []).append(name)
+            out.setdefault(code, []).append(name)
+    return out
+
+
+TYPO_RATIO = 88  # "Camridge, MA" is Cambridge; a city of the same state or country, one letter off
+
+
+def _nearest_city(name: str, region: str | None, country: str | None) -> str | None:
+    """A misspelt city's real name, among the cities of the state or country the location names."""
+    from rapidfuzz import fuzz, process
+
+    if len(name) < 5 or not (region or country):
+        return None
+    found = process.extractOne(name, _cities_in().get(region or country, []), scorer=fuzz.ratio,
+                               score_cutoff=TYPO_RATIO)
+    return found[0] if found else None
 
 
 def node_places(locations: list[str]) -> tuple[list[str], list[str]]:
