@@ -132,3 +132,16 @@ def test_former_names_in_parentheses_are_aliases(db_path):
         listed = {r["company"]: r for r in companies.company_rows(con)}
         assert listed["Navan (fka TripActions)"]["contacts"] == 1
         assert listed["Navan (fka TripActions)"]["open_leads"] == 1
+
+
+def test_misspellings_and_recruiting_boards_are_the_employer_and_look_alikes_are_not(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Apptronik"), _posting("2", "Apptronnik"), _posting("3", "Lockheed Martin"),
+                       _posting("4", "Lockheed Martn"), _posting("5", "Tamr"), _posting("6", "Tamr Early Career Programs"),
+                       _posting("7", "Stripe"), _posting("8", "Strive"), _posting("9", "Rocket Lab"),
+                       _posting("10", "Rocket Lawyer")])
+        companies.resolve_companies(con)
+        of = {sid: _company_of(con, "postings", "source_id", sid) for sid in map(str, range(1, 11))}
+        assert of["1"] == of["2"] and of["3"] == of["4"] and of["5"] == of["6"]
+        assert of["7"] != of["8"]  # one changed letter in six: two companies
+        assert of["9"] != of["10"]

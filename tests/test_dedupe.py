@@ -237,3 +237,12 @@ def test_meta_is_not_meta_financial_without_a_shared_id(con):
     ], CONFIG)
     leads = leads_by_uid(con)
     assert leads["greenhouse:100001"] != leads["greenhouse:200002"]
+
+
+def test_a_misspelt_city_is_the_city_it_means_but_two_cities_stay_two():
+    base = {"company": "acme", "title_norm": "data engineer"}
+    boston = {**base, "location_norm": ["boston"], "locations": ["Boston, MA"], "posted_at": T0}
+    typo = {**base, "location_norm": ["bostn"], "locations": ["Bostn, MA"], "posted_at": T0 + timedelta(hours=5)}
+    other = {**base, "location_norm": ["cambridge"], "locations": ["Cambridge, MA"], "posted_at": T0 + timedelta(hours=9)}
+    assert matching.is_same_job(boston, typo)[0] is True
+    assert matching.is_same_job(boston, other)[0] is False
