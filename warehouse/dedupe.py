@@ -87,17 +87,20 @@ def _add_places(con: duckdb.DuckDBPyConnection) -> None:
         """).fetchall()
 
 
-# Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized.
-_PAIRS = f"""
-CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
-SELECT * FROM (
-SELECT a.node AS a, b.node AS b,
+# What dedupe knows of a pair of nodes `a`, `b` (the rule's verdict and the evidence the scoring reads).
+_PAIR_COLUMNS = f"""a.node AS a, b.node AS b,
        {m.PAIR_VERDICT_SQL} AS verdict,
        {m.EVIDENCE_OK_SQL} AS evidence_ok,
        {m.LOCATION_OK_SQL} AS location_ok,
        len(list_intersect(a.location_norm, b.location_norm)) > 0 AS location_overlap,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
-       {m.DAYS_APART_SQL} AS days_apart
+       {m.DAYS_APART_SQL} AS days_apart"""
+
+# Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized.
+_PAIRS = f"""
+CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
+SELECT * FROM (
+SELECT {_PAIR_COLUMNS}
 FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
 ) WHERE verdict > 0
 """
@@ -105,13 +108,7 @@ FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node
 _CROSS_PAIRS = f"""
 INSERT INTO dedupe_pairs
 SELECT * FROM (
-SELECT a.node AS a, b.node AS b,
-       {m.PAIR_VERDICT_SQL} AS verdict,
-       {m.EVIDENCE_OK_SQL} AS evidence_ok,
-       {m.LOCATION_OK_SQL} AS location_ok,
-       len(list_intersect(a.location_norm, b.location_norm)) > 0 AS location_overlap,
-       coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
-       {m.DAYS_APART_SQL} AS days_apart
+SELECT {_PAIR_COLUMNS}
 FROM (SELECT a.node AS x, b.node AS y FROM dedupe_nodes a JOIN dedupe_nodes b
           ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND a.node < b.node) c
 JOIN dedupe_nodes a ON a.node = c.x JOIN dedupe_nodes b ON b.node = c.y
