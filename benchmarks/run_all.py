@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("http_boards.py", [], ["--boards", "80"]),
     ("dedupe_quality.py", [], []),
+    ("dedupe_kinds.py", [], ["--per-kind", "10"]),
     ("dedupe_scale.py", ["--n", "1000000"], ["--n", "50000", "--fold", "2000"]),
     ("network_bench.py", [], ["--postings", "50000", "--companies", "3000", "--contacts", "300"]),
     ("skills_extraction.py", [], []),
