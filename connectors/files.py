@@ -18,6 +18,9 @@ from connectors.salary import annualize, parse_salary_text
 from connectors.text import strip_tracking
 from jobleads.validation import reasons
 
+# DuckDB spills beyond this while reading a large generic file, so a million postings stay under 2 GiB.
+BULK_MEMORY_LIMIT = "768MB"
+
 # How a generic file's `remote` reads, lower-cased; any other word is refused by the Posting model.
 REMOTE_VALUES = {"true": "remote", "yes": "remote", "1": "remote", "false": None, "no": None, "0": None, "": None,
                  "remote": "remote", "hybrid": "hybrid", "onsite": "onsite", "on-site": "onsite", "on_site": "onsite"}
@@ -164,7 +167,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
         raise BadPayload(f"{path}: cannot read (no such file)")
     factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ANNUAL_FACTOR.items())
     lines = _numbered_lines(path)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": BULK_MEMORY_LIMIT})
     try:
         con.register("raw_lines", lines)
         con.execute(

@@ -47,7 +47,8 @@ WITH keyed AS (
     SELECT posting_uid, lead_id, first_seen, coalesce(company_id, company_norm) AS cid,
            title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
            coalesce(title_level, '') AS title_level, coalesce(location_norm, []::VARCHAR[]) AS location_norm,
-           ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations
+           ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations,
+           []::VARCHAR[] AS place_area, []::VARCHAR[] AS place_scope  -- filled by _add_places where they matter
     FROM postings
 ), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
 SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER AS node,
@@ -57,34 +58,42 @@ FROM keyed k JOIN sizes s USING (cid)
 WHERE s.touched OR k.posting_uid IN (  -- an old record elsewhere with a new record's global job id
     SELECT a.posting_uid FROM keyed a JOIN keyed b ON b.lead_id IS NULL AND a.lead_id IS NOT NULL
         AND a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-        AND (a.ats IN ({', '.join(repr(x) for x in m.GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))
+        AND (a.ats IN ({', '.join(repr(x) for x in m.GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:'))
+    WHERE EXISTS (SELECT 1 FROM postings WHERE lead_id IS NOT NULL))
 """
 
 def _add_places(con: duckdb.DuckDBPyConnection) -> None:
-    """place_area and place_scope of every node (warehouse/places.py: `node_places`, in SQL): each distinct
-    location is placed once in Python."""
-    from warehouse.places import place
+    """place_area and place_scope (warehouse/places.py: `node_places`, in SQL) of the nodes in blocks where
+    they can change a verdict: a block with a place that names only a country or a state, or a misspelt
+    city. Each distinct location is placed once in Python; every other node keeps empty lists."""
+    from warehouse.places import needs_areas, place
 
     distinct = [r[0] for r in con.execute(
         "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_nodes) WHERE raw <> ''").fetchall()]
-    placed = [(raw, *place(raw)) for raw in distinct]
+    placed = [(raw, *place(raw), needs_areas(raw)) for raw in distinct]
+    if not any(needs for *_, needs in placed):
+        return
     table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
                       "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
-                      "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string()))})
+                      "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string())),
+                      "needs": pa.array([p[3] for p in placed], pa.bool_())})
     with staged(con, "placed", table):
         con.execute("""
-            CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
-            WITH per_node AS (
-                SELECT node, list_distinct(flatten(list(p.area))) AS area,
-                       CASE WHEN bool_and(len(p.scope) > 0) THEN list_distinct(flatten(list(p.scope))) END AS scope
-                FROM (SELECT node, unnest(raw_locations) AS raw FROM dedupe_nodes) JOIN placed p USING (raw)
-                GROUP BY node
-            )
-            SELECT n.*, coalesce(list_sort(per_node.area), []::VARCHAR[]) AS place_area,
-                   coalesce(list_sort(per_node.scope), []::VARCHAR[]) AS place_scope
-            FROM dedupe_nodes n LEFT JOIN per_node USING (node)
-            ORDER BY n.node
+            CREATE OR REPLACE TEMP TABLE dedupe_places AS
+            WITH raw_nodes AS (SELECT node, block, unnest(raw_locations) AS raw FROM dedupe_nodes
+                               WHERE len(raw_locations) > 0),
+                 special AS (SELECT DISTINCT r.block FROM raw_nodes r JOIN placed p USING (raw) WHERE p.needs)
+            SELECT r.node, list_sort(list_distinct(flatten(list(p.area)))) AS area,
+                   CASE WHEN bool_and(len(p.scope) > 0) THEN list_sort(list_distinct(flatten(list(p.scope))))
+                        ELSE []::VARCHAR[] END AS scope
+            FROM raw_nodes r JOIN placed p USING (raw) SEMI JOIN special USING (block)
+            GROUP BY r.node
         """).fetchall()
+    con.execute("""
+        UPDATE dedupe_nodes SET place_area = d.area, place_scope = d.scope
+        FROM dedupe_places d WHERE dedupe_nodes.node = d.node
+    """).fetchall()
+    con.execute("DROP TABLE dedupe_places").fetchall()
 
 
 # What dedupe knows of a pair of nodes `a`, `b` (the rule's verdict and the evidence the scoring reads).
@@ -110,9 +119,9 @@ INSERT INTO dedupe_pairs
 SELECT * FROM (
 SELECT {_PAIR_COLUMNS}
 FROM (SELECT a.node AS x, b.node AS y FROM dedupe_nodes a JOIN dedupe_nodes b
-          ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND a.node < b.node) c
+          ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND a.node < b.node AND a.block <> b.block
+             AND (a.is_new OR b.is_new) AND {m.CROSS_COMPANY_SQL}) c
 JOIN dedupe_nodes a ON a.node = c.x JOIN dedupe_nodes b ON b.node = c.y
-WHERE a.block <> b.block AND (a.is_new OR b.is_new) AND {m.CROSS_COMPANY_SQL}
 ) WHERE verdict = 1
 """
 

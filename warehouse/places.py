@@ -124,3 +124,14 @@ def node_places(locations: list[str]) -> tuple[list[str], list[str]]:
     scopes = [scope for _, scope in found]
     precise = not found or any(not scope for scope in scopes)
     return areas, [] if precise else sorted({s for scope in scopes for s in scope})
+
+
+@lru_cache(maxsize=65536)
+def needs_areas(location: str | None) -> bool:
+    """Whether this place's areas can make two records' places agree where their keys do not: it names only
+    a country or a state, or a misspelt city (its city is not the one written)."""
+    areas, scope = place(location)
+    if scope:
+        return True
+    city = next((a.split(":", 2)[2] for a in areas if a.startswith("city:")), None)
+    return city is not None and city != fold((location or "").split(",")[0])
