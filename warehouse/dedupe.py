@@ -141,6 +141,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     clock = _Clock(stats)
     con.execute(_NODES).fetchall()
     _add_places(con)
+    con.execute("ALTER TABLE dedupe_nodes DROP COLUMN raw_locations").fetchall()  # read; now only weight
     nodes = con.sql(
         "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level FROM dedupe_nodes ORDER BY node"
     ).to_arrow_table()
@@ -300,9 +301,9 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
                                    WHEN n.source = $referral AND pr.days_apart > $repost_days
                                    THEN 'a referral joins the posting it names at any age (' ||
                                         CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
-                                   WHEN len(list_intersect(n.place_scope, w.place_area)) > 0
+                                   WHEN len(n.place_scope) > 0 AND len(list_intersect(n.place_scope, w.place_area)) > 0
                                    THEN array_to_string(n.place_scope, ', ') || ' holds the other record''s place'
-                                   WHEN len(list_intersect(w.place_scope, n.place_area)) > 0
+                                   WHEN len(w.place_scope) > 0 AND len(list_intersect(w.place_scope, n.place_area)) > 0
                                    THEN 'its place lies in the other record''s ' || array_to_string(w.place_scope, ', ')
                                END), $now
             FROM dedupe_assigned d

@@ -71,8 +71,9 @@ EVIDENCE_CONFLICT_SQL = f"""(
 # name one city, a misspelling read as the city it means ("Camridge, MA").
 LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
     OR len(list_intersect(a.location_norm, b.location_norm)) > 0
-    OR len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0
-    OR len(list_filter(list_intersect(a.place_area, b.place_area), lambda x: starts_with(x, 'city:'))) > 0)"""
+    OR (len(a.place_area) > 0 AND len(b.place_area) > 0  -- most nodes have no areas: skip the list work
+        AND (len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0
+             OR len(list_filter(list_intersect(a.place_area, b.place_area), lambda x: starts_with(x, 'city:'))) > 0)))"""
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
 PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1
