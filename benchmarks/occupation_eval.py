@@ -12,7 +12,6 @@ fuzzy nearest-label baseline (rapidfuzz WRatio over every indexed label).
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from collections import Counter
@@ -23,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from rapidfuzz import fuzz, process  # noqa: E402
 
-from benchmarks.ranking_eval import in_split  # noqa: E402
+from benchmarks.ranking_eval import reported_titles  # noqa: E402
 from warehouse.occupations import normalize_label, occupation_index  # noqa: E402
 
 
@@ -35,16 +34,12 @@ def main() -> int:
     parser.add_argument("--rows", choices=("odd", "even", "all"), default="odd",
                         help="the odd rows are the report; the even ones were used to tune the title vote")
     args = parser.parse_args()
-    path = args.data / "onet" / "Sample of Reported Titles.txt"
-    if not path.exists():
-        print(f"skipped: {path} not found")
+    titles = reported_titles(args.data, args.rows)
+    if titles is None:
         return 0
     index = occupation_index()
     isco_of = {code: o.isco for code, o in index.occupations.items() if o.source == "onet"}
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [(r["Reported Job Title"], isco_of.get(r["O*NET-SOC Code"]))
-                for i, r in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)) if in_split(i, args.rows)]
-    rows = [(title, isco) for title, isco in rows if isco]
+    rows = [(title, isco_of[code]) for title, code in titles if isco_of.get(code)]
     labels = list(index.by_title)
     started = time.monotonic()
     unit = major = answered = 0

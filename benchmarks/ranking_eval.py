@@ -39,6 +39,18 @@ def in_split(row: int, rows: str) -> bool:
     return rows == "all" or (row % 2 == 0) == (rows == "even")
 
 
+def reported_titles(data: Path, rows: str) -> list[tuple[str, str]] | None:
+    """(reported title, O*NET-SOC code) of O*NET's Sample of Reported Titles, the rows of one split; None
+    (after saying so) when the file is not there."""
+    path = data / "onet" / "Sample of Reported Titles.txt"
+    if not path.exists():
+        print(f"skipped: {path} not found")
+        return None
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [(r["Reported Job Title"], r["O*NET-SOC Code"])
+                for i, r in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)) if in_split(i, rows)]
+
+
 def auc(relevant: list[float], others: list[float]) -> float:
     """Mann-Whitney: the share of (relevant, other) pairs the relevant one wins, ties half."""
     ranked = sorted([(s, 1) for s in relevant] + [(s, 0) for s in others])
@@ -61,13 +73,9 @@ def main() -> int:
     parser.add_argument("--rows", choices=("odd", "even", "all"), default="odd",
                         help="the odd rows are the report; the even ones were used to tune the title vote")
     args = parser.parse_args()
-    path = args.data / "onet" / "Sample of Reported Titles.txt"
-    if not path.exists():
-        print(f"skipped: {path} not found")
+    rows = reported_titles(args.data, args.rows)
+    if rows is None:
         return 0
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = [(r["Reported Job Title"], r["O*NET-SOC Code"])
-                for i, r in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)) if in_split(i, args.rows)]
     index = occupation_index()
     print(f"{len(rows)} held-out titles (O*NET 27.0 Sample of Reported Titles, {args.rows} rows)")
     print(f"{'profile':10} {'relevant':>8} {'AUC':>6} {'P@20':>6}   AUC without the occupation logic (title similarity only)")

@@ -116,7 +116,7 @@ class Resolver:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
         # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
         self.by_alias[key] = cid
-        if compact(key) not in self.by_compact and getattr(self, "_by_start", None) is not None:
+        if compact(key) not in self.by_compact and self._by_start is not None:
             self._by_start.setdefault(compact(key)[:2], []).append(compact(key))
         self.by_compact.setdefault(compact(key), cid)
         if sig:
