@@ -166,6 +166,30 @@ def test_extraction_is_cached_by_content_and_taxonomy(con, monkeypatch):
     assert con.execute("SELECT count(DISTINCT taxonomy_version) FROM skill_extractions").fetchone()[0] == 1
 
 
+def test_each_title_is_classified_once_until_the_classifier_changes(con, monkeypatch):
+    add_lead(con, "a", "Registered Nurse")
+    add_lead(con, "b", "Registered Nurse")
+    add_lead(con, "c", "Sous Chef")
+    scoring.score_leads(con, config(), NOW)
+    first = {k: v["occupation"] for k, v in scores(con).items()}
+    assert first["a"]["isco"] == "2221" and first["c"]["isco"].startswith("343")
+    index = scoring.occupation_index()
+    calls = []
+    real = type(index).classify
+    monkeypatch.setattr(type(index), "classify", lambda self, title: calls.append(title) or real(self, title))
+    scoring.score_leads(con, config(), NOW)
+    assert calls == []  # leads' and profile's titles all cached
+    assert {k: v["occupation"] for k, v in scores(con).items()} == first
+    add_lead(con, "d", "Backend Developer")
+    scoring.score_leads(con, config(), NOW)
+    assert calls == ["Backend Developer"]
+    calls.clear()
+    monkeypatch.setattr(scoring, "classifier_version", lambda: "other tables")
+    scoring.score_leads(con, config(), NOW)
+    assert sorted(calls) == sorted({"Registered Nurse", "Sous Chef", "Backend Developer", *BACKEND["titles"]})
+    assert con.execute("SELECT DISTINCT classifier_version FROM title_occupations").fetchall() == [("other tables",)]
+
+
 def test_closed_leads_are_not_scored_and_lead_skills_are_filled(con):
     add_lead(con, "open", "Backend Engineer", "Requirements: Python, Kafka")
     add_lead(con, "closed", "Backend Engineer", "Requirements: Python", status="closed")

@@ -17,7 +17,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process, utils
@@ -111,6 +111,15 @@ class Occupation:
     def as_json(self) -> dict:
         return {"code": self.code, "label": self.label, "isco": self.isco, "confidence": round(self.confidence, 2)}
 
+    def as_stored(self) -> dict:
+        """Everything, unrounded: what `from_json` reads back as an equal Occupation."""
+        return {"code": self.code, "label": self.label, "isco": self.isco, "source": self.source,
+                "confidence": self.confidence}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Occupation":
+        return cls(data["code"], data["label"], data["isco"], data.get("source", ""), float(data["confidence"]))
+
 
 def _rows(name: str) -> list[dict[str, str]]:
     data = (resources.files("warehouse") / "data" / name).read_bytes()
@@ -118,36 +127,59 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 class OccupationIndex:
-    def __init__(self) -> None:
-        self.occupations = {r["code"]: Occupation(r["code"], r["label"], r["isco"], r["source"])
-                            for r in _rows("occupations.tsv.gz")}
+    """Each table is read on first use: scoring with every title's occupation cached needs only the
+    occupations and the unit groups' similarity, not the 78k labels."""
+
+    @cached_property
+    def occupations(self) -> dict[str, Occupation]:
+        return {r["code"]: Occupation(r["code"], r["label"], r["isco"], r["source"]) for r in _rows("occupations.tsv.gz")}
+
+    @cached_property
+    def _claims(self) -> dict[str, dict[str, int]]:
         weights: dict[str, dict[str, int]] = defaultdict(dict)
         for r in _rows("occupation_titles.tsv.gz"):
             if r["code"] in self.occupations:
                 codes = weights[r["title"]]
                 codes[r["code"]] = max(codes.get(r["code"], 0), int(r["weight"]))
+        return weights
+
+    @cached_property
+    def by_title(self) -> dict[str, str]:
         # The occupation a label names: the heaviest claim, ESCO before O*NET (ESCO carries ISCO itself).
         # Ties (an O*NET alternate title shared by several occupations) go to the occupation whose own
         # name is most like the title: "full stack developer" is a web developer's, not a film developer's.
-        self.by_title: dict[str, str] = {
-            title: max(codes, key=lambda c: (codes[c], self.occupations[c].source == "esco",
-                                             fuzz.ratio(title, self.occupations[c].label.lower()), c))
-            for title, codes in weights.items()
-        }
+        return {title: max(codes, key=lambda c: (codes[c], self.occupations[c].source == "esco",
+                                                 fuzz.ratio(title, self.occupations[c].label.lower()), c))
+                for title, codes in self._claims.items()}
+
+    @cached_property
+    def title_weight(self) -> dict[str, int]:
         # How strongly each label is claimed: 1 for ESCO hidden labels and O*NET alternate titles, which are
         # noisy ("test analyst" is an alternate title of aerospace engineers), so never read as the answer alone.
-        self.title_weight = {title: weights[title][code] for title, code in self.by_title.items()}
-        self.by_head: dict[str, list[str]] = defaultdict(list)
+        return {title: self._claims[title][code] for title, code in self.by_title.items()}
+
+    @cached_property
+    def by_head(self) -> dict[str, list[str]]:
+        heads: dict[str, list[str]] = defaultdict(list)
         for title in self.by_title:
-            self.by_head[title.rsplit(" ", 1)[-1]].append(title)
-        self.similarity: dict[str, dict[str, float]] = defaultdict(dict)  # unit group -> group -> Jaccard
+            heads[title.rsplit(" ", 1)[-1]].append(title)
+        return heads
+
+    @cached_property
+    def similarity(self) -> dict[str, dict[str, float]]:
+        """unit group -> unit group -> Jaccard of their essential skills."""
+        shared: dict[str, dict[str, float]] = defaultdict(dict)
         for r in _rows("isco_neighbours.tsv.gz"):
-            self.similarity[r["isco"]][r["neighbour"]] = float(r["similarity"])
-            self.similarity[r["neighbour"]][r["isco"]] = float(r["similarity"])
-        self._nearest: NearestLabels | None = None
-        self.skills: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            shared[r["isco"]][r["neighbour"]] = float(r["similarity"])
+            shared[r["neighbour"]][r["isco"]] = float(r["similarity"])
+        return shared
+
+    @cached_property
+    def skills(self) -> dict[str, list[tuple[str, str]]]:
+        essential: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for r in _rows("occupation_skills.tsv.gz"):
-            self.skills[r["code"]].append((r["skill"], r["type"]))
+            essential[r["code"]].append((r["skill"], r["type"]))
+        return essential
 
     # --- titles -----------------------------------------------------------------------------------
 
@@ -188,12 +220,10 @@ class OccupationIndex:
             return occupation_of(read[1], max(read[0], vote[0]))
         return occupation_of(vote[1], vote[0])
 
-    @property
+    @cached_property
     def nearest(self) -> NearestLabels:
-        if self._nearest is None:
-            labels = list(self.by_title)
-            self._nearest = NearestLabels(labels, [self.occupations[self.by_title[t]].isco for t in labels])
-        return self._nearest
+        labels = list(self.by_title)
+        return NearestLabels(labels, [self.occupations[self.by_title[t]].isco for t in labels])
 
     def _match(self, words: list[str]) -> tuple[float, str] | None:
         n = len(words)

@@ -10,6 +10,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from typing import Iterable, Mapping
 
@@ -175,9 +176,16 @@ def seniority_fit(found: Extraction, profile: Profile) -> tuple[float, list[str]
     return round(fit, 3), penalties
 
 
-def combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
+def shares(weights: Mapping[str, float]) -> dict[str, float]:
+    """Each part's weight over the sum of the weights."""
     total = sum(weights.get(p, 0.0) for p in PARTS) or 1.0
-    return round(sum(parts.get(p, 0.0) * weights.get(p, 0.0) for p in PARTS) / total, 4)
+    return {p: weights.get(p, 0.0) / total for p in PARTS}
+
+
+def combine(parts: Mapping[str, float], weights: Mapping[str, float], share: Mapping[str, float] | None = None) -> float:
+    """The weighted mean of the parts (`share`: shares(weights), when the caller combines many)."""
+    share = share or shares(weights)
+    return round(sum(parts.get(p, 0.0) * w for p, w in share.items()), 4)
 
 
 # --- occupations: the gate that keeps other professions out of the way ----------------------------
@@ -200,6 +208,10 @@ class TitleMatch:
     similarity: float
     closeness: float = 0.0  # of the occupation to the targets, in [0, 1] (OccupationIndex.closeness)
 
+    @cached_property
+    def occupation_json(self) -> str | None:
+        return json.dumps(self.occupation.as_json()) if self.occupation else None
+
     @property
     def part(self) -> float:
         if self.proximity == "unknown":
@@ -220,8 +232,9 @@ def target_groups(index: OccupationIndex, titles: Iterable[str]) -> set[str]:
     return {o.isco for o in index.targets(titles)}
 
 
-def match_title(index: OccupationIndex, title: str, targets: set[str], target_titles: list[str]) -> TitleMatch:
-    occupation = index.classify(title)
+def match_title(index: OccupationIndex, title: str, targets: set[str], target_titles: list[str],
+                known: Mapping[str, Occupation | None] | None = None) -> TitleMatch:
+    occupation = known[title] if known is not None and title in known else index.classify(title)
     proximity, closeness = index.closeness(occupation.isco if occupation else None, targets)
     return TitleMatch(occupation, proximity, title_fit(title, target_titles) if target_titles else NEUTRAL, closeness)
 
@@ -268,6 +281,41 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
     return out
 
 
+def classifier_version() -> str:
+    from warehouse.freshness import SCORING_VERSION, shipped_tables_digest  # the classifier is part of scoring
+
+    return f"{shipped_tables_digest()}-{SCORING_VERSION}"
+
+
+def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,
+                       also: Iterable[str] = ()) -> dict[str, Occupation | None]:
+    """The occupation of every open lead's title and of the titles `also` (the profile's): what
+    title_occupations has for these tables and rules, plus the titles not seen before, classified now and
+    stored. A night of new postings classifies only its new titles (the 78k labels are not even loaded)."""
+    version = classifier_version()
+    con.execute("DELETE FROM title_occupations WHERE classifier_version <> ?", [version]).fetchall()
+    wanted = "SELECT title FROM leads WHERE status = 'open' AND title IS NOT NULL UNION SELECT unnest($also)"
+    out: dict[str, Occupation | None] = {}
+    for title, found in con.execute(
+        f"SELECT title, occupation FROM title_occupations WHERE title IN ({wanted})", {"also": list(also)}
+    ).fetchall():
+        out[title] = Occupation.from_json(json.loads(found)) if found else None
+    fresh: dict[str, list] = {"title": [], "classifier_version": [], "occupation": []}
+    for (title,) in con.execute(
+        f"SELECT DISTINCT title FROM ({wanted}) WHERE title NOT IN (SELECT title FROM title_occupations)",
+        {"also": list(also)},
+    ).fetchall():
+        out[title] = found = index.classify(title)
+        fresh["title"].append(title)
+        fresh["classifier_version"].append(version)
+        fresh["occupation"].append(json.dumps(found.as_stored()) if found else None)
+    if fresh["title"]:
+        with staged(con, "title_occupations_batch", pa.Table.from_pydict(fresh)):
+            con.execute("INSERT OR REPLACE INTO title_occupations BY NAME "
+                        "SELECT * FROM title_occupations_batch").fetchall()
+    return out
+
+
 def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     """max(warmth) per lead from the network's lead_contacts; nothing when it is not built yet."""
     columns = {r[0] for r in con.execute(
@@ -284,14 +332,16 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     taxonomy = taxonomy_for(config)
     levels = profile_levels(taxonomy, profile)
     weights = config.weights.model_dump()
+    share = shares(weights)
     index = occupation_index()
     target_titles = [t for t in profile.titles if t.strip()]
-    targets = target_groups(index, target_titles)
     rows = con.execute(
         f"SELECT lead_id, title, locations, remote, posted_at, salary_min, salary_max, "
         f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
     ).fetchall()
     found = cached_extractions(con, taxonomy, now)
+    occupations = cached_occupations(con, index, also=target_titles)
+    targets = {o.isco for o in (occupations[t] for t in target_titles) if o is not None}
     matches: dict[str, TitleMatch] = {}  # many leads share a title: classify and compare each distinct one once
     warmth = warmth_by_lead(con)
     scores = []
@@ -302,7 +352,8 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         fit, matched, missing = skill_fit(importance, levels)
         salary, salary_note = salary_fit(lo, hi, cur, profile)
         seniority, penalties = seniority_fit(asked, profile)
-        match = matches.get(title) or matches.setdefault(title, match_title(index, title, targets, target_titles))
+        match = matches.get(title) or matches.setdefault(title, match_title(index, title, targets, target_titles,
+                                                                                   occupations))
         parts = {
             "skills": fit,
             "title": match.part,
@@ -328,10 +379,10 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         if salary_note:
             details["salary_note"] = salary_note
         scores.append({
-            "lead_id": lead_id, "score": gated(combine(parts, weights), match.tier if target_titles else None),
+            "lead_id": lead_id, "score": gated(combine(parts, weights, share), match.tier if target_titles else None),
             "parts": json.dumps(parts), "skills_matched": matched, "skills_missing": missing,
             "details": json.dumps({k: v for k, v in details.items() if v not in (None, [])}), "computed_at": now,
-            "occupation": json.dumps(match.occupation.as_json()) if match.occupation else None,
+            "occupation": match.occupation_json,
         })
         for skill, imp in importance.items():
             lead_skill_columns["lead_id"].append(lead_id)

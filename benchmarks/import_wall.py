@@ -1,0 +1,107 @@
+"""The whole `leads import` as a user runs it, beside a plain-Python rule matcher on the same file.
+
+    .venv/bin/python benchmarks/import_wall.py [--n 100000] [--fold 10000] [--workdir DIR]
+
+Generates N + fold synthetic postings (benchmarks/dedupe_generate.py, truth in `source_id`), then in one run:
+
+1. `leads import FIRST.jsonl -f jsonl` in a fresh folder: a new process, so start-up, reading, normalizing,
+   company resolution, dedupe, rollup, scoring and the commit all count; wall time and the peak RSS of that
+   process (os.wait4);
+2. with --fold, a second `leads import` of the held-out postings into that database (10k new into N);
+3. `benchmarks/rule_matcher.py` on FIRST.jsonl, pair by pair (--loop) and with cdist, timed the same way.
+
+Prints each command's seconds and peak RSS, the ratio of the import to each matcher, and pairwise precision,
+recall and F1 of every grouping against the generated truth.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.dedupe_scale import split  # noqa: E402
+
+LEADS = Path(sys.executable).parent / "leads"
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GiB) of one command, which must succeed."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)  # this child's own rusage, not all children's
+        took = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            err.seek(0)
+            sys.exit(f"{' '.join(command)} failed ({child.returncode}):\n{err.read()[-2000:].decode()}")
+    return took, usage.ru_maxrss / 1024 / 1024
+
+
+def quality(groups: list[tuple[str, str]]) -> dict[str, float]:
+    """Pairwise precision, recall, F1 of (source_id, group) against the truth in source_id ("job~copy")."""
+    def pairs(keys) -> int:
+        return sum(k * (k - 1) // 2 for k in collections.Counter(keys).values())
+    tp = pairs((s.split("~")[0], g) for s, g in groups)
+    predicted, actual = pairs(g for _, g in groups), pairs(s.split("~")[0] for s, _ in groups)
+    p, r = tp / predicted if predicted else 1.0, tp / actual if actual else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0}
+
+
+def lead_groups(folder: Path) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(folder / "data" / "leads.duckdb"), read_only=True)
+    try:
+        return con.execute("SELECT source_id, lead_id FROM postings WHERE source = 'jsonl'").fetchall()
+    finally:
+        con.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--fold", type=int, default=0, help="then import this many held-out postings into it")
+    parser.add_argument("--workdir", default=None)
+    args = parser.parse_args()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="import_wall_"))
+    work.mkdir(parents=True, exist_ok=True)
+    full, first, second = work / f"all_{args.n}_{args.fold}.jsonl", work / "first.jsonl", work / "second.jsonl"
+    if not full.exists():
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "dedupe_generate.py"), "--n",
+                        str(args.n + args.fold), "--out", str(full)], check=True)
+    if args.fold:
+        split(full, first, second, args.fold)
+    else:
+        first.write_bytes(full.read_bytes())
+    print(f"cores {os.cpu_count()}, load average {os.getloadavg()[0]:.2f}; {args.n:,} postings; workdir {work}",
+          flush=True)
+
+    home = Path(tempfile.mkdtemp(prefix="home_", dir=work))
+    took, peak = timed([str(LEADS), "import", str(first), "-f", "jsonl"], home)
+    print(f"leads import ({args.n:,} into an empty database): {took:.1f} s, peak RSS {peak:.2f} GiB, "
+          f"{quality(lead_groups(home))}", flush=True)
+    if args.fold:
+        fold_took, fold_peak = timed([str(LEADS), "import", str(second), "-f", "jsonl"], home)
+        print(f"leads import ({args.fold:,} new into {args.n:,}): {fold_took:.1f} s, peak RSS {fold_peak:.2f} GiB",
+              flush=True)
+
+    matcher = ROOT / "benchmarks" / "rule_matcher.py"
+    for label, extra in (("rule matcher, Python loop over pairs", ["--loop"]), ("rule matcher, cdist", [])):
+        out = work / "groups.tsv"
+        m_took, m_peak = timed([sys.executable, str(matcher), str(first), "--out", str(out), *extra], work)
+        groups = [tuple(line.rstrip("\n").split("\t")) for line in out.open(encoding="utf-8")]
+        print(f"{label}: {m_took:.1f} s, peak RSS {m_peak:.2f} GiB, {quality(groups)}; "
+              f"leads import / matcher = {took / m_took:.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
