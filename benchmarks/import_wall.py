@@ -61,7 +61,7 @@ def quality(groups: list[tuple[str, str]]) -> dict[str, float]:
 def lead_groups(folder: Path) -> list[tuple[str, str]]:
     con = duckdb.connect(str(folder / "data" / "leads.duckdb"), read_only=True)
     try:
-        return con.execute("SELECT source_id, lead_id FROM postings WHERE source = 'jsonl'").fetchall()
+        return con.execute("SELECT source_id, lead_id FROM postings").fetchall()
     finally:
         con.close()
 

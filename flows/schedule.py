@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -53,6 +54,27 @@ def parse_cron(expression: str) -> CronSpec:
     if weekday is not None:
         weekday = tuple(sorted({d % 7 for d in weekday}))
     return CronSpec(text, values[0], values[1], values[2], values[3], weekday)
+
+
+def next_run(cron: CronSpec, after: datetime, timezone: str | None = None) -> datetime | None:
+    """When the schedule next fires after `after` (cron's rule: with both day fields restricted, either
+    matches), in the schedule's time zone; None if it never does within a year."""
+    zone = ZoneInfo(timezone) if timezone else after.astimezone().tzinfo
+    start = after.astimezone(zone)
+    for offset in range(0, 367):
+        day = (start + timedelta(days=offset)).date()
+        if cron.month is not None and day.month not in cron.month:
+            continue
+        day_ok = cron.day is None or day.day in cron.day
+        weekday_ok = cron.weekday is None or (day.isoweekday() % 7) in cron.weekday
+        if not ((day_ok or weekday_ok) if cron.day is not None and cron.weekday is not None else day_ok and weekday_ok):
+            continue
+        for hour in cron.hour if cron.hour is not None else range(24):
+            for minute in cron.minute if cron.minute is not None else range(60):
+                when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+                if when > start:
+                    return when
+    return None
 
 
 def _parse_field(part: str, name: str, lo: int, hi: int, expression: str) -> tuple[int, ...] | None:

@@ -93,3 +93,28 @@ def import_referrals(db_path: Path, config: Config, path: Path) -> Outcome:
     referrals = [r for _, r in read_referrals_csv(Path(path))]
     done = log_referrals(db_path, config, referrals, source_key=Path(path).name)
     return Outcome(f"{Path(path).name}: {done.message}", lead_ids=done.lead_ids)
+
+
+def set_status(db_path: Path, lead_ref: str, status: str, note: str | None = None, origin: str = "cli") -> Outcome:
+    """The user's status for a lead (`applied`, `not_interested` ...), with an optional note, kept in its
+    history. While a refresh holds the database the change is queued beside it and applied when the refresh
+    lets go: never lost, never refused. Raises StatusError for an unknown status or lead."""
+    from warehouse import statuses
+    from warehouse.db import WarehouseBusy, connect, readable_path
+
+    status = statuses.parse_status(status)
+    shown = status.replace("_", " ")
+    try:
+        with transaction(db_path, "status change") as con:
+            lead_id, _ = statuses.set_status(con, lead_ref, status, note, datetime.now(timezone.utc), origin)
+        return Outcome(f"{lead_id}: {shown}" + (f" ({note.strip()})" if note and note.strip() else ""),
+                       lead_ids=[lead_id])
+    except WarehouseBusy:
+        con = connect(readable_path(db_path), read_only=True)  # the lead must exist in the published state
+        try:
+            lead_id = statuses.resolve_lead(con, lead_ref)
+        finally:
+            con.close()
+        statuses.queue_status(db_path, lead_id, status, note, origin)
+        return Outcome(f"{lead_id}: {shown}, queued: a refresh is writing the database; it is applied as the "
+                       f"refresh finishes", lead_ids=[lead_id])

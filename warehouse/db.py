@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -189,9 +190,124 @@ def writer_lock(db_path: str | Path, what: str = "refresh", reenter: bool = Fals
             _HELD[key] = 1
         try:
             yield
+            _after_writing(db_path)
         finally:
             with _HELD_GUARD:
                 _HELD.pop(key, None)
+
+
+def _after_writing(db_path: Path) -> None:
+    """As the writer lets go (its connections closed): the statuses queued while it wrote are applied,
+    then the read copy is published for readers."""
+    from warehouse import statuses
+
+    if not db_path.exists():
+        return
+    if statuses.queued(db_path):
+        con = connect(db_path)
+        try:
+            with transaction(con):
+                statuses.apply_queued(con, db_path)
+        finally:
+            con.close()
+        statuses.clear_queue(db_path)
+    publish_read_copy(db_path)
+
+
+# --- the read copy: what readers see, also while a refresh writes ----------------------------------------
+# DuckDB lets no other process open a file that one process writes, not even to read. So every writer,
+# as it lets go, copies the database to `<name>.read.duckdb` (written aside, then renamed over the old
+# copy), with a stamp of the main file it copied; readers open the copy. While a refresh holds the main
+# file for minutes, `leads top`, the dashboard and the MCP server keep reading the last published state,
+# and a reader never holds the main file open to block the next refresh.
+
+def read_copy_path(db_path: str | Path) -> Path:
+    path = Path(db_path)
+    return path.with_name(f"{path.stem}.read{path.suffix or '.duckdb'}")
+
+
+def _stamp_path(db_path: str | Path) -> Path:
+    copy = read_copy_path(db_path)
+    return copy.with_name(copy.name + ".stamp")
+
+
+def _identity(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def publish_read_copy(db_path: str | Path) -> Path | None:
+    """Copy the database for readers. Call holding the writer lock, with every connection to it closed.
+    Nothing is published while this process still holds a connection (its changes may not all be in the
+    file yet): the next reader publishes instead."""
+    main = Path(db_path)
+    if Path(str(main) + ".wal").exists():  # a change not yet in the file itself: fold it in first
+        try:
+            duckdb.connect(str(main)).close()
+        except duckdb.Error:
+            return None
+        if Path(str(main) + ".wal").exists():
+            return None
+    copy, stamp = read_copy_path(main), _stamp_path(main)
+    identity = _identity(main)
+    for target, write in ((copy, lambda out: _copy_into(main, out)), (stamp, lambda out: out.write(identity.encode()))):
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # contacts are in it
+        try:
+            with os.fdopen(fd, "wb") as out:
+                write(out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    return copy
+
+
+def _copy_into(main: Path, out) -> None:
+    with main.open("rb") as source:
+        shutil.copyfileobj(source, out, 16 << 20)
+
+
+def read_copy_is_current(db_path: str | Path) -> bool:
+    main, stamp = Path(db_path), _stamp_path(db_path)
+    try:
+        return read_copy_path(main).exists() and stamp.read_text().strip() == _identity(main)
+    except OSError:
+        return False
+
+
+def readable_path(db_path: str | Path) -> Path:
+    """The file a reader opens: the read copy when it is the main file's latest state; otherwise a new copy
+    is published first, unless a writer holds the database: then the last copy (a refresh is running)."""
+    main = Path(db_path)
+    if not main.exists():
+        return main
+    if read_copy_is_current(main):
+        return read_copy_path(main)
+    try:
+        with writer_lock(main, "read copy"):
+            pass  # letting go publishes the copy
+    except WarehouseBusy:
+        return read_copy_path(main) if read_copy_path(main).exists() else main
+    except OSError:
+        return main  # no room for a copy: read the file itself
+    return read_copy_path(main) if read_copy_is_current(main) else main
+
+
+def writer_active(db_path: str | Path) -> int | None:
+    """The pid of the process writing the database now, or None."""
+    path = lock_path(Path(db_path))
+    if not path.exists():
+        return None
+    with path.open("r") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return read_lock_holder(Path(db_path)) or -1
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return None
 
 
 @contextmanager

@@ -24,10 +24,11 @@ IN_MARKET = ("same", "neighbour")
 GROUP_ESSENTIAL_SHARE = 0.5
 
 
-def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: list[str]) -> list[dict]:
+def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: list[str],
+                     points: bool = False) -> list[dict]:
     """Annual pay of open leads in the market of `titles`: count and quartiles per currency (DuckDB's
     quantile_cont over the pay_points view), and the percentile of the user's current pay among leads quoting
-    the profile currency. Which leads are in the market is decided here (occupations); the numbers in SQL."""
+    the profile currency; with `points`, every lead's annual pay too (for a chart of the distribution). Which leads are in the market is decided here (occupations); the numbers in SQL."""
     import pyarrow as pa
 
     from warehouse.load import staged
@@ -50,7 +51,8 @@ def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: lis
                    round(quantile_cont(annual_pay, 0.25), 2), round(quantile_cont(annual_pay, 0.5), 2),
                    round(quantile_cont(annual_pay, 0.75), 2),
                    round(100 * (count(*) FILTER (WHERE annual_pay < $current)
-                                + 0.5 * count(*) FILTER (WHERE annual_pay = $current)) / count(*), 1)
+                                + 0.5 * count(*) FILTER (WHERE annual_pay = $current)) / count(*), 1),
+                   list(annual_pay ORDER BY annual_pay)
             FROM pay_points SEMI JOIN market_leads USING (lead_id)
             GROUP BY currency ORDER BY leads DESC, currency
             """,
@@ -59,8 +61,9 @@ def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: lis
     mine = config.profile.salary_currency
     return [{"currency": currency, "leads": leads, "p25": p25, "median": median, "p75": p75,
              "current_pay": current if currency == mine else None,
-             "current_pay_percentile": percentile if current is not None and currency == mine else None}
-            for currency, leads, p25, median, p75, percentile in quartiles]
+             "current_pay_percentile": percentile if current is not None and currency == mine else None,
+             **({"points": [float(v) for v in pays]} if points else {})}
+            for currency, leads, p25, median, p75, percentile, pays in quartiles]
 
 
 def in_market(index: OccupationIndex, targets: set[str], titles: list[str], title: str, hourly: bool,

@@ -12,7 +12,7 @@ from typing import Iterator
 import duckdb
 
 from jobleads.config import Config
-from warehouse.db import connect, schema_is_current, upgrade
+from warehouse.db import WarehouseBusy, connect, readable_path, schema_is_current, upgrade
 from warehouse.freshness import ensure_fresh_scores, scores_are_stale
 
 
@@ -21,19 +21,27 @@ def fresh_reader(db_path: str | Path, config: Config, rescore: bool = True,
                  on_rescore=None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; first a database made by an older jobleads is migrated, and with `rescore`
     every open lead is rescored if the stored scores came from another profile, weights or taxonomy
-    (`on_rescore(count)` is told how many). One open of the file when nothing needs doing."""
-    con = connect(db_path, read_only=True)
+    (`on_rescore(count)` is told how many). One open of the file when nothing needs doing.
+
+    What is opened is the read copy (`warehouse.db.readable_path`): while a refresh writes, the state the
+    last writer published, as it was (neither migrated nor rescored until the refresh ends)."""
+    con = connect(readable_path(db_path), read_only=True)
     try:
         current = schema_is_current(con)
         stale = rescore and current and scores_are_stale(con, config)
         if not current or stale:
             con.close()
-            if not current:
-                upgrade(db_path)
-            count = ensure_fresh_scores(db_path, config) if rescore else None
+            try:
+                if not current:
+                    upgrade(db_path)
+                count = ensure_fresh_scores(db_path, config) if rescore else None
+            except WarehouseBusy:
+                if not current:
+                    raise
+                count = None  # a refresh is writing: it rescores on its own; show what was published
             if count is not None and on_rescore is not None:
                 on_rescore(count)
-            con = connect(db_path, read_only=True)
+            con = connect(readable_path(db_path), read_only=True)
         yield con
     finally:
         con.close()

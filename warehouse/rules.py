@@ -7,6 +7,11 @@ from __future__ import annotations
 RANKING_ORDER = "s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id"
 
 
+# The user's statuses that take a lead out of the ranking (it stays, with its history).
+HIDDEN_STATUSES = ("not_interested", "archived")
+
+
 def render(sql: str) -> str:
     """The script with the rules' placeholders written out."""
-    return sql.replace("$RANKING_ORDER", RANKING_ORDER)
+    hidden = ", ".join(f"'{s}'" for s in HIDDEN_STATUSES)
+    return sql.replace("$RANKING_ORDER", RANKING_ORDER).replace("$HIDDEN_STATUSES", hidden)

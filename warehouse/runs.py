@@ -86,3 +86,12 @@ def run_detail(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
     detail["new_warm_companies"] = summary.get("new_warm_companies", [])
     detail["top_new_leads"] = summary.get("top_new_leads", [])
     return detail
+
+
+def quarantined(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest records set aside as unreadable (newest first), with their reason and where they came from."""
+    cursor = con.execute(
+        "SELECT quarantined_at, run_id, source, source_key, source_id, reason, left(payload, 300) AS payload "
+        "FROM quarantine ORDER BY quarantined_at DESC, run_id, source, source_id LIMIT ?", [limit])
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]

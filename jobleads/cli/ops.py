@@ -193,3 +193,36 @@ def mcp() -> None:
     config = state.config()
     connect(state.db, read_only=True).close()  # a missing or foreign database: one line and exit 2, before serving
     serve(state.db, config, rescore=state.config_path.exists())
+
+
+@app.command()
+def dashboard(
+    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port on 127.0.0.1."),
+) -> None:
+    """The morning page in your browser (Streamlit on 127.0.0.1): ranked leads, whom to ask, skills and pay,
+    your applications, pipeline health. `?lead=LEAD_ID` opens one lead."""
+    import os
+    import socket
+    import subprocess
+
+    state.config()  # a bad config: one line and exit 2 before the server starts
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise UsageError(f"--port {port}: already in use on 127.0.0.1; choose another with --port") from None
+    import importlib.util
+
+    app_file = Path(importlib.util.find_spec("dashboards").origin).parent / "app.py"
+    env = {**os.environ, "LEADS_DB": str(state.db.resolve()), "LEADS_CONFIG": str(state.config_path.resolve()),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    address = f"http://127.0.0.1:{port}"
+    console.print(f"jobleads dashboard: {address}  (database {state.db}; Ctrl-C stops it)", markup=False,
+                  highlight=False)
+    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+               "--server.port", str(port), "--server.headless", "true", "--global.developmentMode", "false",
+               "--browser.serverAddress", "127.0.0.1", "--server.fileWatcherType", "none"]
+    try:
+        raise typer.Exit(subprocess.call(command, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None

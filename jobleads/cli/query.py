@@ -63,7 +63,7 @@ def export(
 ) -> None:
     """Every lead with all its sources."""
     with scored_reader() as con:
-        rows = leads(con, LeadFilter(limit=None, include_closed=include_closed))
+        rows = leads(con, LeadFilter(limit=None, include_closed=include_closed, include_hidden=True))
     handle = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if fmt == ExportFormat.jsonl:
