@@ -59,9 +59,9 @@ def load_and_transform(db_path: str, results: list[ExtractResult], config: dict[
 
 
 @task(name="notify", cache_policy=NO_CACHE)
-def notify(summary: dict[str, Any], urls: list[str], top: int) -> bool | None:
+def notify(summary: dict[str, Any], urls: list[str], top: int, dashboard: str | None = None) -> bool | None:
     try:
-        return send_digest(summary, urls, top)
+        return send_digest(summary, urls, top, dashboard)
     except Exception as exc:  # noqa: BLE001 - the run is already stored; a notifier bug must not fail it
         get_run_logger().warning("notification failed: %s: %s", type(exc).__name__, exc)
         return False
@@ -145,7 +145,7 @@ def nightly_refresh(
     except Exception as exc:  # noqa: BLE001 - the run is stored in `runs` already; the UI copy is a convenience
         logger.warning("could not publish the run artifacts: %s: %s", type(exc).__name__, exc)
     if config.notify.urls:
-        notify(summary, config.notify.urls, config.notify.top)
+        notify(summary, config.notify.urls, config.notify.top, f"http://127.0.0.1:{config.dashboard.port}")
     if summary["status"] == "failed":
         return Failed(message=f"every source failed ({len(summary['failures'])}): " + "; ".join(summary["failures"]),
                       data=summary)

@@ -11,7 +11,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-_LEAD_FIELDS = ("title", "company", "score", "url")
+_LEAD_FIELDS = ("lead_id", "title", "company", "score", "url")
 
 
 @dataclass
@@ -20,8 +20,9 @@ class Digest:
     body: str
 
 
-def build_digest(summary: dict[str, Any], top: int = 5) -> Digest:
-    """A short plain-text digest of one run summary (`RunSummary.to_json()`)."""
+def build_digest(summary: dict[str, Any], top: int = 5, dashboard: str | None = None) -> Digest:
+    """A short plain-text digest of one run summary (`RunSummary.to_json()`); with `dashboard` (the address
+    `leads dashboard` serves), each lead links to its page there."""
     leads = [{k: lead.get(k) for k in _LEAD_FIELDS} for lead in (summary.get("top_new_leads") or [])][:top]
     warm = [str(c) for c in (summary.get("new_warm_companies") or [])]
     failures = [str(f) for f in (summary.get("failures") or [])]
@@ -39,6 +40,8 @@ def build_digest(summary: dict[str, Any], top: int = 5) -> Digest:
             score = f"{lead['score']:.2f}" if isinstance(lead["score"], (int, float)) else "?"
             link = f" {lead['url']}" if lead["url"] else ""
             lines.append(f"- {score}  {lead['title']} at {lead['company']}{link}")
+            if dashboard and lead.get("lead_id"):
+                lines.append(f"  open in your dashboard: {dashboard.rstrip('/')}/?lead={lead['lead_id']}")
     if warm:
         lines += ["", "New warm companies (someone you know works there):"]
         lines += [f"- {company}" for company in warm]
@@ -48,7 +51,7 @@ def build_digest(summary: dict[str, Any], top: int = 5) -> Digest:
     return Digest(title=title, body="\n".join(lines))
 
 
-def send_digest(summary: dict[str, Any], urls: list[str], top: int = 5) -> bool | None:
+def send_digest(summary: dict[str, Any], urls: list[str], top: int = 5, dashboard: str | None = None) -> bool | None:
     """Send the digest to every URL; None when no URL is configured, else whether all deliveries worked.
 
     A failed delivery is logged and reported, never raised: the run's data is already safely stored.
@@ -57,7 +60,7 @@ def send_digest(summary: dict[str, Any], urls: list[str], top: int = 5) -> bool 
         return None
     import apprise  # only runs that notify pay for the import
 
-    digest = build_digest(summary, top)
+    digest = build_digest(summary, top, dashboard)
     sender = apprise.Apprise()
     for url in urls:
         if not sender.add(url):

@@ -78,6 +78,10 @@ class Notify(_Strict):
     top: int = Field(default=5, ge=1, le=50)
 
 
+class Dashboard(_Strict):
+    port: int = Field(default=8501, ge=1, le=65535)  # `leads dashboard` listens on 127.0.0.1:port; the digest links there
+
+
 class Network(_Strict):
     reconnect_days: int = Field(default=90, ge=1)
     reconnect_min_score: float = Field(default=0.5, ge=0, le=1)  # a "strong" lead for `leads reconnect`
@@ -116,6 +120,7 @@ class Config(_Strict):
     weights: Weights = Field(default_factory=Weights)
     schedule: Schedule = Field(default_factory=Schedule)
     notify: Notify = Field(default_factory=Notify)
+    dashboard: Dashboard = Field(default_factory=Dashboard)
     network: Network = Field(default_factory=Network)
     http: Http = Field(default_factory=Http)
     skills: dict[str, list[str]] = Field(default_factory=dict)  # extra skills: name -> aliases
@@ -213,6 +218,10 @@ cron = "0 3 * * *"
 [notify]
 urls = []
 top = 5
+
+# `leads dashboard` listens on 127.0.0.1 at this port; the digest links each lead there.
+[dashboard]
+port = 8501
 
 [network]
 reconnect_days = 90               # `leads reconnect`: contacts not touched for this long

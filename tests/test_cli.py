@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import run_leads
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
-LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen",
+LEAD_KEYS = {"lead_id", "title", "company", "locations", "remote", "url", "posted_at", "first_seen", "last_seen", "user_status", "user_note", "applied_before",
              "status", "salary_min", "salary_max", "salary_currency", "occupation", "skills", "skills_matched", "skills_missing", "score",
              "score_parts", "warm", "contacts", "sources"}
 

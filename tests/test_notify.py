@@ -91,3 +91,11 @@ def test_flow_sends_the_digest_after_the_run(prefect_harness, tmp_path, db_path)
     body = received[0]["body"]
     assert summary["run_id"] in body and "Backend Engineer at Orbit Labs" in body
     assert body.count(" at Orbit Labs") == 2  # top = 2 of the 3 new leads
+
+
+def test_each_lead_links_to_its_page_in_the_dashboard():
+    summary = {**SUMMARY, "top_new_leads": [{**lead, "lead_id": f"L{i:011d}"}
+                                            for i, lead in enumerate(SUMMARY["top_new_leads"])]}
+    body = build_digest(summary, dashboard="http://127.0.0.1:8502/").body
+    assert "open in your dashboard: http://127.0.0.1:8502/?lead=L00000000000" in body
+    assert "?lead=" not in build_digest(summary).body  # no dashboard address given: no link

@@ -281,11 +281,14 @@ def read_copy_is_current(db_path: str | Path) -> bool:
 def readable_path(db_path: str | Path) -> Path:
     """The file a reader opens: the read copy when it is the main file's latest state; otherwise a new copy
     is published first, unless a writer holds the database: then the last copy (a refresh is running)."""
+    from warehouse.statuses import queued
+
     main = Path(db_path)
     if not main.exists():
         return main
-    if read_copy_is_current(main):
+    if read_copy_is_current(main) and not queued(main):
         return read_copy_path(main)
+    # a stale copy, or status changes left queued by a refresh that was killed: the writer's exit does both
     try:
         with writer_lock(main, "read copy"):
             pass  # letting go publishes the copy

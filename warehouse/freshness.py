@@ -10,27 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 
 from jobleads.config import Config
 from warehouse.db import reader, transaction, writer
-
-SCORING_VERSION = "3"  # bump when a scoring rule changes what a score means: stored scores are recomputed
-_SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
-
-
-@lru_cache(maxsize=1)
-def shipped_tables_digest() -> str:
-    folder = resources.files("warehouse") / "data"
-    digest = hashlib.sha256()
-    for name in _SHIPPED_TABLES:
-        digest.update((folder / name).read_bytes())
-    return digest.hexdigest()[:16]
-
+from warehouse.versions import SCORING_VERSION, shipped_tables_digest
 
 def fingerprint(config: Config) -> str:
     basis = {"profile": config.profile.model_dump(mode="json"), "weights": config.weights.model_dump(),

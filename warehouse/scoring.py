@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, utils
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
+from warehouse.versions import classifier_version
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
@@ -279,12 +280,6 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
         with staged(con, "extractions_batch", pa.Table.from_pylist(fresh, schema=EXTRACTION_SCHEMA)):
             con.execute("INSERT OR REPLACE INTO skill_extractions BY NAME SELECT * FROM extractions_batch").fetchall()
     return out
-
-
-def classifier_version() -> str:
-    from warehouse.freshness import SCORING_VERSION, shipped_tables_digest  # the classifier is part of scoring
-
-    return f"{shipped_tables_digest()}-{SCORING_VERSION}"
 
 
 def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,

@@ -197,7 +197,8 @@ def mcp() -> None:
 
 @app.command()
 def dashboard(
-    port: int = typer.Option(8501, "--port", min=1, max=65535, help="Port on 127.0.0.1."),
+    port: Optional[int] = typer.Option(None, "--port", min=1, max=65535,
+                                       help="Port on 127.0.0.1 (default: [dashboard] port, 8501)."),
 ) -> None:
     """The morning page in your browser (Streamlit on 127.0.0.1): ranked leads, whom to ask, skills and pay,
     your applications, pipeline health. `?lead=LEAD_ID` opens one lead."""
@@ -205,7 +206,7 @@ def dashboard(
     import socket
     import subprocess
 
-    state.config()  # a bad config: one line and exit 2 before the server starts
+    port = port or state.config().dashboard.port  # a bad config: one line and exit 2 before the server starts
     with socket.socket() as probe:
         try:
             probe.bind(("127.0.0.1", port))
@@ -221,7 +222,8 @@ def dashboard(
                   highlight=False)
     command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--server.headless", "true", "--global.developmentMode", "false",
-               "--browser.serverAddress", "127.0.0.1", "--server.fileWatcherType", "none"]
+               "--browser.serverAddress", "127.0.0.1", "--server.fileWatcherType", "none",
+               "--client.toolbarMode", "viewer"]
     try:
         raise typer.Exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
