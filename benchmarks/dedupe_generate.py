@@ -24,6 +24,7 @@ import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -66,9 +67,26 @@ _LONG_NUMBER = re.compile(r"(?<![0-9a-z])([0-9]{5,})(?![0-9])")
 _UUID_HEAD = re.compile(r"\b([0-9a-f]{8})-([0-9a-f]{4})-")
 
 
+_HOST_NAMES_EMPLOYER = ("myworkdayjobs.com", "icims.com", "bamboohr.com", "recruitee.com", "workable.com")
+
+
 def clone_url(url: str | None, k: int) -> str | None:
+    """The clone's own copy of a URL: its own job ids and its own board (a clone is another employer, so it
+    must not share the original's ATS board slug, which names an employer)."""
     if not url or k == 0:
         return url
+    word = clone_word(k).lower()
+    parts = urlsplit(url)
+    host, path = parts.netloc, parts.path
+    if host.endswith(_HOST_NAMES_EMPLOYER):
+        label, _, rest = host.partition(".")
+        host = f"{label}{word}.{rest}"
+    else:
+        segments = path.split("/")
+        if len(segments) > 1 and segments[1]:
+            segments[1] += word
+        path = "/".join(segments)
+    url = urlunsplit((parts.scheme, host, path, parts.query, parts.fragment))
     url = _LONG_NUMBER.sub(lambda m: str(int(m.group(1)) * 1000 + k % 1000 + 1000 * (k // 1000) * 7919), url)
     return _UUID_HEAD.sub(lambda m: f"{(int(m.group(1), 16) + k) % 2**32:08x}-{m.group(2)}-", url)
 

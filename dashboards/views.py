@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -214,6 +213,8 @@ def warm_page(s: data.Settings, state: str, summary: dict) -> None:
 
 
 def skills_page(s: data.Settings, state: str, summary: dict) -> None:
+    import altair as alt  # only this page draws charts: the first page loads without it
+
     st.title("Skills and pay")
     found = data.gaps_and_pay(s, state)
     st.subheader("Most demanded skills you lack")

@@ -145,3 +145,19 @@ def test_misspellings_and_recruiting_boards_are_the_employer_and_look_alikes_are
         assert of["1"] == of["2"] and of["3"] == of["4"] and of["5"] == of["6"]
         assert of["7"] != of["8"]  # one changed letter in six: two companies
         assert of["9"] != of["10"]
+
+
+def test_names_that_differ_by_a_whole_word_stay_apart_even_when_their_letters_are_close():
+    from warehouse.db import connect
+
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        con = connect(f"{folder}/c.duckdb")
+        resolver = companies.Resolver(con)
+        ids = {name: resolver.resolve(name) for name in (
+            "Rockwell Automation", "Rockwell Automation Milo", "Rockwell Automation Ralo", "Capital Partners East",
+            "Capital Partners West", "Lockheed Martin Corp", "Lockheed Martn")}
+        con.close()
+    assert len({ids["Rockwell Automation"], ids["Rockwell Automation Milo"], ids["Rockwell Automation Ralo"]}) == 3
+    assert ids["Capital Partners East"] != ids["Capital Partners West"]
+    assert ids["Lockheed Martin Corp"] == ids["Lockheed Martn"]  # a typo inside one word still is the employer

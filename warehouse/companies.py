@@ -43,9 +43,12 @@ BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrec
 # Sources the user wrote (referrals, imported files): the least authoritative copy of a job.
 FILE_SOURCES = frozenset({"referral", "jsonl", "csv"})
 
-# Typo tier: a company key this long or longer, within this rapidfuzz ratio of a known one, is that company.
+# Typo tier: a company key this long or longer, within this rapidfuzz ratio of a known one, is that company,
+# when the two differ in one word only, and that word by a typo (TYPO_WORD_RATIO, same first letter):
+# "Lockheed Martn" is Lockheed Martin, "Acme Robotics Milo" is not "Acme Robotics Ralo".
 TYPO_MIN_LENGTH = 6
 TYPO_RATIO = 90
+TYPO_WORD_RATIO = 80
 
 # A user's word beats a board token, which beats a rule-derived spelling.
 ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}
@@ -54,6 +57,9 @@ ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}
 def tokens(name: str | None) -> list[str]:
     """The words of a company name as written (folded; parentheses and dots out, so "U.S." is "US")."""
     return fold(re.sub(r"\(.*?\)", " ", name or "").replace(".", "")).split()
+
+
+_LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv nv corp corporation co lp llp".split())
 
 
 def distinctive(name: str | None) -> list[str]:
@@ -71,6 +77,20 @@ def key_aliases(name: str) -> tuple[str, list[str]]:
     """The normalizer's key, and the former names it finds ("Navan (fka TripActions)")."""
     with_aliases = getattr(normalize, "company_key_aliases", None)
     return with_aliases(name) if with_aliases else (company_key(name), [])
+
+
+def words(name: str | None) -> str:
+    """A name's words without legal suffixes, for comparing names word by word (the key runs them together)."""
+    return " ".join(t for t in tokens(name) if t not in _LEGAL_WORDS)
+
+
+def one_word_typo(a: str, b: str) -> bool:
+    """Two keys of as many words that differ in at most one word, and there by a typo."""
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        return len(words_a) == 1 or len(words_b) == 1  # "Lockheedmartn": the ratio alone decides
+    differ = [(x, y) for x, y in zip(words_a, words_b) if x != y]
+    return len(differ) <= 1 and all(x[0] == y[0] and fuzz.ratio(x, y) >= TYPO_WORD_RATIO for x, y in differ)
 
 
 def compact(key: str) -> str:
@@ -107,22 +127,24 @@ class Resolver:
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
         self.new_aliases: dict[str, tuple[str, str, str]] = {}  # alias_norm -> (id, alias, origin)
         self._by_start: dict[str, list[str]] | None = None  # compact keys by their first two letters
+        self.spelled: dict[str, str] = {}  # compact key -> the key with its spaces (words), first claimed
         rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
         for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
-            self._index(alias_norm, signature(alias), cid)
+            self._index(alias_norm, signature(alias), cid, words(alias))
         self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
 
-    def _index(self, key: str, sig: str, cid: str) -> None:
+    def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
         # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
         self.by_alias[key] = cid
         if compact(key) not in self.by_compact and self._by_start is not None:
             self._by_start.setdefault(compact(key)[:2], []).append(compact(key))
         self.by_compact.setdefault(compact(key), cid)
+        self.spelled.setdefault(compact(key), spelled or key)
         if sig:
             self.by_signature.setdefault(sig, cid)
 
-    def lookup(self, key: str, sig: str) -> str | None:
+    def lookup(self, key: str, sig: str, spelled: str = "") -> str | None:
         """An existing company for this key (exact tier), signature (strong tier) or a misspelling of one
         (typo tier), without creating one."""
         if not key:
@@ -133,12 +155,14 @@ class Resolver:
             return self.by_compact[compact(key)]
         if sig and sig in self.by_signature:
             return self.by_signature[sig]
-        return self._misspelt(compact(key))
+        return self._misspelt(key, spelled or key)
 
-    def _misspelt(self, key: str) -> str | None:
+    def _misspelt(self, key: str, spelled: str) -> str | None:
         """The company whose key is this one give or take a letter ("Apptronnik", "Lockheed Martn"): keys of
         TYPO_MIN_LENGTH letters or more that start alike and score TYPO_RATIO (rapidfuzz ratio) or more.
-        One changed letter in a short name ("Stripe" / "Strive") stays apart."""
+        One changed letter in a short name ("Stripe" / "Strive") stays apart, and so do names that differ by a
+        whole word ("Acme Robotics Milo" / "Acme Robotics Ralo")."""
+        key = compact(key)
         if len(key) < TYPO_MIN_LENGTH:
             return None
         if self._by_start is None:
@@ -146,15 +170,17 @@ class Resolver:
             for known in self.by_compact:
                 self._by_start.setdefault(known[:2], []).append(known)
         candidates = [k for k in self._by_start.get(key[:2], ()) if len(k) >= TYPO_MIN_LENGTH]
-        found = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO) if candidates else None
-        return self.by_compact[found[0]] if found else None
+        for known, _, _ in process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=5):
+            if one_word_typo(spelled, self.spelled.get(known, known)):
+                return self.by_compact[known]
+        return None
 
     def resolve(self, name: str) -> str | None:
         key, former = key_aliases(name)
         if not key:
             return None
         sig = signature(name)
-        cid = self.lookup(key, sig)
+        cid = self.lookup(key, sig, words(name))
         if cid is None:
             cid = company_id_for(sig or key)
             if cid not in self.known_ids:
@@ -163,7 +189,7 @@ class Resolver:
         for alias_key in [key, *former]:
             if alias_key not in self.by_alias:
                 self.new_aliases[alias_key] = (cid, name.strip(), "rule")
-                self._index(alias_key, sig if alias_key == key else "", cid)
+                self._index(alias_key, sig if alias_key == key else "", cid, words(name) if alias_key == key else "")
         return cid
 
     def add_board(self, board: str, cid: str) -> None:
@@ -177,7 +203,7 @@ class Resolver:
         if current and (current[1] == "user" or current[0] == cid):
             return
         self.new_aliases[key] = (cid, board, "board")
-        self._index(key, signature(board), cid)
+        self._index(key, signature(board), cid, words(board))
 
     def save(self) -> None:
         if self.new_companies:
