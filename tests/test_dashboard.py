@@ -142,6 +142,18 @@ def test_a_status_is_saved_with_its_note_and_hidden_statuses_leave_the_ranking(s
     assert list(history["status"]) == ["applied"] and list(history["note"]) == ["asked Priya first"]
 
 
+def test_the_status_filter_shows_only_the_chosen_statuses(seeded):
+    at = app()
+    backend = table(at)["lead"][list(table(at)["title"]).index("Senior Backend Engineer")]
+    at = app(lead=backend)
+    at.selectbox[0].set_value("archived")
+    at.button[1].click().run()
+    at = app()
+    assert "Senior Backend Engineer" not in titles(at)  # archived leaves the ranking
+    at.sidebar.multiselect(key="statuses").set_value(["archived"]).run()
+    assert titles(at) == ["Senior Backend Engineer"]
+
+
 def test_a_status_set_while_a_refresh_writes_is_queued_then_applied(seeded):
     from warehouse.db import writer_lock
 

@@ -24,6 +24,7 @@ LEAD_COLUMNS = [
     Column("remote", "Mode"),
     Column("_salary", "Salary (annual)"),
     Column("warm", "Warm", lambda v: "★" if v else ""),
+    Column("user_status", "Yours", lambda v: "" if v in (None, "new") else v.replace("_", " ")),
     Column("lead_id", "Lead"),
 ]
 
@@ -45,7 +46,10 @@ def top(
     with scored_reader() as con:
         rows = leads(con, LeadFilter(limit=limit, min_score=min_score, remote=remote, company=company, warm=warm))
     if fmt == Format.table:
-        emit(_table_rows(rows), fmt, LEAD_COLUMNS, title="Top leads", empty="no open leads match")
+        # "Yours" (your status) only when a lead has one: narrow terminals need the room
+        columns = [c for c in LEAD_COLUMNS if c.key != "user_status" or any(
+            r.get("user_status") not in (None, "new") for r in rows)]
+        emit(_table_rows(rows), fmt, columns, title="Top leads", empty="no open leads match")
     else:
         emit(rows, fmt, LEAD_COLUMNS)
 
