@@ -362,10 +362,12 @@ class ResponseCache:
     def put(self, url: str, params: dict[str, Any] | None, fetched: Fetched) -> None:
         path = self._path(url, params)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # what the user watches is their own
             tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps({"etag": fetched.etag, "last_modified": fetched.last_modified,
-                                       "data": fetched.data}), encoding="utf-8")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(json.dumps({"etag": fetched.etag, "last_modified": fetched.last_modified,
+                                      "data": fetched.data}))
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs a full download next time

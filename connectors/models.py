@@ -129,10 +129,18 @@ def to_utc(value: Any) -> Any:
     return value
 
 
+def _no_nul(data: Any) -> Any:
+    """Text fields without NUL characters (a NUL is never text; stored it breaks tools downstream)."""
+    if isinstance(data, dict):
+        return {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in data.items()}
+    return data
+
+
 class Contact(BaseModel):
     """A person in the user's network."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
+    _clean = model_validator(mode="before")(_no_nul)
 
     name: str = Field(min_length=1)
     company: str | None = None
@@ -149,6 +157,7 @@ class Referral(BaseModel):
     """A job someone in the network offered to refer the user to."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
+    _clean = model_validator(mode="before")(_no_nul)
 
     company: str = Field(min_length=1)
     title: str = Field(min_length=1)

@@ -5,7 +5,11 @@ the pages. Reads go through dashboards.data (the core's read side); writes throu
 """
 from __future__ import annotations
 
+import os
+
 import streamlit as st
+
+os.umask(0o077)  # a status change writes the database (and its WAL): the user's alone, as from the CLI
 
 from dashboards import data, views
 

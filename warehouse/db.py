@@ -88,6 +88,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database; writers migrate it. Read-only opens need an existing, migrated file."""
     path = Path(path)
+    if path.is_dir():
+        raise WarehouseError(f"{path}: is a folder, not a database file (give --db a file such as data/leads.duckdb)")
     if read_only:
         if not path.exists():
             raise WarehouseError(f"{path}: no database yet (run `leads demo`, `leads import` or `leads refresh`)")
@@ -284,8 +286,8 @@ def readable_path(db_path: str | Path) -> Path:
     from warehouse.statuses import queued
 
     main = Path(db_path)
-    if not main.exists():
-        return main
+    if not main.is_file():
+        return main  # missing, or a folder: `connect` says so in one line
     if read_copy_is_current(main) and not queued(main):
         return read_copy_path(main)
     # a stale copy, or status changes left queued by a refresh that was killed: the writer's exit does both

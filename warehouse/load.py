@@ -93,10 +93,28 @@ def upsert_postings(con: duckdb.DuckDBPyConnection, run_id: str, postings: Itera
     return upsert_postings_table(con, run_id, postings_table(postings), now)
 
 
+def without_nul(table: pa.Table) -> pa.Table:
+    """Every text column (and list of texts) with NUL characters removed: no stored text keeps one."""
+    import pyarrow.compute as pc
+
+    columns = []
+    for column, field in zip(table.columns, table.schema):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            column = pc.replace_substring(column, "\x00", "")
+        elif pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type):
+            column = pa.chunked_array([
+                pa.ListArray.from_arrays(chunk.offsets, pc.replace_substring(chunk.values, "\x00", ""),
+                                         mask=chunk.is_null())
+                for chunk in column.chunks], type=field.type)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> int:
     """`upsert_postings` for an Arrow table in `POSTING_SCHEMA` (the bulk path: one row per posting_uid)."""
     if table.num_rows == 0:
         return 0
+    table = without_nul(table)
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
@@ -121,23 +139,33 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
     return table.num_rows
 
 
-def retire_unlisted(con: duckdb.DuckDBPyConnection, results: list[ExtractResult]) -> int:
-    """Mark inactive the postings a complete, successful fetch no longer lists."""
-    retired = 0
+def retire_unlisted(con: duckdb.DuckDBPyConnection, results: list[ExtractResult]) -> list[str]:
+    """Mark inactive the postings a complete, successful fetch no longer lists; returns warnings.
+
+    A listing that comes back empty where the source had open postings closes nothing: a board that answers
+    a valid but empty page (an outage, a moved board) must not close every lead at once. The postings stay
+    open, and the warning says so; if the board really closed them, the next non-empty listing does."""
+    warnings = []
     for result in results:
         if result.status != "ok" or not result.complete:
+            continue
+        if not result.postings:
+            held = con.execute(
+                "SELECT count(*) FROM postings WHERE source = $source AND coalesce(source_key, '') = "
+                "coalesce($key, '') AND active", {"source": result.source, "key": result.source_key}).fetchone()[0]
+            if held:
+                warnings.append(f"{result.label}: the listing came back empty while {held} postings were open; "
+                                "none closed (they close once the board lists jobs again without them)")
             continue
         seen = pa.table({"posting_uid": pa.array([posting_uid(p.source, p.source_id) for p in result.postings],
                                                  type=pa.string())})
         with staged(con, "seen_batch", seen):
-            gone = con.execute(
+            con.execute(
                 """
                 UPDATE postings SET active = FALSE
                 WHERE source = $source AND coalesce(source_key, '') = coalesce($key, '') AND active
                   AND posting_uid NOT IN (SELECT posting_uid FROM seen_batch)
-                RETURNING posting_uid
                 """,
                 {"source": result.source, "key": result.source_key},
             ).fetchall()
-        retired += len(gone)
-    return retired
+    return warnings

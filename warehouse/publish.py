@@ -50,6 +50,7 @@ class RunSummary:
     sources: list[SourceSummary] = field(default_factory=list)
     new_warm_companies: list[str] = field(default_factory=list)
     top_new_leads: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def failures(self) -> list[SourceSummary]:
@@ -133,7 +134,7 @@ def publish(
             if r.status == "ok" and r.bulk is not None:
                 load.load_raw_table(con, summary.run_id, r.bulk, now)
                 summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
-        load.retire_unlisted(con, results)
+        summary.warnings += load.retire_unlisted(con, results)
         summary.new_leads, summary.closed_leads = rebuild(con, config, now, on_stage)
         on_stage("recording the run")
         summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]

@@ -15,6 +15,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts name TOML tables ("[profile]"): shown as written, never as markup
 )
 
 
@@ -43,6 +44,11 @@ from jobleads.cli import ingest, insight, network, ops, query, sources_cmd, stat
 
 
 def main() -> None:
+    import os
+
+    # Everything jobleads writes holds the user's contacts, notes or searches: the database, its WAL (DuckDB
+    # creates it with the process umask), the read copy, the lock, the HTTP cache, logs. Readable by the user only.
+    os.umask(0o077)
     from connectors.errors import SourceError
     from jobleads.cli.running import RunError
     from jobleads.config import ConfigError
@@ -73,5 +79,7 @@ def _one_line(message: str, ctx) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"leads: {message}", err=True)
+    from jobleads.cli.output import clean
+
+    typer.echo(f"leads: {clean(message)}", err=True)  # messages quote files and records: no escapes through
     sys.exit(code)

@@ -74,6 +74,9 @@ def print_summary(summary: RunSummary) -> None:
     )
     for s in summary.failures:
         err_console.print(f"[red]failed[/red] {s.source}{':' + s.source_key if s.source_key else ''}: {s.error}")
+    for warning in summary.warnings:
+        err_console.print("[yellow]warning[/yellow] ", end="")
+        err_console.print(warning, markup=False, highlight=False)
 
 
 @app.command()
@@ -102,6 +105,9 @@ def _report(summary: dict) -> None:
     for failure in summary["failures"]:  # one line each: the source, what went wrong, and the URL
         err_console.print("[red]failed[/red] ", end="")
         err_console.print(failure, markup=False, highlight=False)
+    for warning in summary.get("warnings") or []:
+        err_console.print("[yellow]warning[/yellow] ", end="")
+        err_console.print(warning, markup=False, highlight=False)
 
 
 def _seconds(summary: dict) -> str:

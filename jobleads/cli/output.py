@@ -4,22 +4,50 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from enum import Enum
 from typing import Any, Callable, Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+# Control and escape characters (C0 but tab and newline, DEL, C1): a posting's title carrying ESC ] 0 ; ... BEL
+# or ESC [ 2 J must not retitle the window or clear the screen. Outside text passes `clean` before any output.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(value: Any) -> Any:
+    """Strings (also inside lists and dicts) without control or escape characters."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+class SafeConsole(Console):
+    """A console whose printed strings are cleaned first (markup in the message itself still works)."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(clean(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
 
 # soft_wrap: message lines are never hard-wrapped mid-sentence when piped; tables still fit the width.
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+console = SafeConsole(soft_wrap=True)
+err_console = SafeConsole(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+ID_COLUMNS = frozenset({"lead_id", "contact_id", "run_id", "company_id"})
 
 
 class Column:
@@ -34,12 +62,13 @@ def csv_cell(value: Any) -> Any:
     """The one way lists and objects go into a CSV cell, in every command: JSON text (`["a", "b"]`), which
     a reader can parse back whatever the items contain."""
     if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    return value
+        return json.dumps(clean(value), ensure_ascii=False, default=str)
+    return clean(value)
 
 
 def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: str | None = None,
          empty: str = "nothing to show") -> None:
+    rows = clean(list(rows))
     if fmt == Format.json:
         sys.stdout.write(json.dumps(list(rows), indent=2, ensure_ascii=False, default=str) + "\n")
         return
@@ -53,13 +82,16 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: st
         sys.stdout.write(buffer.getvalue())
         return
     if not rows:
-        console.print(f"[dim]{empty}[/dim]")
+        console.print(Text(empty, style="dim"))  # Text: "[[sources]]" in a message is not markup
         return
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
-        table.add_column(col.header, justify=col.justify, max_width=col.max_width, overflow="fold")
+        whole = col.key in ID_COLUMNS  # an id must copy and paste whole: never wrapped, never cut
+        table.add_column(col.header, justify=col.justify, max_width=None if whole else col.max_width,
+                         overflow="fold", no_wrap=whole, min_width=12 if whole else None)
     for row in rows:
-        table.add_row(*(col.render(row.get(col.key)) for col in columns))
+        # Text, not markup: a title like "[red]Apply[/red]" is shown as written.
+        table.add_row(*(Text(clean(col.render(row.get(col.key)))) for col in columns))
     console.print(table)
 
 

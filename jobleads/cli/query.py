@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from jobleads.cli import app
-from jobleads.cli.output import Column, Format, console, csv_cell, emit, salary_range
+from jobleads.cli.output import Column, Format, clean, console, csv_cell, emit, salary_range
 from jobleads.cli.state import UsageError, scored_reader
 from warehouse.queries import LeadFilter, lead_detail, leads
 
@@ -72,7 +72,7 @@ def export(
     try:
         if fmt == ExportFormat.jsonl:
             for row in rows:
-                handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                handle.write(json.dumps(clean(row), ensure_ascii=False, default=str) + "\n")
         else:
             keys = list(rows[0]) if rows else ["lead_id"]
             writer = csv.DictWriter(handle, fieldnames=keys)
@@ -92,19 +92,28 @@ def explain(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Why a lead scores what it does, and every source record merged into it."""
+    from rich.markup import escape
+
+    from warehouse.statuses import StatusError, resolve_lead
+
     with scored_reader() as con:
+        try:
+            lead_id = resolve_lead(con, lead_id)  # a unique start of an id is enough
+        except StatusError as exc:
+            raise UsageError(str(exc)) from None
         lead = lead_detail(con, lead_id)
     if lead is None:
         raise UsageError(f"no lead with id '{lead_id}'")
+    lead = clean(lead)
     if fmt != Format.table:
         sys.stdout.write(json.dumps(lead, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     head = (
-        f"[bold]{lead['title']}[/bold] at [bold]{lead['company']}[/bold]  ({lead['status']})\n"
-        f"{'; '.join(lead['locations']) or 'location not given'} · {lead['remote'] or 'mode not given'}"
-        f" · {salary_range(lead) or 'salary not given'}\n"
+        f"[bold]{escape(lead['title'] or '')}[/bold] at [bold]{escape(lead['company'] or '')}[/bold]  ({lead['status']})\n"
+        f"{escape('; '.join(lead['locations'])) or 'location not given'} · {lead['remote'] or 'mode not given'}"
+        f" · {escape(salary_range(lead)) or 'salary not given'}\n"
         f"score {lead['score']:.3f} · first seen {lead['first_seen'][:10]} · last seen {lead['last_seen'][:10]}\n"
-        f"{lead['url'] or ''}"
+        f"{escape(lead['url'] or '')}"
         + (f"\nre-post #{lead['repost_count']} (previous lead {lead['repost_of']})" if lead.get("repost_of") else "")
     )
     console.print(Panel(head, title=lead["lead_id"], expand=False))
