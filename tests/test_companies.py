@@ -161,3 +161,30 @@ def test_names_that_differ_by_a_whole_word_stay_apart_even_when_their_letters_ar
     assert len({ids["Rockwell Automation"], ids["Rockwell Automation Milo"], ids["Rockwell Automation Ralo"]}) == 3
     assert ids["Capital Partners East"] != ids["Capital Partners West"]
     assert ids["Lockheed Martin Corp"] == ids["Lockheed Martn"]  # a typo inside one word still is the employer
+
+
+def test_a_venture_fund_is_not_the_company_and_a_wrong_alias_can_be_undone(tmp_path, capsys):
+    import json as _json
+
+    from tests.conftest import run_leads
+
+    db = str(tmp_path / "leads.duckdb")
+    (tmp_path / "jobs.jsonl").write_text(_json.dumps({"source": "mine", "source_id": "1", "title": "Data Engineer",
+                                                      "company": "Amplitude", "locations": ["Remote"]}) + "\n")
+    (tmp_path / "people.csv").write_text("name,company\nVera Fund,Amplitude Ventures\nPaul Part,Amplitude Partners\n")
+    for path, fmt in (("jobs.jsonl", "jsonl"), ("people.csv", "contacts")):
+        assert run_leads(capsys, "--db", db, "import", str(tmp_path / path), "-f", fmt)[0] == 0
+
+    def warm() -> list[str]:
+        return [c["company"] for c in _json.loads(run_leads(capsys, "--db", db, "warm", "-f", "json")[1])]
+
+    assert warm() == []  # a venture fund and a partnership named after a word are not that company
+    assert run_leads(capsys, "--db", db, "company", "alias", "Amplitude Ventures", "Amplitude")[0] == 0
+    assert warm() == ["Amplitude"]
+    code, out, err = run_leads(capsys, "--db", db, "company", "unalias", "Amplitude Ventures")
+    assert code == 0 and "no longer Amplitude" in out, err
+    assert warm() == []
+    people = _json.loads(run_leads(capsys, "--db", db, "contacts", "list", "-f", "json")[1])
+    assert {p["name"]: p["company"] for p in people}["Vera Fund"] == "Amplitude Ventures"
+    code, _, err = run_leads(capsys, "--db", db, "company", "unalias", "Nobody Inc")
+    assert code == 2 and "no alias the resolver knows" in err

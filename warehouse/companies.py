@@ -34,9 +34,14 @@ GENERIC_WORDS = frozenset("""
     a an and the of for de la le by at
     group groups grp holding holdings technologies technology tech labs lab bank banks
     systems system solutions solution software services service international intl global worldwide
-    enterprise enterprises industries partners ventures company companies co corp corporation inc
+    enterprise enterprises industries company companies co corp corporation inc
     incorporated llc ltd limited gmbh ag plc sa se bv nv
 """.split())
+
+# "Ventures", "Partners", "Capital", "Fund": an investment firm named after a word is not the company of that
+# word ("Amplitude Ventures" is a venture fund, not Amplitude), so these words stay in a name's identity.
+FIRM_WORDS = frozenset("ventures partners capital fund funds investments investment equity vc".split())
+assert not FIRM_WORDS & GENERIC_WORDS
 
 # Sources whose board token names one employer (aggregators list many companies under one key).
 BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
@@ -354,6 +359,29 @@ def add_alias(con: duckdb.DuckDBPyConnection, alias: str, canonical: str) -> tup
         ).fetchall()
     name = con.execute("SELECT name FROM companies WHERE company_id = ?", [cid]).fetchone()
     return cid, name[0] if name else canonical
+
+
+def remove_alias(con: duckdb.DuckDBPyConnection, alias: str) -> tuple[str, str]:
+    """`leads company unalias NAME`: NAME is a company of its own, whatever an alias or a rule said (a venture
+    fund named after a word is not the company of that word). Returns (company id, the company it left)."""
+    alias_key = company_key(alias)
+    if not alias_key:
+        raise ValueError(f"'{alias}' has no name left after normalization")
+    found = con.execute(
+        "SELECT a.company_id, c.name, c.norm_name FROM company_aliases a LEFT JOIN companies c USING (company_id) "
+        "WHERE a.alias_norm = ?", [alias_key]).fetchone()
+    if found is None:
+        raise ValueError(f"'{alias}' is no alias the resolver knows (see `leads company list`)")
+    old_cid, old_name, old_norm = found
+    if old_norm == alias_key:
+        raise ValueError(f"'{alias}' is already a company of its own ({old_name})")
+    cid = company_id_for("own:" + alias_key)
+    con.execute("INSERT INTO companies (company_id, name, norm_name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [cid, alias.strip(), alias_key]).fetchall()
+    # A user decision (origin 'user'), so no rule or board spelling takes the name back.
+    con.execute("UPDATE company_aliases SET company_id = ?, alias = ?, origin = 'user' WHERE alias_norm = ?",
+                [cid, alias.strip(), alias_key]).fetchall()
+    return cid, old_name or old_cid
 
 
 def company_rows(con: duckdb.DuckDBPyConnection) -> list[dict]:

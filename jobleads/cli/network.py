@@ -222,6 +222,21 @@ def company_alias(
     console.print(f"'{alias}' now resolves to {name}")
 
 
+@company_app.command("unalias")
+def company_unalias(
+    name: str = typer.Argument(..., help="A name that was matched to the wrong company, e.g. 'Amplitude Ventures'."),
+) -> None:
+    """Undo a wrong match: NAME becomes a company of its own (contacts and leads written so move with it)."""
+    from warehouse import companies
+
+    with network_change("company unalias", full=True) as con:
+        try:
+            _cid, left = companies.remove_alias(con, name)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    console.print(f"'{name}' is a company of its own now, no longer {left}", markup=False, highlight=False)
+
+
 @company_app.command("list")
 def company_list(fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")) -> None:
     """Companies the resolver knows, with their aliases, open leads and contacts."""
