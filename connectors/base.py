@@ -290,11 +290,13 @@ class Source:
         """Read a saved response body from disk through the same parser as a live fetch."""
         result = ExtractResult(source=self.name, source_key=self.spec.board)
         try:
-            payload = json.loads(Path(path).read_text(encoding="utf-8"))
+            payload = json.loads(Path(path).read_text(encoding="utf-8-sig"))  # a BOM is no JSON error
         except json.JSONDecodeError as exc:
             raise BadPayload(f"{path}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
         except UnicodeDecodeError as exc:
             raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        except OSError as exc:
+            raise BadPayload(f"{path}: cannot read ({exc.strerror or exc})") from None
         result.pages = 1
         self.parse_payload(payload, result)
         # A saved file is one snapshot, not a promise that it lists every open job.

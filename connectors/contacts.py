@@ -58,13 +58,20 @@ def parse_date(text: str | None) -> date | None:
         raise ValueError(f"'{text}' is not a date (expected e.g. 12 Jan 2023 or 2023-01-12)") from None
 
 
+def _cells(line: str) -> set[str]:
+    """The lower-cased cells of one line, or none when it is no CSV line at all (a 200 KB note)."""
+    try:
+        return {c.strip().lower() for c in next(csv.reader([line]), [])}
+    except csv.Error:
+        return set()
+
+
 def read_linkedin(path: Path) -> ContactFile:
     """LinkedIn `Connections.csv`: skips the note lines before the header; lenient about rows."""
     path = Path(path)
     out = ContactFile(path)
     lines = decoded_lines(path, out.warnings)
-    header_at = next((i for i, line in enumerate(lines[:50])
-                      if LINKEDIN_HEADER <= {c.strip().lower() for c in next(csv.reader([line]), [])}), None)
+    header_at = next((i for i, line in enumerate(lines[:50]) if LINKEDIN_HEADER <= _cells(line)), None)
     if header_at is None:
         raise BadPayload(f"{path}: no 'First Name,Last Name,...' header in the first 50 lines: not a LinkedIn Connections.csv")
     for line, row in CsvFile(path, lines, header_at).records():

@@ -114,7 +114,7 @@ def _text(value: Any) -> str | None:
 
 def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open(encoding="utf-8-sig")  # a BOM (Notepad, Excel) is no part of the first record
     except OSError as exc:
         raise BadPayload(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
@@ -289,7 +289,9 @@ def _numbered_lines(path: Path) -> pa.Table:
     except pa.ArrowInvalid as exc:
         raise BadPayload(f"{path}: cannot read as UTF-8 lines ({str(exc).splitlines()[0]})") from None
     numbers = pa.array(range(1, table.num_rows + 1), pa.int64())
-    return pa.table({"line_no": numbers, "line": pc.utf8_trim(table["line"], characters="\r")})
+    lines = pc.utf8_trim(table["line"], characters="\r")
+    lines = pc.utf8_ltrim(lines, characters="\ufeff")  # a BOM before the first record, as the per-line reader
+    return pa.table({"line_no": numbers, "line": lines})
 
 
 def fmt_source(line: str) -> str:
