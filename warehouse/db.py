@@ -28,6 +28,22 @@ class WarehouseError(Exception):
     """The database cannot be opened or is not a jobleads database."""
 
 
+def storage_problem(exc: BaseException, db_path: str | Path) -> str | None:
+    """One line for an error of the database file or the disk under it (ENOSPC, a damaged or cut file), or
+    None when the error is something else."""
+    import errno
+
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in str(exc):
+        return (f"{db_path}: no space left on device (ENOSPC); nothing was changed: free some space and run the "
+                "command again")
+    if isinstance(exc, duckdb.Error) and not isinstance(exc, (duckdb.ParserException, duckdb.BinderException,
+                                                               duckdb.CatalogException)):
+        return (f"{db_path}: the database file cannot be read or written ({text}); run `leads doctor`, or "
+                "restore it from a backup")
+    return None
+
+
 def resolve_db_path(explicit: str | Path | None) -> Path:
     return Path(explicit or os.environ.get("LEADS_DB") or DEFAULT_DB)
 
@@ -59,7 +75,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # DuckDB already ended it (a full disk, a damaged file): the real cause is what propagates
         raise
     con.execute("COMMIT")
 

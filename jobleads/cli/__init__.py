@@ -70,6 +70,14 @@ def main() -> None:
         # Typer's bundled click raises these (bad option value, unknown option or command, missing
         # argument); they are not `click.ClickException`s. One line, exit 2, no usage block.
         _fail(_one_line(exc.format_message(), getattr(exc, "ctx", None)), 2)
+    except Exception as exc:  # noqa: BLE001 - only storage errors become a line; anything else is a bug to show
+        from jobleads.cli.state import state
+        from warehouse.db import storage_problem
+
+        problem = storage_problem(exc, state.db)
+        if problem is None or os.environ.get("LEADS_DEBUG"):
+            raise
+        _fail(problem, 2)
 
 
 def _one_line(message: str, ctx) -> str:
