@@ -55,7 +55,9 @@ def main() -> None:
     from warehouse.db import WarehouseBusy, WarehouseError
 
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # without standalone mode, click returns typer.Exit's code
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except (UsageError, ConfigError, SourceError, WarehouseBusy, WarehouseError) as exc:
         _fail(str(exc), 2)
     except RunError as exc:

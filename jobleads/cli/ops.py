@@ -228,3 +228,27 @@ def dashboard(
         raise typer.Exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None
+
+
+@app.command()
+def doctor(
+    offline: bool = typer.Option(False, "--offline", help="Do not try to reach the sources' hosts."),
+    fix: bool = typer.Option(False, "--fix", help="Make private files 0600 and their folders 0700."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Check the config, the database (every table read), the lock, file modes, the sources' hosts and a
+    configured Prefect server; say what to fix. Exit 0 only when nothing failed."""
+    from dataclasses import asdict
+
+    from jobleads.doctor import run_checks
+
+    findings = run_checks(state.config_path, state.db, offline=offline, fix=fix)
+    marks = {"ok": "ok", "warn": "warn", "fail": "FAIL"}
+    emit([asdict(f) for f in findings], fmt, [
+        Column("level", "", lambda v: marks.get(v, v)), Column("check", "Check"), Column("message", "Finding"),
+        Column("fix", "What to do")], title="leads doctor")
+    failed = [f for f in findings if f.level == "fail"]
+    if fmt == Format.table:
+        console.print(f"{len(failed)} problems" if failed else "all well", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(1)
