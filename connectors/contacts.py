@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from connectors.base import ExtractResult
-from connectors.csvfile import CsvFile, decoded_lines, read_csv
+from connectors.csvfile import CsvFile, decoded_lines, delimiter_of, read_csv
 from connectors.http import BadPayload
 from connectors.models import Contact, Posting, RawItem, Referral
 from jobleads.validation import reasons
@@ -47,7 +47,7 @@ def parse_date(text: str | None) -> date | None:
     if text is None or not text.strip():
         return None
     text = text.strip()
-    for pattern in ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d/%m/%Y"):
+    for pattern in ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"):
         try:
             return datetime.strptime(text, pattern).date()
         except ValueError:
@@ -58,12 +58,24 @@ def parse_date(text: str | None) -> date | None:
         raise ValueError(f"'{text}' is not a date (expected e.g. 12 Jan 2023 or 2023-01-12)") from None
 
 
+# LinkedIn writes its headers in the member's language; these name the same columns.
+LINKEDIN_LOCALE_HEADERS = {
+    "vorname": "first name", "nachname": "last name", "unternehmen": "company", "e-mail-adresse": "email address",
+    "verbunden am": "connected on",
+    "prénom": "first name", "nom": "last name", "entreprise": "company", "poste": "position",
+    "adresse e-mail": "email address", "date de connexion": "connected on",
+    "nombre": "first name", "apellidos": "last name", "empresa": "company", "cargo": "position",
+    "dirección de correo electrónico": "email address", "conectado el": "connected on",
+}
+
+
 def _cells(line: str) -> set[str]:
-    """The lower-cased cells of one line, or none when it is no CSV line at all (a 200 KB note)."""
+    """The lower-cased cells of one line (in English), or none when it is no CSV line at all (a 200 KB note)."""
     try:
-        return {c.strip().lower() for c in next(csv.reader([line]), [])}
+        cells = next(csv.reader([line], delimiter=delimiter_of(line)), [])
     except csv.Error:
         return set()
+    return {LINKEDIN_LOCALE_HEADERS.get(c.strip().lower(), c.strip().lower()) for c in cells}
 
 
 def read_linkedin(path: Path) -> ContactFile:
@@ -74,7 +86,9 @@ def read_linkedin(path: Path) -> ContactFile:
     header_at = next((i for i, line in enumerate(lines[:50]) if LINKEDIN_HEADER <= _cells(line)), None)
     if header_at is None:
         raise BadPayload(f"{path}: no 'First Name,Last Name,...' header in the first 50 lines: not a LinkedIn Connections.csv")
-    for line, row in CsvFile(path, lines, header_at).records():
+    table = CsvFile(path, lines, header_at)
+    table.header = [LINKEDIN_LOCALE_HEADERS.get(h, h) for h in table.header]
+    for line, row in table.records():
         name = " ".join(p for p in (row.get("first name"), row.get("last name")) if p)
         if not name:
             out.warnings.append(f"{path.name} line {line}: no name (LinkedIn hides some members); skipped")

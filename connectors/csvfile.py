@@ -48,16 +48,26 @@ def decoded_lines(path: Path, warnings: list[str] | None = None) -> list[str]:
     return lines
 
 
+def delimiter_of(line: str) -> str:
+    """Comma, or semicolon or tab when the (header) line has more of those."""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
 @dataclass
 class CsvFile:
     path: Path
     lines: list[str]
     header_at: int = 0  # index of the header line (LinkedIn puts notes above it)
     header: list[str] = field(default_factory=list)
+    delimiter: str = ","
 
     def __post_init__(self) -> None:
+        # Excel in a German or French locale saves CSV with semicolons: the header line tells which.
+        self.delimiter = delimiter_of(self.lines[self.header_at] if len(self.lines) > self.header_at else "")
         try:
-            header = next(csv.reader(self.lines[self.header_at:self.header_at + 1]), [])
+            header = next(csv.reader(self.lines[self.header_at:self.header_at + 1], delimiter=self.delimiter), [])
         except csv.Error as exc:
             raise BadPayload(f"{self.path}: line {self.header_at + 1}: {exc}") from None
         self.header = [h.strip().lower() for h in header]
@@ -71,7 +81,7 @@ class CsvFile:
     def records(self) -> Iterator[tuple[int, dict[str, str | None]]]:
         """(line the record starts on, {column: value}) for every non-blank record after the header."""
         # strict: a quote never closed is an error at its line, not one record swallowing the rest of the file
-        reader = csv.reader(self.lines[self.header_at:], strict=True)
+        reader = csv.reader(self.lines[self.header_at:], strict=True, delimiter=self.delimiter)
         consumed = 0
         try:
             next(reader, None)  # the header

@@ -55,6 +55,7 @@ def test_every_bad_file_through_every_format_is_one_line_or_read(tmp_path, capsy
     assert outcomes["bom.jsonl as jsonl"] == 0 and outcomes["utf16.csv as contacts"] == 0
     assert outcomes["cp1252.csv as contacts"] == 0 and outcomes["rtl_emoji.jsonl as jsonl"] == 0
     assert outcomes["huge_description.jsonl as jsonl"] == 0
+    assert outcomes["linkedin_german_excel.csv as linkedin"] == 0  # semicolons, German headers, cp1252
     assert outcomes["malformed.csv as contacts"] == 2 and outcomes["duplicated_headers.csv as contacts"] == 2
     assert outcomes["oversized_field.csv as contacts"] == 2 and outcomes["empty.csv as contacts"] == 2
     assert outcomes["bad as jsonl"] == 2 and outcomes["binary.bin as greenhouse"] == 2

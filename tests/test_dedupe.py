@@ -130,7 +130,9 @@ def test_closed_only_when_every_source_listing_it_was_fetched_completely_and_dro
     lead = leads_by_uid(con)["greenhouse:5555555"]
     publish(con, [result("greenhouse"), result("adzuna", status="failed", complete=False)], CONFIG)
     assert con.execute("SELECT status FROM leads WHERE lead_id = ?", [lead]).fetchone()[0] == "open"
-    publish(con, [result("greenhouse"), result("adzuna")], CONFIG)
+    publish(con, [result("greenhouse"), result("adzuna")], CONFIG)  # greenhouse empty twice: its copy closes
+    assert con.execute("SELECT status FROM leads WHERE lead_id = ?", [lead]).fetchone()[0] == "open"
+    publish(con, [result("greenhouse"), result("adzuna")], CONFIG)  # adzuna's listing empty twice too
     assert con.execute("SELECT status FROM leads WHERE lead_id = ?", [lead]).fetchone()[0] == "closed"
 
 

@@ -139,12 +139,22 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
     return table.num_rows
 
 
+def _empty_last_time(con: duckdb.DuckDBPyConnection, result: ExtractResult) -> bool:
+    """Whether the source's previous recorded fetch was a complete, successful and empty listing."""
+    row = con.execute(
+        "SELECT s.status, s.complete, s.parsed FROM run_sources s JOIN runs r USING (run_id) "
+        "WHERE s.source = $source AND coalesce(s.source_key, '') = coalesce($key, '') "
+        "ORDER BY r.started_at DESC LIMIT 1", {"source": result.source, "key": result.source_key}).fetchone()
+    return bool(row) and row[0] == "ok" and bool(row[1]) and row[2] == 0
+
+
 def retire_unlisted(con: duckdb.DuckDBPyConnection, results: list[ExtractResult]) -> list[str]:
     """Mark inactive the postings a complete, successful fetch no longer lists; returns warnings.
 
-    A listing that comes back empty where the source had open postings closes nothing: a board that answers
-    a valid but empty page (an outage, a moved board) must not close every lead at once. The postings stay
-    open, and the warning says so; if the board really closed them, the next non-empty listing does."""
+    A listing that comes back empty where the source had open postings closes nothing the first time: a
+    board that answers a valid but empty page (an outage, a moved board) must not close every lead at
+    once. The warning says so; empty again on the next run, the postings close (the board really has no
+    jobs), with a warning too."""
     warnings = []
     for result in results:
         if result.status != "ok" or not result.complete:
@@ -153,10 +163,13 @@ def retire_unlisted(con: duckdb.DuckDBPyConnection, results: list[ExtractResult]
             held = con.execute(
                 "SELECT count(*) FROM postings WHERE source = $source AND coalesce(source_key, '') = "
                 "coalesce($key, '') AND active", {"source": result.source, "key": result.source_key}).fetchone()[0]
-            if held:
+            if not held:
+                continue
+            if not _empty_last_time(con, result):
                 warnings.append(f"{result.label}: the listing came back empty while {held} postings were open; "
-                                "none closed (they close once the board lists jobs again without them)")
-            continue
+                                "none closed (they close if the next listing is empty too)")
+                continue
+            warnings.append(f"{result.label}: the listing was empty twice in a row: its {held} open postings closed")
         seen = pa.table({"posting_uid": pa.array([posting_uid(p.source, p.source_id) for p in result.postings],
                                                  type=pa.string())})
         with staged(con, "seen_batch", seen):
