@@ -121,6 +121,21 @@ def warm(_s: Settings, state: str) -> tuple[list[dict], list[dict]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def hidden(_s: Settings, state: str) -> list[dict]:
+    from warehouse.outreach import hidden_openings
+
+    return _call(_s, lambda con: hidden_openings(con, _s.config))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def followups(_s: Settings, state: str) -> list[dict]:
+    from warehouse.outreach import followups as due
+
+    days = _s.config.network.followup_days
+    return _call(_s, lambda con: due(con, days, datetime.now(timezone.utc)))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def gaps_and_pay(_s: Settings, state: str) -> dict:
     from warehouse import market, scoring
 

@@ -201,6 +201,13 @@ def warm_page(s: data.Settings, state: str, summary: dict) -> None:
             "contacts": plain(", ".join(f"{p['name']} ({p['strength']})" for p in c["contacts"])),
             "suggested ask": plain(c["suggested_ask"] or ""),
         } for c in companies]), hide_index=True, width="stretch")
+    openings = data.hidden(s, state)
+    if openings:
+        st.subheader("Hidden openings: people you know, no fitting lead posted")
+        st.dataframe(pd.DataFrame([{
+            "company": plain(h["company"]), "past roles": h["past_postings"], "ask": plain(h["ask"] or ""),
+            "suggestion": plain(h["suggestion"]), "history": plain(h["history"]),
+        } for h in openings]), hide_index=True, width="stretch")
     st.subheader("Reconnect before you ask")
     if not reconnect:
         st.caption("Nobody to reconnect with: every contact at a company with strong leads was touched lately.")
@@ -247,6 +254,12 @@ def skills_page(s: data.Settings, state: str, summary: dict) -> None:
 
 def applications_page(s: data.Settings, state: str, summary: dict) -> None:
     st.title("My applications")
+    due = data.followups(s, state)
+    if due:
+        st.subheader("Follow-ups due")
+        for item in due:
+            st.markdown(f"- [{md(item['title'])} at {md(item['company'])}](?lead={item['lead_id']}): "
+                        f"{md(item['suggestion'])}")
     rows = data.applications(s, state)
     if not rows:
         st.info("No lead has a status yet: open a lead and set one (or `leads status LEAD_ID applied`).")

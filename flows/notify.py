@@ -42,6 +42,11 @@ def build_digest(summary: dict[str, Any], top: int = 5, dashboard: str | None = 
             lines.append(f"- {score}  {lead['title']} at {lead['company']}{link}")
             if dashboard and lead.get("lead_id"):
                 lines.append(f"  open in your dashboard: {dashboard.rstrip('/')}/?lead={lead['lead_id']}")
+    followups = summary.get("followups") or []
+    if followups:
+        lines += ["", "Follow-ups due (nothing heard since):"]
+        lines += [f"- {'referral offered' if f.get('kind') == 'referral' else 'applied'} {f.get('days')} days ago: "
+                  f"{f.get('title')} at {f.get('company')}" for f in followups[:top]]
     if warm:
         lines += ["", "New warm companies (someone you know works there):"]
         lines += [f"- {company}" for company in warm]

@@ -87,6 +87,7 @@ class Network(_Strict):
     reconnect_min_score: float = Field(default=0.5, ge=0, le=1)  # a "strong" lead for `leads reconnect`
     warmth_half_life_days: int = Field(default=180, ge=1)
     weak_company_matches: bool = False  # also count contacts whose company only shares a word with the lead's
+    followup_days: int = Field(default=7, ge=1)  # `leads followups`: a referral or application quiet this long
 
 
 class Http(_Strict):
@@ -231,6 +232,7 @@ port = 8501
 reconnect_days = 90               # `leads reconnect`: contacts not touched for this long
 reconnect_min_score = 0.5         # ... at companies with open leads scoring at least this
 warmth_half_life_days = 180       # warmth halves after this many days without contact
+followup_days = 7                 # `leads followups`: a referral offered or an application sent, quiet this long
 weak_company_matches = false      # true: "Meta" also warms "Meta Financial" leads (half as warm)
 
 # Fetching. The HTTP client alone retries: a source sends at most `attempts` requests per URL it

@@ -187,6 +187,35 @@ def test_warm_skills_and_health_pages(seeded):
     assert list(runs["kind"]) == ["import"] and list(runs["new leads"]) == [5]
 
 
+def test_follow_ups_and_hidden_openings_show_on_their_pages(seeded):
+    from datetime import datetime, timedelta, timezone
+
+    from warehouse.db import connect
+
+    db, _ = seeded
+    at = app()
+    backend = table(at)["lead"][list(table(at)["title"]).index("Senior Backend Engineer")]
+    at = app(lead=backend)
+    at.selectbox[0].set_value("applied")
+    at.button[1].click().run()
+    con = connect(db)
+    con.execute("UPDATE lead_status_events SET changed_at = ?", [datetime.now(timezone.utc) - timedelta(days=12)])
+    con.execute("UPDATE leads SET status = 'closed' WHERE company = 'Lumen Health'")
+    con.execute("UPDATE contacts SET strength = 'close'")
+    con.close()
+    con = connect(db)
+    con.execute("INSERT INTO contacts (contact_id, name, company, company_id, strength, created_at, updated_at) "
+                "SELECT 'Kx', 'Ana Lee', 'Lumen Health', company_id, 'known', now(), now() FROM leads "
+                "WHERE company = 'Lumen Health' LIMIT 1")
+    con.close()
+    at = app(page="applications")
+    assert any("Follow-ups due" == h.value for h in at.subheader)
+    assert any("Senior Backend Engineer" in m.value and "heard nothing" in m.value for m in at.markdown)
+    at = app(page="warm")
+    openings = [d.value for d in at.dataframe if "past roles" in d.value.columns]
+    assert openings and "Lumen Health" in list(openings[0]["company"])
+
+
 def test_a_missing_database_gets_a_first_run_page(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADS_DB", str(tmp_path / "none.duckdb"))
     at = app()

@@ -99,3 +99,11 @@ def test_each_lead_links_to_its_page_in_the_dashboard():
     body = build_digest(summary, dashboard="http://127.0.0.1:8502/").body
     assert "open in your dashboard: http://127.0.0.1:8502/?lead=L00000000000" in body
     assert "?lead=" not in build_digest(summary).body  # no dashboard address given: no link
+
+
+def test_followups_due_are_in_the_digest_without_contact_details():
+    summary = {**SUMMARY, "followups": [{"kind": "referral", "title": "SRE", "company": "Lumen", "days": 9,
+                                         "lead_id": "L1", "contact": "Priya Raman"}]}
+    body = build_digest(summary).body
+    assert "Follow-ups due" in body and "referral offered 9 days ago: SRE at Lumen" in body
+    assert "Priya" not in body

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from jobleads.config import Config
-from warehouse import companies, dedupe, freshness, load, network
+from warehouse import companies, dedupe, freshness, load, network, outreach
 from warehouse.db import transaction
 from warehouse.matching import REPOST_DAYS
 from warehouse.rules import RANKING_ORDER
@@ -51,6 +51,7 @@ class RunSummary:
     new_warm_companies: list[str] = field(default_factory=list)
     top_new_leads: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    followups: list[dict] = field(default_factory=list)  # {kind, title, company, days}: no contact details
 
     @property
     def failures(self) -> list[SourceSummary]:
@@ -140,6 +141,8 @@ def publish(
         summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
         summary.new_warm_companies = sorted(_warm_company_names(con) - warm_before)
         summary.top_new_leads = _top_new_leads(con, config.notify.top)
+        summary.followups = [{k: f[k] for k in ("kind", "title", "company", "days", "lead_id")}
+                             for f in outreach.followups(con, config.network.followup_days, now)]
         con.execute("DROP TABLE run_leads_before").fetchall()
         _remember_sources(con, summary.run_id, results, now)
         summary.finished_at = datetime.now(timezone.utc)
