@@ -53,3 +53,15 @@ def test_a_contact_with_a_nul_is_stored_without_it(tmp_path):
     run(tmp_path, "import", "people.csv", "-f", "contacts")
     listed = json.loads(run(tmp_path, "contacts", "list", "-f", "json"))
     assert [c["name"] for c in listed] == ["Ana Example"]
+
+
+def test_toml_tables_in_help_and_messages_are_shown_as_written(tmp_path):
+    assert "Build the [profile] of leads.toml" in run(tmp_path, "--help", columns="120")
+    assert "no [[sources]] in leads.toml" in run(tmp_path, "sources", columns="120")
+
+
+def test_company_filter_wildcards_are_plain_text(tmp_path):
+    (tmp_path / "jobs.jsonl").write_text(json.dumps({**EVIL, "title": "Backend Engineer", "company": "Acme"}) + "\n")
+    run(tmp_path, "import", "jobs.jsonl", "-f", "jsonl")
+    assert json.loads(run(tmp_path, "top", "--company", "%", "-f", "json")) == []
+    assert len(json.loads(run(tmp_path, "top", "--company", "acm", "-f", "json"))) == 1

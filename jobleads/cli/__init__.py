@@ -15,7 +15,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # help texts name TOML tables ("[profile]"): shown as written, never as markup
+    rich_markup_mode="markdown",  # help texts name TOML tables ("[profile]"): Markdown keeps them, Rich markup ate them
 )
 
 
