@@ -220,7 +220,7 @@ def dashboard(
     address = f"http://127.0.0.1:{port}"
     console.print(f"jobleads dashboard: {address}  (database {state.db}; Ctrl-C stops it)", markup=False,
                   highlight=False)
-    command = [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.address", "127.0.0.1",
+    command = [sys.executable, "-m", "dashboards.serve", "run", str(app_file), "--server.address", "127.0.0.1",
                "--server.port", str(port), "--server.headless", "true", "--global.developmentMode", "false",
                "--browser.serverAddress", "127.0.0.1", "--server.fileWatcherType", "none",
                "--client.toolbarMode", "viewer"]
