@@ -339,7 +339,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     targets = {o.isco for o in (occupations[t] for t in target_titles) if o is not None}
     matches: dict[str, TitleMatch] = {}  # many leads share a title: classify and compare each distinct one once
     warmth = warmth_by_lead(con)
-    scores = []
+    scores: dict[str, list] = {name: [] for name in SCORE_SCHEMA.names}  # columns: less memory than a dict per lead
     lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}  # columns: 10x faster than dicts
     for lead_id, title, locations, remote, posted_at, lo, hi, cur, key in rows:
         asked = found[key]
@@ -373,12 +373,13 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
         }
         if salary_note:
             details["salary_note"] = salary_note
-        scores.append({
-            "lead_id": lead_id, "score": gated(combine(parts, weights, share), match.tier if target_titles else None),
-            "parts": json.dumps(parts), "skills_matched": matched, "skills_missing": missing,
-            "details": json.dumps({k: v for k, v in details.items() if v not in (None, [])}), "computed_at": now,
-            "occupation": match.occupation_json,
-        })
+        for name, value in (
+            ("lead_id", lead_id), ("score", gated(combine(parts, weights, share), match.tier if target_titles else None)),
+            ("parts", json.dumps(parts)), ("skills_matched", matched), ("skills_missing", missing),
+            ("details", json.dumps({k: v for k, v in details.items() if v not in (None, [])})), ("computed_at", now),
+            ("occupation", match.occupation_json),
+        ):
+            scores[name].append(value)
         for skill, imp in importance.items():
             lead_skill_columns["lead_id"].append(lead_id)
             lead_skill_columns["skill"].append(skill)
@@ -388,13 +389,13 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
             lead_skill_columns["evidence"].append(asked.evidence.get(skill))
     con.execute("DELETE FROM lead_scores").fetchall()
     con.execute("DELETE FROM lead_skills").fetchall()
-    if scores:
-        with staged(con, "scores_batch", pa.Table.from_pylist(scores, schema=SCORE_SCHEMA)):
+    if scores["lead_id"]:
+        with staged(con, "scores_batch", pa.Table.from_pydict(scores, schema=SCORE_SCHEMA)):
             con.execute("INSERT INTO lead_scores BY NAME SELECT * FROM scores_batch").fetchall()
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills BY NAME SELECT * FROM lead_skills_batch").fetchall()
-    return len(scores)
+    return len(scores["lead_id"])
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
