@@ -199,6 +199,7 @@ def warm_page(s: data.Settings, state: str, summary: dict) -> None:
         st.dataframe(pd.DataFrame([{
             "company": plain(c["company"]), "open leads": c["open_leads"], "best score": c["best_score"],
             "contacts": plain(", ".join(f"{p['name']} ({p['strength']})" for p in c["contacts"])),
+            "last touch": max((p["last_touch"] for p in c["contacts"] if p.get("last_touch")), default="never"),
             "suggested ask": plain(c["suggested_ask"] or ""),
         } for c in companies]), hide_index=True, width="stretch")
     openings = data.hidden(s, state)

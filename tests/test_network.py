@@ -53,7 +53,7 @@ def test_warm_lists_exactly_the_companies_where_a_contact_works(world):
         lead["score"] for lead in json.loads(leads(world, "top", "--format", "json").stdout)
         if lead["company"].startswith("Northwind"))
     assert {c["name"] for c in northwind["contacts"]} == {"Dana Whitfield", "Priya Raman"}
-    assert set(northwind["contacts"][0]) == {"name", "position", "strength"}
+    assert set(northwind["contacts"][0]) == {"name", "position", "strength", "last_touch"}
     # the engineering manager is the likely hiring manager for the engineering role
     assert northwind["suggested_ask"] == (
         "ask Priya Raman (Engineering Manager, Platform), likely the hiring manager, about Senior Backend Engineer")

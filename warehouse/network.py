@@ -369,21 +369,24 @@ def warm_companies(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> 
     rows = con.execute(
         """
         SELECT w.company_id, w.company, w.open_leads, w.best_score, l.lead_id, l.title, s.score,
-               lc.contact_id, lc.name, lc.position, lc.strength, lc.strength_rank, lc.warmth, lc.is_referral
+               lc.contact_id, lc.name, lc.position, lc.strength, lc.strength_rank, lc.warmth, lc.is_referral,
+               k.last_touch
         FROM warm_companies w
         JOIN leads l ON coalesce(l.company_id, l.company) = w.company_id AND l.status = 'open'
         JOIN lead_contacts lc ON lc.lead_id = l.lead_id
+        LEFT JOIN contacts k ON k.contact_id = lc.contact_id
         LEFT JOIN lead_scores s ON s.lead_id = l.lead_id
         ORDER BY w.best_score DESC NULLS LAST, w.company, lc.strength_rank DESC, lc.name
         """
     ).fetchall()
     grouped: dict[str, dict] = {}
     for (cid, company, open_leads, best_score, lead_id, title, score, contact_id, name, position, strength,
-         rank, warmth, is_referral) in rows:
+         rank, warmth, is_referral, last_touch) in rows:
         entry = grouped.setdefault(cid, {"company": company, "open_leads": open_leads,
                                          "best_score": round(best_score, 4) if best_score is not None else None,
                                          "_contacts": {}, "_pairs": [], "_leads": {}})
         entry["_contacts"].setdefault(contact_id, {"name": name, "position": position, "strength": strength,
+                                                   "last_touch": last_touch.isoformat() if last_touch else None,
                                                    "_rank": rank})
         entry["_leads"].setdefault(lead_id, {"lead_id": lead_id, "title": title, "score": score})
         entry["_pairs"].append({"lead_id": lead_id, "name": name, "position": position, "strength": strength,
