@@ -257,3 +257,25 @@ def test_tiers_do_not_overlap_and_a_guess_is_no_proof_of_relatedness():
     assert scoring.TitleMatch(read, "same", 0.3, 1.0).tier == "related"
     # within a proximity, the nearer occupation scores the higher title part
     assert scoring.TitleMatch(read, "neighbour", 0.3, 0.8).part > scoring.TitleMatch(read, "neighbour", 0.3, 0.4).part
+
+
+def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con):
+    from warehouse import freshness
+
+    add_lead(con, "a", "Backend Engineer", "Requirements: Python")
+    add_lead(con, "b", "Registered Nurse", "Patient care")
+    cfg = config()
+    assert freshness.rescore(con, cfg, NOW) == 2  # the first scoring is full
+    first = {k: v["score"] for k, v in scores(con).items()}
+    assert freshness.rescore(con, cfg, NOW + timedelta(hours=2)) == 0  # nothing changed
+    add_lead(con, "c", "Site Reliability Engineer", "Requirements: Go")
+    con.execute("UPDATE leads SET description = 'Requirements: Python, Go' WHERE lead_id = 'a'")
+    con.execute("UPDATE leads SET status = 'closed' WHERE lead_id = 'b'")
+    assert freshness.rescore(con, cfg, NOW + timedelta(hours=3)) == 2  # the new and the changed lead
+    partial = {k: v["score"] for k, v in scores(con).items()}
+    assert set(partial) == {"a", "c"} and con.execute("SELECT count(*) FROM lead_skills WHERE lead_id = 'b'").fetchone()[0] == 0
+    assert freshness.rescore(con, cfg, NOW + timedelta(hours=3), full=True) == 2
+    assert {k: v["score"] for k, v in scores(con).items()} == partial  # the same as scoring everything
+    assert partial["a"] != first["a"]
+    assert freshness.rescore(con, cfg, NOW + timedelta(days=1)) == 2  # a new day: recency moved for everyone
+    assert freshness.rescore(con, config(titles=["Registered Nurse"]), NOW + timedelta(days=1)) == 2  # new profile

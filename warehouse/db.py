@@ -116,7 +116,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             con = duckdb.connect(str(path), read_only=True)
         except duckdb.IOException as exc:
             raise _busy_or_error(path, exc) from None
-        con.execute("SET TimeZone = 'UTC'")
+        _settle(con)
         return con
     _prepare_private_dir(path)
     new_file = not path.exists()
@@ -126,9 +126,23 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise _busy_or_error(path, exc) from None
     if new_file:
         _make_private(path)
-    con.execute("SET TimeZone = 'UTC'")
+    _settle(con)
     migrate(con)
     return con
+
+
+# DuckDB's buffer manager takes up to 80% of the machine's memory by default and keeps what it read: a million
+# postings then cost 5.6 GiB. Capped, it spills to `<db>.tmp` beside the database (private like it) instead.
+MEMORY_LIMIT_ENV = "LEADS_DUCKDB_MEMORY"
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
+def _settle(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET TimeZone = 'UTC'")
+    limit = os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", limit.strip(), re.IGNORECASE):
+        raise WarehouseError(f"${MEMORY_LIMIT_ENV} = '{limit}': give a size such as 1GB or 512MB")
+    con.execute(f"SET memory_limit = '{limit.strip()}'")
 
 
 def schema_is_current(con: duckdb.DuckDBPyConnection) -> bool:

@@ -37,12 +37,24 @@ def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> N
     con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
 
 
-def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
-    """Score every open lead and remember what the scores were computed from."""
+def needs_full_rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> bool:
+    """Every open lead is rescored when the profile, weights or tables changed, or on a new day (recency moves
+    for every lead); otherwise only the leads whose own inputs changed (warehouse.scoring.SCORE_INPUTS_SQL)."""
+    has_table = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_state'").fetchone()[0]
+    row = con.execute("SELECT fingerprint, computed_at FROM score_state WHERE id = 1").fetchone() if has_table else None
+    return row is None or row[0] != fingerprint(config) or row[1].astimezone(timezone.utc).date() != now.date()
+
+
+def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None) -> int:
+    """Score the open leads that need it (all, on a new day or another profile) and remember, after a full
+    rescore, what the scores were computed from and when. Returns how many leads were scored."""
     from warehouse.scoring import score_leads
 
-    count = score_leads(con, config, now)
-    remember(con, config, now)
+    full = needs_full_rescore(con, config, now) if full is None else full
+    count = score_leads(con, config, now, full=full)
+    if full:
+        remember(con, config, now)
     return count
 
 
@@ -60,4 +72,4 @@ def ensure_fresh_scores(db_path: str | Path, config: Config) -> int | None:
         if not scores_are_stale(con, config):
             return None
     with writer(db_path, "rescore") as con, transaction(con):
-        return rescore(con, config, datetime.now(timezone.utc))
+        return rescore(con, config, datetime.now(timezone.utc), full=True)

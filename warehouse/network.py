@@ -291,11 +291,11 @@ def _insert_lead_contacts(con: duckdb.DuckDBPyConnection, config: Config, now: d
 def refresh_network(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = False) -> None:
     """After a change to contacts (or, `full`, to aliases): re-resolve, re-link, and re-score (warmth is
     part of the score)."""
-    from warehouse import scoring
+    from warehouse import freshness
 
     companies.resolve_companies(con, full=full)
     link_contacts(con, config, now)
-    scoring.score_leads(con, config, now)
+    freshness.rescore(con, config, now)  # the leads whose warmth changed (all of them on a new day)
 
 
 # ---- warm companies and whom to ask -----------------------------------------------------------------

@@ -55,6 +55,13 @@ USD_PER = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CHF": 1.13, "CAD": 0.73, "AUD"
            "SEK": 0.095, "NOK": 0.093, "DKK": 0.145, "PLN": 0.25, "CZK": 0.043, "INR": 0.012, "JPY": 0.0067,
            "SGD": 0.74, "HKD": 0.128, "BRL": 0.18, "MXN": 0.055, "ZAR": 0.054, "ILS": 0.27, "AED": 0.27}
 CONTENT_KEY_SQL = "md5(title || chr(31) || coalesce(description, ''))"
+# Everything of a lead its score depends on, besides the profile, weights and tables (the fingerprint,
+# warehouse.freshness) and the day (recency): a rescore within a day recomputes only leads where this changed.
+SCORE_INPUTS_SQL = (
+    "md5(concat_ws(chr(31), l.title, l.locations::VARCHAR, l.remote, l.posted_at::VARCHAR, l.salary_min::VARCHAR, "
+    "l.salary_max::VARCHAR, l.salary_currency, md5(l.title || chr(31) || coalesce(l.description, '')), "
+    "coalesce(w.warmth, 0)::VARCHAR))"
+)
 
 _TITLE_NOISE = re.compile(
     r"\((?:[^)]*)\)|\b(?:senior|sr|junior|jr|lead|staff|principal|mid[\s-]?level|intern|iii|ii|i|"
@@ -261,14 +268,15 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
     for key, req, pref, ment, years, level, source, evidence in con.execute(
         f"SELECT x.content_key, x.required, x.preferred, x.mentioned, x.years_asked, x.seniority, x.seniority_source, "
         f"x.evidence "
-        f"FROM skill_extractions x WHERE x.content_key IN (SELECT {CONTENT_KEY_SQL} FROM leads WHERE status = 'open')"
+        f"FROM skill_extractions x WHERE x.content_key IN "
+        f"(SELECT {CONTENT_KEY_SQL} FROM leads SEMI JOIN score_todo USING (lead_id))"
     ).fetchall():
         out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source,
                               json.loads(evidence) if evidence else {})
     fresh = []
     for key, title, description in con.execute(
         f"SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, description "
-        f"FROM leads WHERE status = 'open') WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
+        f"FROM leads SEMI JOIN score_todo USING (lead_id)) WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
     ).fetchall():
         found = extract(taxonomy, title, description)
         out[key] = found
@@ -289,7 +297,8 @@ def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,
     stored. A night of new postings classifies only its new titles (the 78k labels are not even loaded)."""
     version = classifier_version()
     con.execute("DELETE FROM title_occupations WHERE classifier_version <> ?", [version]).fetchall()
-    wanted = "SELECT title FROM leads WHERE status = 'open' AND title IS NOT NULL UNION SELECT unnest($also)"
+    wanted = ("SELECT title FROM leads SEMI JOIN score_todo USING (lead_id) WHERE title IS NOT NULL "
+              "UNION SELECT unnest($also)")
     out: dict[str, Occupation | None] = {}
     for title, found in con.execute(
         f"SELECT title, occupation FROM title_occupations WHERE title IN ({wanted})", {"also": list(also)}
@@ -321,8 +330,25 @@ def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "SELECT lead_id, max(warmth) FROM lead_contacts GROUP BY lead_id").fetchall()}
 
 
-def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> int:
-    """Recompute lead_scores and lead_skills for every open lead (extraction itself is cached)."""
+def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool) -> None:
+    """`score_todo`: the open leads to score, with their inputs; all of them, or (not `full`) those never
+    scored or whose inputs changed since."""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE score_todo AS
+        WITH w AS (SELECT lead_id, max(warmth) AS warmth FROM lead_contacts GROUP BY lead_id)
+        SELECT l.lead_id, {SCORE_INPUTS_SQL} AS inputs FROM leads l LEFT JOIN w USING (lead_id) WHERE l.status = 'open'
+        """).fetchall()
+    if not full:
+        con.execute("DELETE FROM score_todo t WHERE EXISTS (SELECT 1 FROM lead_scores s "
+                    "WHERE s.lead_id = t.lead_id AND s.inputs = t.inputs)").fetchall()
+
+
+def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = True) -> int:
+    """Recompute lead_scores and lead_skills: of every open lead, or (not `full`) of the open leads whose
+    inputs changed since they were scored (extraction and occupations are cached either way). Returns how
+    many leads were scored."""
+    plan_scoring(con, full)
     profile = config.profile
     taxonomy = taxonomy_for(config)
     levels = profile_levels(taxonomy, profile)
@@ -332,7 +358,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
     target_titles = [t for t in profile.titles if t.strip()]
     rows = con.execute(
         f"SELECT lead_id, title, locations, remote, posted_at, salary_min, salary_max, "
-        f"salary_currency, {CONTENT_KEY_SQL} FROM leads WHERE status = 'open'"
+        f"salary_currency, {CONTENT_KEY_SQL} FROM leads SEMI JOIN score_todo USING (lead_id)"
     ).fetchall()
     found = cached_extractions(con, taxonomy, now)
     occupations = cached_occupations(con, index, also=target_titles)
@@ -387,11 +413,16 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -
             lead_skill_columns["importance"].append(imp)
             lead_skill_columns["has_skill"].append(bool(levels.get(skill)))
             lead_skill_columns["evidence"].append(asked.evidence.get(skill))
-    con.execute("DELETE FROM lead_scores").fetchall()
-    con.execute("DELETE FROM lead_skills").fetchall()
+    for table in ("lead_scores", "lead_skills"):
+        if full:
+            con.execute(f"DELETE FROM {table}").fetchall()
+        else:  # the rescored leads, and leads no longer open
+            con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM score_todo) "
+                        f"OR lead_id NOT IN (SELECT lead_id FROM leads WHERE status = 'open')").fetchall()
     if scores["lead_id"]:
         with staged(con, "scores_batch", pa.Table.from_pydict(scores, schema=SCORE_SCHEMA)):
-            con.execute("INSERT INTO lead_scores BY NAME SELECT * FROM scores_batch").fetchall()
+            con.execute("INSERT INTO lead_scores BY NAME SELECT b.*, t.inputs FROM scores_batch b "
+                        "JOIN score_todo t USING (lead_id)").fetchall()
     if lead_skill_columns["lead_id"]:
         with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
             con.execute("INSERT INTO lead_skills BY NAME SELECT * FROM lead_skills_batch").fetchall()
