@@ -137,12 +137,12 @@ def followups(_s: Settings, state: str) -> list[dict]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def gaps_and_pay(_s: Settings, state: str) -> dict:
-    from warehouse import market, scoring
+    from warehouse import gaps, market
 
     config = _s.config
 
     def read(con):
-        return {"gaps": scoring.skill_gaps(con, config, limit=20),
+        return {"gaps": gaps.skill_gaps(con, config, limit=20),
                 "essential": market.essential_gaps(config),
                 "pay": market.pay_distribution(con, config, list(config.profile.titles), points=True)}
     return _call(_s, read)

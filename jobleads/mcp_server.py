@@ -79,7 +79,7 @@ def build_server(db_path: Path, config: Config, rescore: bool = True):
                              "then what ESCO says those occupations need (`leads skills gap --format json`).")
     def skill_gaps(top: int = 15, leads: int = 50) -> list[dict[str, Any]]:
         from warehouse.market import essential_gaps
-        from warehouse.scoring import skill_gaps as gaps
+        from warehouse.gaps import skill_gaps as gaps
 
         with reading() as con:
             rows = [{"kind": "gap", **g} for g in gaps(con, config, best=leads, limit=top)]

@@ -12,7 +12,7 @@ import pytest
 
 from jobleads.config import parse_config
 from tests.test_scoring import NOW, add_lead
-from warehouse import scoring
+from warehouse import gaps as gap_queries, scoring
 from warehouse.db import connect
 from tests.conftest import run_leads
 
@@ -69,7 +69,7 @@ def test_learning_a_skill_moves_leads_up_only_when_it_changes_their_rank(tmp_pat
     add_lead(con, "third", "Backend Engineer", "Requirements: Python, Kafka, Scala, Rust", posted_at=NOW - timedelta(days=30))
     cfg = parse_config({"profile": {"titles": ["Backend Engineer"], "skills": {"Python": "expert"}}})
     scoring.score_leads(con, cfg, NOW)
-    gaps = {g["skill"]: g for g in scoring.skill_gaps(con, cfg, best=3)}
+    gaps = {g["skill"]: g for g in gap_queries.skill_gaps(con, cfg, best=3)}
     assert gaps["Kafka"]["share_moving_up"] == 0.5  # "second" would pass "top"; "third" would not
     assert gaps["Go"]["share_moving_up"] == 0.0     # "top" is already first
     assert gaps["Kafka"]["leads_asking"] == 2 and gaps["Scala"]["share_moving_up"] == 0.0  # "third" stays last

@@ -16,7 +16,7 @@ from tests.test_scoring import BACKEND, CAPTURES
 from warehouse.db import connect
 from warehouse.market import essential_gaps, has_skill, pay_distribution
 from warehouse.publish import publish
-from warehouse.scoring import skill_gaps
+from warehouse.gaps import skill_gaps
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory):

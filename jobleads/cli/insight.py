@@ -81,7 +81,7 @@ def skills_gap(
     """Skills your best-matching open leads ask for that your profile lacks, and what learning each would do;
     then what ESCO says your target occupations need that your profile does not name."""
     from warehouse.market import essential_gaps
-    from warehouse.scoring import resume_keywords, skill_gaps
+    from warehouse.gaps import resume_keywords, skill_gaps
 
     text = _read_resume(resume) if resume else None
     config = state.config()
@@ -150,7 +150,7 @@ def profile_from_resume(
 def demo_insight(db: Path) -> None:
     """`leads demo` extra: why the top leads score what they do, and the demo profile's skill gaps."""
     from warehouse.queries import LeadFilter, leads
-    from warehouse.scoring import skill_gaps
+    from warehouse.gaps import skill_gaps
 
     config = state.config()
     with reader(db) as con:
