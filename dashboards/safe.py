@@ -7,7 +7,8 @@ from urllib.parse import urlparse
 
 import nh3
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from jobleads.safetext import strip_controls
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 # What a posting's description may keep: structure and emphasis, links that only navigate.
 _TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "h3", "h4", "h5", "a", "blockquote", "code", "pre"}
@@ -15,7 +16,7 @@ _TAGS = {"p", "br", "ul", "ol", "li", "b", "strong", "i", "em", "h3", "h4", "h5"
 
 def plain(text: object) -> str:
     """One line of outside text with control and escape characters removed."""
-    return _CONTROL.sub("", "" if text is None else str(text))
+    return strip_controls("" if text is None else str(text))
 
 
 def md(text: object) -> str:
@@ -34,7 +35,7 @@ def description_html(text: str | None) -> str:
     images removed by nh3; plain-text descriptions keep their line breaks."""
     if not text:
         return "<p><em>no description</em></p>"
-    text = plain(text).replace("\r", "")
+    text = plain(text)
     if "<" not in text:  # plain text: escape it, keep its lines
         return f'<div style="white-space: pre-wrap">{html.escape(text)}</div>'
     cleaned = nh3.clean(text, tags=_TAGS, attributes={"a": {"href"}}, url_schemes={"http", "https", "mailto"},

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import data
 from dashboards.safe import description_html, link, md, plain
+from jobleads.cli.output import salary_range
 from warehouse.statuses import STATUSES, HIDDEN, StatusError
 
 TABLE_LIMIT = 500
@@ -16,15 +17,6 @@ PART_COLUMNS = ("skills", "title", "warmth", "recency", "salary", "location", "s
 
 def _label(status: str | None) -> str:
     return (status or "new").replace("_", " ")
-
-
-def _salary(row: dict) -> str:
-    lo, hi, cur = row.get("salary_min"), row.get("salary_max"), row.get("salary_currency") or ""
-    if lo is None and hi is None:
-        return ""
-    if lo is not None and hi is not None and lo != hi:
-        return f"{cur} {lo:,.0f}–{hi:,.0f}"
-    return f"{cur} {(hi if hi is not None else lo):,.0f}"
 
 
 # --- ranked leads ---------------------------------------------------------------------------------
@@ -61,7 +53,7 @@ def leads_page(s: data.Settings, state: str, summary: dict) -> None:
     table = pd.DataFrame([{
         "open": f"?lead={r['lead_id']}", "score": r["score"], "title": plain(r["title"]),
         "company": plain(r["company"]), "where": plain("; ".join(r["locations"])), "mode": r["remote"] or "",
-        "salary": _salary(r), "warm": "★" if r["warm"] else "", "occupation": plain(r["occupation"] or ""),
+        "salary": salary_range(r), "warm": "★" if r["warm"] else "", "occupation": plain(r["occupation"] or ""),
         "status": _label(r["user_status"]), "first seen": r["first_seen"],
         **{f"{p} part": r["score_parts"].get(p) for p in PART_COLUMNS}, "lead": r["lead_id"],
     } for r in rows])
@@ -93,7 +85,7 @@ def lead_detail(s: data.Settings, state: str, lead_id: str) -> None:
     st.title(md(lead["title"]))
     where = "; ".join(lead["locations"]) or "location not given"
     st.markdown(f"**{md(lead['company'])}** · {md(where)} · {md(lead['remote'] or 'mode not given')} · "
-                f"{md(_salary(lead) or 'salary not given')} · {md(lead['status'])}")
+                f"{md(salary_range(lead) or 'salary not given')} · {md(lead['status'])}")
     if lead.get("applied_before"):
         before = lead["applied_before"]
         st.warning(f"Looks like a job you already {md(_label(before['status']))}: "

@@ -24,13 +24,19 @@ def fingerprint(config: Config) -> str:
     return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+def stored_state(con: duckdb.DuckDBPyConnection) -> tuple[str, datetime] | None:
+    """(fingerprint, when) of the last full scoring, or None before any."""
     has_table = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_state'").fetchone()[0]
     if not has_table:
         return None
-    row = con.execute("SELECT fingerprint FROM score_state WHERE id = 1").fetchone()
-    return row[0] if row else None
+    row = con.execute("SELECT fingerprint, computed_at FROM score_state WHERE id = 1").fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    state = stored_state(con)
+    return state[0] if state else None
 
 
 def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> None:
@@ -40,10 +46,8 @@ def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> N
 def needs_full_rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> bool:
     """Every open lead is rescored when the profile, weights or tables changed, or on a new day (recency moves
     for every lead); otherwise only the leads whose own inputs changed (warehouse.scoring.SCORE_INPUTS_SQL)."""
-    has_table = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'score_state'").fetchone()[0]
-    row = con.execute("SELECT fingerprint, computed_at FROM score_state WHERE id = 1").fetchone() if has_table else None
-    return row is None or row[0] != fingerprint(config) or row[1].astimezone(timezone.utc).date() != now.date()
+    state = stored_state(con)
+    return state is None or state[0] != fingerprint(config) or state[1].astimezone(timezone.utc).date() != now.date()
 
 
 def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None) -> int:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from jobleads.config import Config
+from warehouse.load import staged
 from warehouse.statuses import HIDDEN
 
 FOLLOWUP_STATUS = "applied"  # an application with no reply: the status to follow up on
@@ -72,10 +74,6 @@ def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int =
         "WHERE occupation IS NOT NULL").fetchall()
     fitting = [title for title, isco, confidence in classified
                if confidence >= RELATED_CONFIDENCE and index.proximity(isco, targets) in ("same", "neighbour")]
-    import pyarrow as pa
-
-    from warehouse.load import staged
-
     with staged(con, "fitting_titles", pa.table({"title": pa.array(fitting, pa.string())})):
         rows = con.execute(
             """

@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import sys
 from enum import Enum
 from typing import Any, Callable, Sequence
@@ -13,20 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# Control and escape characters (C0 but tab and newline, DEL, C1): a posting's title carrying ESC ] 0 ; ... BEL
-# or ESC [ 2 J must not retitle the window or clear the screen. Outside text passes `clean` before any output.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from jobleads.safetext import strip_controls
 
-
-def clean(value: Any) -> Any:
-    """Strings (also inside lists and dicts) without control or escape characters."""
-    if isinstance(value, str):
-        return _CONTROL.sub("", value)
-    if isinstance(value, dict):
-        return {k: clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [clean(v) for v in value]
-    return value
+# Outside text passes `clean` (jobleads.safetext) before any output.
+clean = strip_controls
 
 
 class SafeConsole(Console):
