@@ -13,6 +13,7 @@ class Ashby(Source):
     name = "ashby"
     endpoint = "https://api.ashbyhq.com/posting-api/job-board/{board}"
     params = {"includeCompensation": "true"}
+    discoverable = True  # the board names no company: its descriptions must
 
     def items(self, payload: Any):
         return payload["jobs"]

@@ -89,6 +89,12 @@ class Source:
     required_env: ClassVar[tuple[str, ...]] = ()
     # Attribution the source's terms ask for, kept on every posting (Posting.credit).
     credit_text: ClassVar[str | None] = None
+    # `leads discover`: an ATS whose boards belong to one employer each. `probe_params` is the cheapest request
+    # that lists a board's jobs; `regions` are the hosts a board may live on (None: the default one).
+    discoverable: ClassVar[bool] = False
+    probe_params: ClassVar[dict[str, Any]] = {}
+    regions: ClassVar[tuple[str | None, ...]] = (None,)
+    hyphen_tokens: ClassVar[bool] = True  # may a board token hold a hyphen ("northwind-cloud")?
 
     def __init__(self, spec: SourceSpec):
         if self.needs_board and not spec.board:
@@ -139,6 +145,10 @@ class Source:
 
     def items(self, payload: Any) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
+
+    def board_name(self, payload: Any) -> str | None:
+        """The employer a board names for itself (`leads discover` checks it); None when the API names none."""
+        return None
 
     def item_id(self, item: dict[str, Any]) -> str | None:
         value = item.get("id") if isinstance(item, dict) else None

@@ -13,6 +13,12 @@ class Greenhouse(Source):
     name = "greenhouse"
     endpoint = "https://boards-api.greenhouse.io/v1/boards/{board}/jobs"
     params = {"content": "true", "pay_transparency": "true"}
+    discoverable = True
+    regions = (None, "eu")
+    hyphen_tokens = False
+
+    def board_name(self, payload: Any) -> str | None:
+        return next((clean_line(j.get("company_name")) for j in payload.get("jobs") or [] if j.get("company_name")), None)
 
     def url(self) -> str:
         if self.spec.options.get("region") == "eu":

@@ -202,8 +202,11 @@ class HttpClient:
         With a cache, a body seen before is asked for conditionally and a 304 hands back the
         cached body, so an unchanged listing is re-read in full without being re-downloaded.
         """
-        url = self.routed(url)
         request_headers = dict(headers or {})
+        if self.settings.base_url:
+            # A mirror serving several hosts (Recruitee's board is the subdomain) learns which was meant.
+            request_headers["X-Forwarded-Host"] = urlsplit(url).netloc
+        url = self.routed(url)
         cached = self.cache.get(url, params) if self.cache else None
         if cached is not None:
             etag, last_modified = cached.etag, cached.last_modified

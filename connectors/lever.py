@@ -15,6 +15,9 @@ class Lever(Source):
     name = "lever"
     endpoint = "https://api.lever.co/v0/postings/{board}"
     params = {"mode": "json", "skip": 0, "limit": PAGE_SIZE}
+    discoverable = True
+    probe_params = {"mode": "json"}  # every posting, descriptions included: the text is how the company shows
+    regions = (None, "eu")
 
     def url(self) -> str:
         if self.option("region") == "eu":

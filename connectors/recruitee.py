@@ -12,6 +12,10 @@ from connectors.text import clean_line, html_to_text, join_place, workplace_from
 class Recruitee(Source):
     name = "recruitee"
     endpoint = "https://{board}.recruitee.com/api/offers/"
+    discoverable = True
+
+    def board_name(self, payload: Any) -> str | None:
+        return next((clean_line(o.get("company_name")) for o in payload.get("offers") or [] if o.get("company_name")), None)
 
     def items(self, payload: Any):
         return payload["offers"]

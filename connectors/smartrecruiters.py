@@ -17,6 +17,14 @@ class SmartRecruiters(Source):
     name = "smartrecruiters"
     endpoint = "https://api.smartrecruiters.com/v1/companies/{board}/postings"
     params = {"limit": PAGE_SIZE, "offset": 0}
+    discoverable = True
+    probe_params = {"limit": PAGE_SIZE}
+    hyphen_tokens = False
+
+    def board_name(self, payload: Any) -> str | None:
+        # An unknown company id answers 200 with no postings, so a board shows only through its postings.
+        return next((clean_line((j.get("company") or {}).get("name")) for j in payload.get("content") or []
+                     if (j.get("company") or {}).get("name")), None)
 
     def items(self, payload: Any):
         return payload["content"]

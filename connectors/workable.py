@@ -12,6 +12,10 @@ class Workable(Source):
     name = "workable"
     endpoint = "https://apply.workable.com/api/v1/widget/accounts/{board}"
     params = {"details": "true"}
+    discoverable = True
+
+    def board_name(self, payload: Any) -> str | None:
+        return clean_line(payload.get("name")) if isinstance(payload, dict) else None
 
     def items(self, payload: Any):
         self._account = clean_line(payload.get("name"))

@@ -90,6 +90,16 @@ class Network(_Strict):
     followup_days: int = Field(default=7, ge=1)  # `leads followups`: a referral or application quiet this long
 
 
+class Discover(_Strict):
+    """`leads discover`: the public job boards of the network's companies."""
+
+    recheck_days: int = Field(default=30, ge=1)  # a company (and each board asked about) is asked again after this
+    requests_per_second: float = Field(default=4.0, gt=0, le=50)  # to each provider's host
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    nightly: bool = True  # the nightly refresh checks companies new to the network (and lists boards in the digest)
+    nightly_limit: int = Field(default=50, ge=0)  # at most this many companies a night
+
+
 class Http(_Strict):
     """How sources are fetched. The HTTP client is the one owner of retries: a source sends at most
     `attempts` requests per URL it needs and gives up once `source_deadline` seconds have passed."""
@@ -124,6 +134,7 @@ class Config(_Strict):
     dashboard: Dashboard = Field(default_factory=Dashboard)
     network: Network = Field(default_factory=Network)
     http: Http = Field(default_factory=Http)
+    discover: Discover = Field(default_factory=Discover)
     skills: dict[str, list[str]] = Field(default_factory=dict)  # extra skills: name -> aliases
 
 
@@ -250,7 +261,53 @@ max_workers = 4                   # sources fetched at once
 [http.base_urls]
 # greenhouse = "http://127.0.0.1:8080"
 
+# `leads discover` looks for the public job boards (Greenhouse, Lever, Ashby, Workable, SmartRecruiters,
+# Recruitee) of your contacts' employers, your referrals' companies and `leads company target` companies.
+[discover]
+recheck_days = 30                 # a company checked this recently is skipped
+requests_per_second = 4.0         # to each provider's host
+per_host_concurrency = 2
+nightly = true                    # the nightly refresh checks companies new to your network
+nightly_limit = 50                # ... at most this many a night
+
 # Skills the built-in taxonomy lacks: name = [aliases].
 [skills]
 # "Temporal" = ["temporal.io"]
 '''
+
+
+def append_sources(path: str | Path, sources: list[dict[str, Any]], comment: str | None = None) -> list[dict[str, Any]]:
+    """Append `[[sources]]` tables to the config file, keeping its comments and layout, skipping any board
+    it already lists (same type, region and board, case aside). Written aside and renamed, so a crash leaves
+    the old file whole. Returns the sources added."""
+    import tomlkit
+
+    path = resolve_config_path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    current = parse_config(tomllib.loads(text), str(path)) if text.strip() else Config()
+
+    def key(source: dict[str, Any]) -> tuple[str, str, str]:
+        return (str(source.get("type")), str(source.get("region") or ""), str(source.get("board") or "").lower())
+
+    seen = {key({"type": s.type, "board": s.board, **s.options()}) for s in current.sources}
+    added = []
+    for source in sources:
+        if key(source) not in seen:
+            seen.add(key(source))
+            added.append(source)
+    if not added:
+        return []
+    # Appended as text: every byte the user wrote stays where it was ([[sources]] may follow other tables).
+    lines = ["", f"# {comment}" if comment else None]
+    for source in added:
+        lines += ["[[sources]]"] + [f"{name} = {tomlkit.item(value).as_string()}"
+                                    for name, value in source.items() if value is not None] + [""]
+    new_text = text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(x for x in lines if x is not None)
+    parse_config(tomllib.loads(new_text), str(path))  # never write a file that would not load
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o600
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(new_text)
+    os.replace(tmp, path)
+    return added

@@ -40,7 +40,7 @@ def _global(
 
 
 # Command modules register themselves on `app` when imported.
-from jobleads.cli import ingest, insight, network, ops, outreach_cmd, query, sources_cmd, status_cmd  # noqa: E402,F401
+from jobleads.cli import discover_cmd, ingest, insight, network, ops, outreach_cmd, query, sources_cmd, status_cmd  # noqa: E402,F401
 
 
 def main() -> None:
