@@ -123,6 +123,16 @@ def _gate_for(host: str, policy: HostPolicy) -> _HostGate:
         return gate
 
 
+def politeness_key(url: str) -> str:
+    """Whom a request burdens: the site, not the subdomain ("acme.recruitee.com" and "beta.recruitee.com" are one
+    Recruitee; both Greenhouse hosts are one Greenhouse), and the port too (two local servers are two hosts)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    labels = host.split(".")
+    site = host if host.replace(".", "").isdigit() or len(labels) <= 2 else ".".join(labels[-2:])
+    return f"{site}:{parts.port}" if parts.port else site
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
     if not value:
@@ -215,7 +225,7 @@ class HttpClient:
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
         host = urlsplit(url).hostname or ""
-        gate = _gate_for(host, self.policy_for(host, policy))
+        gate = _gate_for(politeness_key(url), self.policy_for(host, policy))
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.settings.attempts)) | self._out_of_time,
             wait=self._wait,

@@ -26,7 +26,7 @@ from warehouse.companies import _LEGAL_WORDS as LEGAL_WORDS
 from warehouse.load import staged
 from warehouse.normalize import company_key, fold
 
-MAX_TOKENS = 4  # candidate tokens per company: each costs a request per provider
+MAX_TOKENS = 4  # candidate tokens per company (a name and its aliases): each costs a request per provider
 NAME_IN_TEXT_MIN_LENGTH = 4  # a one-word name shorter than this ("HP") is no evidence found in a text
 CONFIRMING_TIERS = ("exact", "strong")
 WHY_ORDER = ("referral", "contact", "target")
@@ -82,8 +82,8 @@ def _unique(values: Iterable[str | None]) -> list[str]:
 
 
 def candidate_tokens(names: Iterable[str]) -> list[str]:
-    """Board tokens a company may use, likeliest first: every word run together, then hyphenated, then the
-    same without generic words ("Brightpath Labs": brightpath-labs ... brightpath)."""
+    """Board tokens a company may use, likeliest first: every word run together, the same without generic words,
+    then every word hyphenated ("Brightpath Labs": brightpathlabs, brightpath, brightpath-labs)."""
     out: list[str] = []
     for name in names:
         words = [re.sub(r"[^a-z0-9]", "", w) for w in tokens(name)]
@@ -91,7 +91,9 @@ def candidate_tokens(names: Iterable[str]) -> list[str]:
         if words[:1] == ["the"] and len(words) > 1:
             words = words[1:]
         plain = [w for w in words if w not in GENERIC_WORDS]
-        for variant in ("".join(words), "-".join(words), "".join(plain), "-".join(plain)):
+        # Hyphens are rare in real tokens: only the whole name is tried hyphenated (each token costs a request
+        # on every provider that allows it).
+        for variant in ("".join(words), "".join(plain), "-".join(words)):
             if len(variant) >= 2 and variant not in out:
                 out.append(variant)
     return out[:MAX_TOKENS]

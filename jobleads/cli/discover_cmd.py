@@ -74,7 +74,8 @@ def discover(
         fresh = [r for r in report.boards if r["confirmed"] and not r["watched"]]
         when = datetime.now(timezone.utc).date().isoformat()
         added = append_sources(state.config_path, [
-            {"type": r["provider"], "board": r["token"], "company": r["company"], "region": r["region"]}
+            # the board's own spelling when it has one ("Kestrel Analytics", not a contact's "Kestrel Analytics GmbH")
+            {"type": r["provider"], "board": r["token"], "company": r["board_name"] or r["company"], "region": r["region"]}
             for r in fresh], comment=f"found by `leads discover` on {when}")
         added_keys = {(a["type"], a.get("region"), a["board"]) for a in added}
         for row in report.boards:
