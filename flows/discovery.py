@@ -13,10 +13,11 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from connectors.boards import BoardFacts, BoardKey, discoverable_providers, probe, token_fits
 from connectors.errors import SourceError
@@ -25,7 +26,7 @@ from connectors.http import HostPolicy, HttpClient
 from connectors.replay import ReplayTransport
 from jobleads.config import Config
 from warehouse.companies import Resolver
-from warehouse.db import transaction, writer
+from warehouse.db import connect, transaction, writer_lock
 from warehouse.discovery import (
     CheckOutcome, NetworkCompany, board_rows, candidate_tokens, confirm, due, matching_titles, network_companies,
     remembered_probes, save_outcomes,
@@ -83,14 +84,26 @@ class _Clients:
             client.close()
 
 
+@contextmanager
+def _writing(db_path: Path, reenter: bool) -> Iterator:
+    """The writer lock (`reenter`: the nightly flow already holds it) and a connection, closed on exit."""
+    with writer_lock(db_path, "discover", reenter=reenter):
+        con = connect(db_path)  # migrates an older file too
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck: bool = False,
              replay_dir: str | None = None, transport=None, now: datetime | None = None,
-             limit: int | None = None, on_company: Callable[[str], None] | None = None) -> DiscoverReport:
+             limit: int | None = None, on_company: Callable[[str], None] | None = None,
+             reenter: bool = False) -> DiscoverReport:
     """Check the network's companies that are due (all of them with `recheck`, those named in `only`)."""
     now = now or datetime.now(timezone.utc)
     started = time.monotonic()
     recheck_days = config.discover.recheck_days
-    with writer(db_path, "discover") as con:  # migrates an older file too
+    with _writing(db_path, reenter) as con:
         companies = network_companies(con, only)
         todo, skipped = (companies, 0) if recheck else due(con, companies, now, recheck_days)
         remembered = {} if recheck else remembered_probes(con, now, recheck_days)
@@ -117,7 +130,7 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
     report.candidates = sum(o.candidates for o in outcomes)
     report.remembered = sum(o.remembered for o in outcomes)
     report.failures = [f"{o.company.name}: {o.error}" for o in outcomes if o.error]
-    with writer(db_path, "discover") as con, transaction(con):
+    with _writing(db_path, reenter) as con, transaction(con):
         save_outcomes(con, outcomes, now)
         report.boards = board_rows(con, config)
     report.seconds = round(time.monotonic() - started, 3)
@@ -152,3 +165,17 @@ def _check(company: NetworkCompany, providers: list[tuple[str, str | None]], cli
             if confirmed:
                 return outcome
     return outcome
+
+
+def new_boards_tonight(db_path: Path, config: Config, replay_dir: str | None) -> list[dict]:
+    """The nightly step: companies new to the network (at most `[discover] nightly_limit`) checked, and the
+    confirmed boards found tonight that leads.toml does not watch yet (company and board only: no names of
+    people, the digest may travel by mail)."""
+    if not config.discover.nightly or not config.discover.nightly_limit:
+        return []
+    now = datetime.now(timezone.utc)
+    report = discover(db_path, config, replay_dir=replay_dir, now=now, limit=config.discover.nightly_limit,
+                      reenter=True)
+    return [{k: row[k] for k in ("company", "provider", "region", "token", "open_jobs", "matching")}
+            for row in report.boards
+            if row["confirmed"] and not row["watched"] and row["found_at"] and row["found_at"] >= now.isoformat()]

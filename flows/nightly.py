@@ -67,6 +67,18 @@ def notify(summary: dict[str, Any], urls: list[str], top: int, dashboard: str | 
         return False
 
 
+@task(name="discover-boards", cache_policy=NO_CACHE)
+def discover_boards(db_path: str, config: dict[str, Any], replay_dir: str | None) -> list[dict[str, Any]]:
+    """Job boards of companies new to the network (`leads discover`, bounded); never fails the run."""
+    from flows.discovery import new_boards_tonight
+
+    try:
+        return new_boards_tonight(Path(db_path), Config.model_validate(config), replay_dir)
+    except Exception as exc:  # noqa: BLE001 - the leads are stored already; discovery is a bonus
+        get_run_logger().warning("board discovery failed: %s: %s", type(exc).__name__, exc)
+        return []
+
+
 def source_specs(config: Config) -> list[dict[str, Any]]:
     return [
         {"type": s.type, "board": s.board, "company": s.company, "options": s.options()}
@@ -140,6 +152,7 @@ def nightly_refresh(
                 logger.warning("source %s failed (%s): %s", result.label, result.error_kind, result.error)
         results = [by_index[i] for i in range(len(specs))]
         summary = load_and_transform(db, results, config.model_dump(), kind, run_id, started_at).to_json()
+        summary["new_boards"] = discover_boards(db, config.model_dump(), replay_dir)
     try:
         publish_artifacts(summary)
     except Exception as exc:  # noqa: BLE001 - the run is stored in `runs` already; the UI copy is a convenience
@@ -194,6 +207,10 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines += ["", "## Failures", ""] + [f"- {_md(f)}" for f in summary["failures"]]
     if summary.get("new_warm_companies"):
         lines += ["", "## New warm companies", ""] + [f"- {_md(c)}" for c in summary["new_warm_companies"]]
+    if summary.get("new_boards"):
+        lines += ["", "## New job boards of your network (`leads discover --add` watches them)", ""]
+        lines += [f"- {_md(b['company'])}: {b['provider']} `{_md(b['token'])}`, {b['open_jobs']} open jobs"
+                  for b in summary["new_boards"]]
     if summary.get("top_new_leads"):
         lines += ["", "## Top new leads", ""]
         lines += [f"- {lead['score']:.2f} {_md(lead['title'])} at {_md(lead['company'])}"

@@ -50,6 +50,11 @@ def build_digest(summary: dict[str, Any], top: int = 5, dashboard: str | None = 
     if warm:
         lines += ["", "New warm companies (someone you know works there):"]
         lines += [f"- {company}" for company in warm]
+    boards = summary.get("new_boards") or []
+    if boards:
+        lines += ["", "New job boards at your network's companies (`leads discover --add` watches them):"]
+        lines += [f"- {b.get('company')}: {b.get('provider')} board '{b.get('token')}', {b.get('open_jobs')} open jobs, "
+                  f"{b.get('matching')} of your occupations" for b in boards[:top]]
     if failures:
         lines += ["", "Sources that failed:"]
         lines += [f"- {failure}" for failure in failures]

@@ -230,3 +230,20 @@ def test_discover_honours_base_urls_with_a_real_local_server(tmp_path):
     assert [(r["provider"], r["token"], r["confirmed"]) for r in report.boards] == [("greenhouse", "kestrelanalytics", True)]
     assert report.requests == 1  # the first candidate was the board: nothing else asked
     assert _Boards.seen == [("boards-api.greenhouse.io", "/v1/boards/kestrelanalytics/jobs")]
+
+
+def test_the_nightly_run_checks_new_companies_and_the_digest_lists_new_boards(network, prefect_harness):
+    from flows.notify import build_digest
+    from flows.nightly import nightly_refresh
+
+    _, folder = network
+    config = folder / "leads.toml"
+    config.write_text(config.read_text() + '\n[[sources]]\ntype = "greenhouse"\nboard = "kestrelanalytics"\n')
+    summary = nightly_refresh(config_path=str(config), db_path=str(folder / "leads.duckdb"), replay_dir=str(RECORDED))
+    boards = {(b["company"], b["provider"], b["token"]) for b in summary["new_boards"]}
+    # watched already (Kestrel) or not the company's (Orbit): not news
+    assert boards == {("Tidewater Labs", "ashby", "tidewater"), ("Fjord Bank", "recruitee", "fjordbank")}
+    digest = build_digest(summary)
+    assert "New job boards at your network's companies" in digest.body
+    assert "Tidewater Labs: ashby board 'tidewater', 1 open jobs" in digest.body
+    assert "Priya" not in digest.body  # company and board only: no contact details in a digest
