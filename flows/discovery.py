@@ -105,6 +105,9 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
     recheck_days = config.discover.recheck_days
     with _writing(db_path, reenter) as con:
         companies = network_companies(con, only)
+        if only and not companies:
+            raise LookupError(f"no company of your network is called {' or '.join(repr(o) for o in only)} "
+                              "(see `leads company list`; `leads company target NAME` adds one)")
         todo, skipped = (companies, 0) if recheck else due(con, companies, now, recheck_days)
         remembered = {} if recheck else remembered_probes(con, now, recheck_days)
         resolver = Resolver(con)

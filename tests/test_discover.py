@@ -154,6 +154,12 @@ def test_discover_add_appends_confirmed_boards_once_and_the_refresh_makes_warm_l
     assert sre["warm"] and any(c["name"] == "Dana Whitfield" for c in sre["contacts"])
 
 
+def test_discover_for_a_company_outside_the_network_says_so(network, capsys):
+    base, _ = network
+    code, _, err = run_leads(capsys, *base, "discover", "--replay", str(RECORDED), "--company", "Nobody Corp")
+    assert code == 2 and "no company of your network is called 'Nobody Corp'" in err
+
+
 def test_targets_are_listed_and_removed(network, capsys):
     base, _ = network
     code, out, _ = run_leads(capsys, *base, "company", "target", "--list", "-f", "json")

@@ -67,8 +67,11 @@ def discover(
             done[0] += 1
             status.update(f"asking the job boards ... {done[0]} companies checked (last: {name})")
 
-        report = run_discovery(state.db, config, only=company or (), recheck=recheck, limit=limit,
-                               replay_dir=str(replay) if replay else None, on_company=tick)
+        try:
+            report = run_discovery(state.db, config, only=company or (), recheck=recheck, limit=limit,
+                                   replay_dir=str(replay) if replay else None, on_company=tick)
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
     added: list[dict] = []
     if add:
         fresh = [r for r in report.boards if r["confirmed"] and not r["watched"]]
