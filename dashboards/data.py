@@ -128,6 +128,21 @@ def hidden(_s: Settings, state: str) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def boards(_s: Settings, state: str) -> list[dict]:
+    """Confirmed job boards of the network's companies that leads.toml does not watch yet."""
+    import duckdb
+
+    from warehouse.discovery import board_rows
+
+    def read(con):
+        try:
+            return [b for b in board_rows(con, _s.config) if b["confirmed"] and not b["watched"]]
+        except duckdb.CatalogException:  # a file no `leads discover`-era writer has migrated yet
+            return []
+    return _call(_s, read)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def followups(_s: Settings, state: str) -> list[dict]:
     from warehouse.outreach import followups as due
 

@@ -201,6 +201,14 @@ def warm_page(s: data.Settings, state: str, summary: dict) -> None:
             "company": plain(h["company"]), "past roles": h["past_postings"], "ask": plain(h["ask"] or ""),
             "suggestion": plain(h["suggestion"]), "history": plain(h["history"]),
         } for h in openings]), hide_index=True, width="stretch")
+    found = data.boards(s, state)
+    if found:
+        st.subheader("Job boards of your network, not watched yet")
+        st.caption("Found by `leads discover`; `leads discover --add` adds them to leads.toml.")
+        st.dataframe(pd.DataFrame([{
+            "company": plain(b["company"]), "board": f"{b['provider']}{' (EU)' if b['region'] else ''}: {plain(b['token'])}",
+            "open jobs": b["open_jobs"], "fit you": b["matching"], "you know": plain(", ".join(b["know"])),
+        } for b in found]), hide_index=True, width="stretch")
     st.subheader("Reconnect before you ask")
     if not reconnect:
         st.caption("Nobody to reconnect with: every contact at a company with strong leads was touched lately.")

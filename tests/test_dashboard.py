@@ -237,3 +237,19 @@ def test_a_damaged_database_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("LEADS_DB", str(bad))
     at = app()
     assert at.error and "Cannot read" in at.error[0].value and "leads doctor" in at.error[0].value
+
+
+def test_boards_found_by_discover_and_not_watched_show_on_the_warm_page(seeded):
+    from warehouse.db import connect
+
+    db, _ = seeded
+    con = connect(db)
+    con.execute("INSERT INTO discovered_boards SELECT 'ashby', '', 'northwind', company_id, NULL, 4, 2, TRUE, "
+                "'its job texts name it', now(), now() FROM companies WHERE name = 'Northwind Cloud'")
+    con.execute("INSERT INTO discovered_boards SELECT 'workable', '', 'northwindx', company_id, 'Other Co', 1, 0, FALSE, "
+                "'another company', now(), now() FROM companies WHERE name = 'Northwind Cloud'")
+    con.close()
+    at = app(page="warm")
+    found = [d.value for d in at.dataframe if "open jobs" in d.value.columns]
+    assert found and list(found[0]["board"]) == ["ashby: northwind"]  # the unconfirmed one is not offered
+    assert "Priya Raman" in list(found[0]["you know"])[0]
