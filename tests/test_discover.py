@@ -64,8 +64,9 @@ def test_a_board_is_confirmed_only_by_a_name_that_resolves_to_the_same_company()
 def test_a_board_without_a_name_is_confirmed_by_its_job_texts_naming_the_company():
     key = BoardKey("ashby", None, "notion")
     said = BoardFacts(key, None, 1, ["Engineer"], ["At Notion we build tools for thought."])
-    assert confirm(said, _company("Notion Labs Inc."))[0] is False  # "Notion Labs" is not in the text
     assert confirm(said, _company("Notion"))[0]
+    assert confirm(said, _company("Notion Labs Inc."))[0]  # its texts drop the generic "Labs"
+    assert not confirm(said, _company("Notion Capital"))[0]  # a fund's name is not the company's (not generic)
     common_word = BoardFacts(key, None, 1, ["Engineer"], ["You have a notion of ownership."])
     assert not confirm(common_word, _company("Notion"))[0]  # a word, not the name
     assert not confirm(BoardFacts(key, None, 0), _company("Notion"))[0]  # nothing to go by

@@ -140,18 +140,19 @@ def confirm(facts: BoardFacts, company: NetworkCompany, resolver: Resolver | Non
 
 
 def _name_patterns(name: str) -> list[re.Pattern]:
-    """The name as a phrase (legal words dropped), case-insensitive when it is more than one word; a
-    one-word name must be capitalized as a name is ("Notion", not "a notion of")."""
+    """The name as a phrase, legal words dropped, and again without its generic words ("Notion Labs" is
+    written "Notion" in its own job texts). A phrase of several words matches in any case; a single word must
+    be capitalized as a name is ("Notion", not "a notion of") and be at least NAME_IN_TEXT_MIN_LENGTH long."""
     words = [w for w in re.findall(r"[\w&'.-]+", name) if fold(w) not in LEGAL_WORDS]
-    if not words:
-        return []
-    phrase = r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b"
-    if len(words) > 1:
-        return [re.compile(phrase, re.I)]
-    word = words[0]
-    if len(word) < NAME_IN_TEXT_MIN_LENGTH or fold(word) in GENERIC_WORDS:
-        return []
-    return [re.compile(r"\b" + re.escape(word[:1].upper() + word[1:]) + r"\b")]
+    plain = [w for w in words if fold(w) not in GENERIC_WORDS]
+    patterns = []
+    for phrase in (words, plain) if plain != words else (words,):
+        if len(phrase) > 1:
+            patterns.append(re.compile(r"\b" + r"\s+".join(re.escape(w) for w in phrase) + r"\b", re.I))
+        elif phrase and len(phrase[0]) >= NAME_IN_TEXT_MIN_LENGTH and fold(phrase[0]) not in GENERIC_WORDS:
+            word = phrase[0]
+            patterns.append(re.compile(r"\b" + re.escape(word[:1].upper() + word[1:]) + r"\b"))
+    return patterns
 
 
 def matching_titles(titles: list[str], config: Config) -> int:
