@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -53,6 +53,14 @@ class DiscoverReport:
         return self.candidates / self.checked if self.checked else 0.0
 
 
+class DiscoveryInterrupted(KeyboardInterrupt):
+    """Ctrl-C during `leads discover`: what was asked until then is saved; `report` says how far it got."""
+
+    def __init__(self, report: DiscoverReport):
+        super().__init__("interrupted")
+        self.report = report
+
+
 class _Clients:
     """One client per provider: `[http.base_urls]` routes each connector on its own."""
 
@@ -61,8 +69,13 @@ class _Clients:
         self.transport = transport or (ReplayTransport(replay_dir) if replay_dir else None)
         self.replay = replay_dir is not None
         self._clients: dict[str, HttpClient] = {}
+        self._lock = threading.Lock()
 
     def __getitem__(self, provider: str) -> HttpClient:
+        with self._lock:  # company threads ask at once: one client per provider all the same
+            return self._client_for(provider)
+
+    def _client_for(self, provider: str) -> HttpClient:
         client = self._clients.get(provider)
         if client is None:
             settings = client_settings(self.config.http.model_dump(), None, provider)
@@ -116,18 +129,31 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
     providers = discoverable_providers()
     clients = _Clients(config, replay_dir, transport)
     report = DiscoverReport(boards=[], checked=len(todo), skipped_recent=skipped)
-    try:
-        def check(company: NetworkCompany) -> CheckOutcome:
-            outcome = _check(company, providers, clients, remembered, resolver, config)
-            if on_company:
-                on_company(company.name)
-            return outcome
+    stop = threading.Event()
+    interrupted = False
 
-        with ThreadPoolExecutor(max_workers=COMPANY_WORKERS) as pool:
-            outcomes = list(pool.map(check, todo))
-        report.requests = clients.requests
+    def check(company: NetworkCompany) -> CheckOutcome:
+        outcome = _check(company, providers, clients, remembered, resolver, config, stop)
+        if on_company:
+            on_company(company.name)
+        return outcome
+
+    pool = ThreadPoolExecutor(max_workers=COMPANY_WORKERS)
+    futures = [pool.submit(check, company) for company in todo]
+    try:
+        for future in as_completed(futures):
+            future.result()
+    except KeyboardInterrupt:
+        # Ctrl-C: companies not started are dropped, those running stop before their next request, and
+        # everything asked so far is saved below, so the next run resumes where this one stopped.
+        interrupted = True
+        stop.set()
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         clients.close()
+    outcomes = [f.result() for f in futures if f.done() and not f.cancelled() and f.exception() is None]
+    report.checked = len(outcomes)
+    report.requests = clients.requests
     for o in outcomes:  # here, not in the threads: the occupation index loads its tables once
         o.found = [(facts, ok, why, matching_titles(facts.titles, config)) for facts, ok, why, _ in o.found]
     report.candidates = sum(o.candidates for o in outcomes)
@@ -137,11 +163,14 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
         save_outcomes(con, outcomes, now)
         report.boards = board_rows(con, config)
     report.seconds = round(time.monotonic() - started, 3)
+    if interrupted:
+        raise DiscoveryInterrupted(report)
     return report
 
 
 def _check(company: NetworkCompany, providers: list[tuple[str, str | None]], clients: _Clients,
-           remembered: dict[BoardKey, BoardFacts | None], resolver: Resolver, config: Config) -> CheckOutcome:
+           remembered: dict[BoardKey, BoardFacts | None], resolver: Resolver, config: Config,
+           stop: threading.Event) -> CheckOutcome:
     """Ask the company's candidates in order (each token on every provider) until one board is confirmed."""
     outcome = CheckOutcome(company=company, probes={}, candidates=0, found=[])
     for token in candidate_tokens(company.names):
@@ -154,6 +183,9 @@ def _check(company: NetworkCompany, providers: list[tuple[str, str | None]], cli
                 facts = remembered[key]
                 outcome.remembered += 1
             else:
+                if stop.is_set():
+                    outcome.error = "interrupted"  # not marked checked: asked again next time
+                    return outcome
                 try:
                     facts = probe(clients[provider], key)
                 except SourceError as exc:

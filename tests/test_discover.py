@@ -128,6 +128,29 @@ def test_a_rerun_skips_companies_checked_recently_and_retries_failures(network, 
     assert "checked 1 companies: 8 candidate boards (8.0 per company), 8 requests" in err
 
 
+def test_ctrl_c_keeps_what_was_asked_and_the_next_run_resumes(network, tmp_path):
+    from flows.discovery import DiscoveryInterrupted
+
+    config = load_config(tmp_path / "leads.toml")
+    done = []
+
+    def stop_after_two(name):
+        done.append(name)
+        if len(done) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(DiscoveryInterrupted) as stopped:
+        discover(tmp_path / "leads.duckdb", config, replay_dir=str(RECORDED), on_company=stop_after_two)
+    con = connect(tmp_path / "leads.duckdb")
+    saved = con.execute("SELECT count(*) FROM board_checks").fetchone()[0]
+    asked = con.execute("SELECT count(*) FROM board_probes").fetchone()[0]
+    con.close()
+    assert 1 <= saved < 6 and asked > 0  # what finished is kept
+    assert stopped.value.report.checked < 6
+    rest = discover(tmp_path / "leads.duckdb", config, replay_dir=str(RECORDED))
+    assert rest.skipped_recent == saved and rest.checked == 6 - saved  # only the rest is asked
+
+
 def test_discover_add_appends_confirmed_boards_once_and_the_refresh_makes_warm_leads(network, capsys):
     base, folder = network
     config = folder / "leads.toml"

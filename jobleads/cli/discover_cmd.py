@@ -52,7 +52,7 @@ def discover(
     do). Companies checked within `[discover] recheck_days` are skipped. `--add` appends the new boards to
     leads.toml (comments kept, nothing listed twice); the next `leads refresh` fetches their jobs.
     """
-    from flows.discovery import discover as run_discovery
+    from flows.discovery import DiscoveryInterrupted, discover as run_discovery
     from jobleads.config import append_sources
 
     if replay is not None and not replay.is_dir():
@@ -72,6 +72,11 @@ def discover(
                                    replay_dir=str(replay) if replay else None, on_company=tick)
         except LookupError as exc:
             raise UsageError(str(exc)) from None
+        except DiscoveryInterrupted as stopped:
+            done = stopped.report.checked - len(stopped.report.failures)
+            err_console.print(f"stopped: {max(done, 0)} companies checked and saved; the rest are asked next time",
+                              markup=False, highlight=False)
+            raise typer.Exit(130) from None
     added: list[dict] = []
     if add:
         fresh = [r for r in report.boards if r["confirmed"] and not r["watched"]]
