@@ -85,6 +85,8 @@ class Source:
     max_pages: ClassVar[int] = 200
     # How hard this source's host may be pushed (its terms of use); None: the client's default.
     policy: ClassVar[HostPolicy | None] = None
+    # A service that gives every customer a subdomain: its hosts share one politeness gate ("recruitee.com").
+    shared_host: ClassVar[str | None] = None
     # Environment variables a keyed source needs; when one is unset the source is skipped, not failed.
     required_env: ClassVar[tuple[str, ...]] = ()
     # Attribution the source's terms ask for, kept on every posting (Posting.credit).
@@ -228,6 +230,7 @@ class Source:
                     etag=validators.get("etag") if first else None,
                     last_modified=validators.get("last_modified") if first else None,
                     policy=self.policy,
+                    shared_host=self.shared_host,
                 )
                 if first:
                     result.validators = {

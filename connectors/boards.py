@@ -71,7 +71,7 @@ def probe(client: HttpClient, key: BoardKey) -> BoardFacts | None:
     source = source_for(key)
     try:
         fetched = client.get_json(source.url(), params=dict(source.probe_params) or None,
-                                  headers=source.headers(), policy=source.policy)
+                                  headers=source.headers(), policy=source.policy, shared_host=source.shared_host)
     except SourceConfigError:  # 404 (or another 4xx): no such board
         return None
     payload = fetched.data

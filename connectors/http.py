@@ -123,14 +123,15 @@ def _gate_for(host: str, policy: HostPolicy) -> _HostGate:
         return gate
 
 
-def politeness_key(url: str) -> str:
-    """Whom a request burdens: the site, not the subdomain ("acme.recruitee.com" and "beta.recruitee.com" are one
-    Recruitee; both Greenhouse hosts are one Greenhouse), and the port too (two local servers are two hosts)."""
+def politeness_key(url: str, shared_host: str | None = None) -> str:
+    """Whom a request burdens: its host (and port: two local servers are two hosts), or `shared_host` for a
+    service whose every customer has a subdomain ("acme.recruitee.com" and "beta.recruitee.com" are one
+    Recruitee, however many companies it hosts)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    labels = host.split(".")
-    site = host if host.replace(".", "").isdigit() or len(labels) <= 2 else ".".join(labels[-2:])
-    return f"{site}:{parts.port}" if parts.port else site
+    if shared_host and (host == shared_host or host.endswith("." + shared_host)):
+        host = shared_host
+    return f"{host}:{parts.port}" if parts.port else host
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -206,6 +207,7 @@ class HttpClient:
         etag: str | None = None,
         last_modified: str | None = None,
         policy: HostPolicy | None = None,
+        shared_host: str | None = None,
     ) -> Fetched:
         """GET a JSON document, retrying what is worth retrying; raise a SourceError otherwise.
 
@@ -216,6 +218,8 @@ class HttpClient:
         if self.settings.base_url:
             # A mirror serving several hosts (Recruitee's board is the subdomain) learns which was meant.
             request_headers["X-Forwarded-Host"] = urlsplit(url).netloc
+        # The gate spares the host the request is meant for, routed to a mirror or not.
+        gate_key, host = politeness_key(url, shared_host), urlsplit(url).hostname or ""
         url = self.routed(url)
         cached = self.cache.get(url, params) if self.cache else None
         if cached is not None:
@@ -224,8 +228,7 @@ class HttpClient:
             request_headers["If-None-Match"] = etag
         if last_modified:
             request_headers["If-Modified-Since"] = last_modified
-        host = urlsplit(url).hostname or ""
-        gate = _gate_for(politeness_key(url), self.policy_for(host, policy))
+        gate = _gate_for(gate_key, self.policy_for(host, policy))
         retrying = Retrying(
             stop=stop_after_attempt(max(1, self.settings.attempts)) | self._out_of_time,
             wait=self._wait,

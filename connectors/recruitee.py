@@ -13,6 +13,7 @@ class Recruitee(Source):
     name = "recruitee"
     endpoint = "https://{board}.recruitee.com/api/offers/"
     discoverable = True
+    shared_host = "recruitee.com"  # every company a subdomain, one service to spare
 
     def board_name(self, payload: Any) -> str | None:
         return next((clean_line(o.get("company_name")) for o in payload.get("offers") or [] if o.get("company_name")), None)

@@ -94,7 +94,7 @@ class Discover(_Strict):
     """`leads discover`: the public job boards of the network's companies."""
 
     recheck_days: int = Field(default=30, ge=1)  # a company (and each board asked about) is asked again after this
-    requests_per_second: float = Field(default=5.0, gt=0, le=50)  # to each provider (all its hosts together)
+    requests_per_second: float = Field(default=5.0, gt=0, le=50)  # to each host (Recruitee's subdomains: one host)
     per_host_concurrency: int = Field(default=2, ge=1, le=16)
     nightly: bool = True  # the nightly refresh checks companies new to the network (and lists boards in the digest)
     nightly_limit: int = Field(default=50, ge=0)  # at most this many companies a night
@@ -265,7 +265,7 @@ max_workers = 4                   # sources fetched at once
 # Recruitee) of your contacts' employers, your referrals' companies and `leads company target` companies.
 [discover]
 recheck_days = 30                 # a company checked this recently is skipped
-requests_per_second = 5.0         # to each provider (its hosts together)
+requests_per_second = 5.0         # to each host (Recruitee's subdomains count as one)
 per_host_concurrency = 2
 nightly = true                    # the nightly refresh checks companies new to your network
 nightly_limit = 50                # ... at most this many a night

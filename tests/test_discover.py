@@ -210,10 +210,12 @@ def test_append_sources_refuses_to_write_a_file_that_would_not_load(tmp_path):
     assert config.read_text() == "[profile]\ntitles = []\n"
 
 
-def test_politeness_is_per_site_and_port():
-    assert politeness_key("https://acme.recruitee.com/api/offers/") == "recruitee.com"
-    assert politeness_key("https://boards-api.eu.greenhouse.io/v1/boards/x") == "greenhouse.io"
+def test_politeness_is_per_host_and_port_and_one_for_a_service_of_subdomains():
+    assert politeness_key("https://acme.recruitee.com/api/offers/", "recruitee.com") == "recruitee.com"
+    assert politeness_key("https://beta.recruitee.com/api/offers/", "recruitee.com") == "recruitee.com"
+    assert politeness_key("https://boards-api.eu.greenhouse.io/v1/boards/x") == "boards-api.eu.greenhouse.io"
     assert politeness_key("http://127.0.0.1:8080/v1") == "127.0.0.1:8080"
+    assert politeness_key("http://127.0.0.1:8081/v1", "recruitee.com") == "127.0.0.1:8081"
 
 
 # --- [http.base_urls]: discovery goes where the config says, to a real local server ----------------------------
