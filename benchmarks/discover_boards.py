@@ -188,7 +188,7 @@ def main() -> None:
     exists = len(boards)
     confirmed = sum(1 for row in runs[0][3] if row["confirmed"])
     print(f"{args.companies} companies, {exists} with a board; latency {args.latency * 1000:.0f} ms; "
-          f"{args.rate:g} requests/s and {args.concurrency} at once per provider")
+          f"{args.rate:g} requests/s and {args.concurrency} at once per host")
     for label, wall, summary, _found in runs:
         print(f"  {label}: {wall:.1f} s wall (the whole command) -- {summary}")
     print(f"  boards confirmed: {confirmed} of {exists}")

@@ -19,7 +19,7 @@ from warehouse.db import reader
 
 contacts_app = typer.Typer(help="People you know: add, list, edit, remove.", no_args_is_help=True)
 referral_app = typer.Typer(help="Referrals people offered you: they become leads.", no_args_is_help=True)
-company_app = typer.Typer(help="How company names resolve: aliases for parents and rebrands.", no_args_is_help=True)
+company_app = typer.Typer(help="Companies: aliases for parents and rebrands, targets for `leads discover`.", no_args_is_help=True)
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(referral_app, name="referral")
 app.add_typer(company_app, name="company")
