@@ -61,14 +61,27 @@ class ExtractResult:
     # Postings already in an Arrow table (connectors.models.POSTING_SCHEMA), from a bulk file reader that
     # skips one pydantic model per row; loaded beside `postings`.
     bulk: Any = None
+    bulk_rows: int = 0  # rows of `bulk`, kept when the table is let go once stored (`release_bulk`)
 
     @property
     def fetched(self) -> int:
-        return len(self.raw) + (self.bulk.num_rows if self.bulk is not None else 0)
+        return len(self.raw) + self._bulk_count()
 
     @property
     def parsed(self) -> int:
-        return len(self.postings) + (self.bulk.num_rows if self.bulk is not None else 0)
+        return len(self.postings) + self._bulk_count()
+
+    def _bulk_count(self) -> int:
+        return self.bulk.num_rows if self.bulk is not None else self.bulk_rows
+
+    def release_bulk(self) -> None:
+        """Let go of the bulk table once the warehouse holds it: a million postings are a gigabyte that the
+        rest of the run (dedupe, scoring) would otherwise carry."""
+        if self.bulk is not None:
+            import pyarrow as pa
+
+            self.bulk_rows, self.bulk = self.bulk.num_rows, None
+            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
 
     @property
     def label(self) -> str:

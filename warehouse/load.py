@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -11,26 +10,10 @@ import pyarrow as pa
 from connectors.base import ExtractResult
 from connectors.models import POSTING_SCHEMA, Posting  # POSTING_SCHEMA: the record contract, kept with Posting
 from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
+from warehouse.staging import staged  # noqa: F401 - the rest of the warehouse imports it from here
 
 _NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
 _UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + _NORMALIZED
-
-
-@contextmanager
-def staged(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
-    """Expose an Arrow table to SQL under a name for the duration of one bulk statement."""
-    settle(con)
-    con.register(name, table)
-    try:
-        yield name
-    finally:
-        settle(con)
-        con.unregister(name)
-
-
-def settle(con: duckdb.DuckDBPyConnection) -> None:
-    """DuckDB 2 refuses register/unregister while the last statement's result is unread: read it."""
-    con.execute("SELECT 1").fetchall()
 
 
 def posting_uid(source: str, source_id: str) -> str:
@@ -115,6 +98,15 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
     if table.num_rows == 0:
         return 0
     table = without_nul(table)
+    for start in range(0, table.num_rows, UPSERT_CHUNK):
+        _upsert_chunk(con, run_id, table.slice(start, UPSERT_CHUNK), now)
+    return table.num_rows
+
+
+UPSERT_CHUNK = 250_000  # postings normalized and stored at a time: a million at once doubled the import's peak memory
+
+
+def _upsert_chunk(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> None:
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
@@ -136,7 +128,6 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
             """,
             {"now": now, "run": run_id},
         ).fetchall()
-    return table.num_rows
 
 
 def _empty_last_time(con: duckdb.DuckDBPyConnection, result: ExtractResult) -> bool:

@@ -20,6 +20,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse.staging import staged
+
 # --------------------------------------------------------------------------------------------- folding
 
 _NON_ALNUM = r"[^a-z0-9]+"
@@ -406,22 +408,6 @@ def _url_select() -> str:
     """
 
 
-class _Registered:
-    """Expose an Arrow table to SQL; DuckDB 2 wants the previous result read before (un)registering."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, name: str, table: pa.Table):
-        self.con, self.name, self.table = con, name, table
-
-    def __enter__(self) -> str:
-        self.con.execute("SELECT 1").fetchall()
-        self.con.register(self.name, self.table)
-        return self.name
-
-    def __exit__(self, *exc) -> None:
-        self.con.execute("SELECT 1").fetchall()
-        self.con.unregister(self.name)
-
-
 def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, city: bool = False) -> pa.Table:
     """Run one normalizing SELECT over the distinct values of a column (folded by Arrow first)."""
     distinct = pc.drop_null(pc.unique(values))
@@ -430,7 +416,7 @@ def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, c
         first = pc.list_element(pc.split_pattern(distinct, ",", max_splits=1), 0)
         columns["city_folded"] = _fold_array(first)
     columns["lowered"] = pc.utf8_trim(pc.ascii_lower(distinct), characters=_URL_SPACE)
-    with _Registered(con, "norm_values", pa.table(columns)):
+    with staged(con, "norm_values", pa.table(columns)):
         return con.sql(select).to_arrow_table()
 
 
@@ -461,7 +447,7 @@ def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
     locations = _column(table, "locations", pa.list_(pa.string()))
     description = _column(table, "description", pa.string())
     countries = pa.table({"name": list(_countries()), "code": list(_countries().values())})
-    with _Registered(con, "norm_countries", countries):
+    with staged(con, "norm_countries", countries):
         titles = _map_values(con, table["title"].combine_chunks(), _title_select())
         companies = _company_map(con, table["company"].combine_chunks())
         places = _map_values(con, pc.list_flatten(locations), _location_select(), city=True)
@@ -471,9 +457,9 @@ def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
         "title": table["title"], "company": table["company"], "locations": locations, "url": url,
         "description": description,
     })
-    with _Registered(con, "norm_rows", rows), _Registered(con, "norm_titles", titles), \
-            _Registered(con, "norm_companies", companies), _Registered(con, "norm_places", places), \
-            _Registered(con, "norm_urls", urls):
+    with staged(con, "norm_rows", rows), staged(con, "norm_titles", titles), \
+            staged(con, "norm_companies", companies), staged(con, "norm_places", places), \
+            staged(con, "norm_urls", urls):
         added = con.sql("""
             WITH loc AS (
                 SELECT row_no, list_sort(list_distinct(list(p.location_key) FILTER (WHERE p.location_key <> ''))) AS keys
@@ -498,7 +484,7 @@ def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
 def _company_map(con: duckdb.DuckDBPyConnection, names: pa.Array) -> pa.Table:
     """Companies take a SQL pass before folding (parentheses and dots out), then the finishing SELECT."""
     distinct = pc.drop_null(pc.unique(names))
-    with _Registered(con, "norm_raw", pa.table({"raw": distinct})):
+    with staged(con, "norm_raw", pa.table({"raw": distinct})):
         pre = con.sql(f"SELECT raw, replace({_sub('raw', _PARENS, ' ')}, '.', '') AS pre FROM norm_raw").to_arrow_table()
-    with _Registered(con, "norm_values", pa.table({"raw": pre["raw"], "folded": _fold_array(pre["pre"])})):
+    with staged(con, "norm_values", pa.table({"raw": pre["raw"], "folded": _fold_array(pre["pre"])})):
         return con.sql(_company_select()).to_arrow_table()

@@ -135,6 +135,7 @@ def publish(
             if r.status == "ok" and r.bulk is not None:
                 load.load_raw_table(con, summary.run_id, r.bulk, now)
                 summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
+                r.release_bulk()
         summary.warnings += load.retire_unlisted(con, results)
         summary.new_leads, summary.closed_leads = rebuild(con, config, now, on_stage)
         on_stage("recording the run")

@@ -1,0 +1,36 @@
+"""Arrow tables handed to SQL for the length of a few statements (`staged`).
+
+Not through `con.register`: inside a transaction DuckDB keeps every table registered there alive until the
+commit, unregistered or not, so a night's import held each normalized batch, dedupe table and scoring chunk
+at once (0.7-1.2 GB at a million postings). The table is copied into a TEMP table instead (a replacement
+scan of a local variable, which DuckDB lets go at once), and the copy is dropped on exit: DuckDB owns that
+memory, within its limit, and can spill it.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import duckdb
+import pyarrow as pa
+
+
+def settle(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB 2 refuses some statements while the last statement's result is unread: read it."""
+    con.execute("SELECT 1").fetchall()
+
+
+@contextmanager
+def staged(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
+    """Expose an Arrow table to SQL as the temp table `name` until the block ends."""
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a plain table name: {name!r}")
+    settle(con)
+    arrow_batch = table  # noqa: F841 - read by name in the statement below (DuckDB's replacement scan)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM arrow_batch").fetchall()
+    del arrow_batch
+    try:
+        yield name
+    finally:
+        settle(con)
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}").fetchall()
