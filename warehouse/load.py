@@ -10,7 +10,7 @@ import pyarrow as pa
 from connectors.base import ExtractResult
 from connectors.models import POSTING_SCHEMA, Posting  # POSTING_SCHEMA: the record contract, kept with Posting
 from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
-from warehouse.staging import staged  # noqa: F401 - the rest of the warehouse imports it from here
+from warehouse.staging import run_over, staged  # noqa: F401 - the rest of the warehouse imports staged from here
 
 _NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
 _UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + _NORMALIZED
@@ -51,14 +51,11 @@ def load_raw(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractR
 
 def load_raw_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> int:
     """raw_postings rows for postings that arrived as one Arrow table: each row kept as JSON."""
-    if table.num_rows == 0:
-        return 0
-    with staged(con, "raw_table_batch", table):
-        con.execute(
-            "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
-            "SELECT $run, b.source, b.source_key, b.source_id, $now, to_json(b) FROM raw_table_batch b",
-            {"run": run_id, "now": now},
-        ).fetchall()
+    for start in range(0, table.num_rows, UPSERT_CHUNK):
+        run_over(con, table.slice(start, UPSERT_CHUNK),
+                 "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
+                 "SELECT $run, b.source, b.source_key, b.source_id, $now, to_json(b) FROM arrow_batch b",
+                 {"run": run_id, "now": now})
     return table.num_rows
 
 
@@ -85,9 +82,10 @@ def without_nul(table: pa.Table) -> pa.Table:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             column = pc.replace_substring(column, "\x00", "")
         elif pa.types.is_list(field.type) and pa.types.is_string(field.type.value_type):
+            # offsets rebased and values flattened: a slice of a table (a chunk of an import) works too
             column = pa.chunked_array([
-                pa.ListArray.from_arrays(chunk.offsets, pc.replace_substring(chunk.values, "\x00", ""),
-                                         mask=chunk.is_null())
+                pa.ListArray.from_arrays(pc.subtract(chunk.offsets, chunk.offsets[0]),
+                                         pc.replace_substring(chunk.flatten(), "\x00", ""), mask=chunk.is_null())
                 for chunk in column.chunks], type=field.type)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=table.schema)
@@ -97,9 +95,9 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
     """`upsert_postings` for an Arrow table in `POSTING_SCHEMA` (the bulk path: one row per posting_uid)."""
     if table.num_rows == 0:
         return 0
-    table = without_nul(table)
     for start in range(0, table.num_rows, UPSERT_CHUNK):
-        _upsert_chunk(con, run_id, table.slice(start, UPSERT_CHUNK), now)
+        _upsert_chunk(con, run_id, without_nul(table.slice(start, UPSERT_CHUNK)), now)
+        pa.default_memory_pool().release_unused()  # the chunk's normalizing buffers, before the next one
     return table.num_rows
 
 

@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
 from warehouse.load import staged
+from warehouse.staging import run_over
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.versions import classifier_version
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for
@@ -373,11 +374,10 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
         scores, lead_skill_columns = scorer.score(zip(*(column.to_pylist() for column in batch.columns[:-1])))
         if scores["lead_id"]:
             written = pa.Table.from_pydict(scores, schema=SCORE_SCHEMA).append_column("inputs", batch.column(-1))
-            with staged(con, "scores_batch", written):
-                con.execute("INSERT INTO lead_scores BY NAME SELECT * FROM scores_batch").fetchall()
+            run_over(con, written, "INSERT INTO lead_scores BY NAME SELECT * FROM arrow_batch")
         if lead_skill_columns["lead_id"]:
-            with staged(con, "lead_skills_batch", pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA)):
-                con.execute("INSERT INTO lead_skills BY NAME SELECT * FROM lead_skills_batch").fetchall()
+            run_over(con, pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA),
+                     "INSERT INTO lead_skills BY NAME SELECT * FROM arrow_batch")
     return todo.num_rows
 
 

@@ -34,3 +34,13 @@ def staged(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterat
     finally:
         settle(con)
         con.execute(f"DROP TABLE IF EXISTS temp.{name}").fetchall()
+
+
+def run_over(con: duckdb.DuckDBPyConnection, table: pa.Table, sql: str, params: dict | None = None) -> list:
+    """One statement that reads `table` as `arrow_batch`, with no copy: DuckDB's replacement scan finds the
+    local variable by name and lets it go when the statement ends."""
+    settle(con)
+    arrow_batch = table  # read by name in `sql`
+    rows = con.execute(sql, params or {}).fetchall()
+    del arrow_batch
+    return rows
