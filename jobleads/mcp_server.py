@@ -93,6 +93,32 @@ def build_server(db_path: Path, config: Config, rescore: bool = True):
         with reading() as con:
             return _plain(pay_distribution(con, config, list(titles or config.profile.titles)))
 
+    @server.tool(description="Companies where the user knows someone well but no fitting lead is open, with "
+                             "whom to ask and what (`leads hidden --format json`).")
+    def hidden_openings(limit: int = 30) -> list[dict[str, Any]]:
+        from warehouse.outreach import hidden_openings as hidden
+
+        with reading() as con:
+            return _plain(hidden(con, config, max(1, limit)))
+
+    @server.tool(description="Referrals offered and applications sent with nothing heard since: what to follow "
+                             "up (`leads followups --format json`).")
+    def followups(days: int | None = None) -> list[dict[str, Any]]:
+        from warehouse.outreach import followups as due
+
+        with reading() as con:
+            return _plain(due(con, days or config.network.followup_days, datetime.now(timezone.utc)))
+
+    @server.tool(description="Public job boards found for the companies of the user's network by `leads discover` "
+                             "(confirmed or not, watched in leads.toml or not); read only: discovering and adding "
+                             "are the user's commands.")
+    def job_boards(confirmed_only: bool = False) -> list[dict[str, Any]]:
+        from warehouse.discovery import board_rows
+
+        with reading() as con:
+            rows = board_rows(con, config)
+        return _plain([r for r in rows if r["confirmed"] or not confirmed_only])
+
     return server
 
 

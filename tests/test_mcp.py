@@ -12,7 +12,8 @@ import pytest
 
 LEADS = Path(sys.executable).parent / "leads"
 FIX = Path(__file__).resolve().parent / "fixtures" / "cli"
-TOOLS = {"top_leads", "explain_lead", "warm_companies", "reconnect", "skill_gaps", "pay"}
+TOOLS = {"top_leads", "explain_lead", "warm_companies", "reconnect", "skill_gaps", "pay", "hidden_openings",
+         "followups", "job_boards"}
 
 
 @pytest.fixture
@@ -77,3 +78,25 @@ def test_a_missing_database_is_one_line_and_exit_2(tmp_path):
     done = subprocess.run([str(LEADS), "--db", str(tmp_path / "none.duckdb"), "mcp"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "no database yet" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_network_tools_answer_what_the_cli_prints(tmp_path):
+    discover_fix = Path(__file__).resolve().parent / "fixtures" / "discover"
+    config = tmp_path / "leads.toml"
+    config.write_text('[profile]\ntitles = ["Backend Engineer"]\n[http]\nattempts = 1\n')
+    base = [str(LEADS), "--db", str(tmp_path / "leads.duckdb"), "--config", str(config)]
+
+    def cli(*args):
+        done = subprocess.run([*base, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    cli("import", str(discover_fix / "Connections.csv"), "-f", "contacts")
+    boards = json.loads(cli("discover", "--replay", str(discover_fix / "http"), "-f", "json"))
+    _, (listed, hidden, due) = call_over_stdio(base, tmp_path, [("job_boards", {}), ("hidden_openings", {}),
+                                                                ("followups", {})])
+    def key(rows):
+        return sorted((r["company"], r["provider"], r["token"], r["confirmed"]) for r in rows)
+    assert key(structured(listed)) == key(boards) and len(boards) == 3
+    assert structured(hidden) == json.loads(cli("hidden", "-f", "json"))
+    assert structured(due) == json.loads(cli("followups", "-f", "json")) == []
