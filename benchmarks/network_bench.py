@@ -21,7 +21,7 @@ from connectors.models import Contact
 from jobleads.config import Config
 from warehouse import companies, network
 from warehouse.db import connect
-from warehouse.load import staged
+from warehouse.staging import staged
 
 SUFFIXES = ["", " Inc.", ", Inc.", " GmbH", " Ltd", " LLC", " Technologies", " Group"]
 WORDS = ["north", "wind", "lumen", "acme", "globex", "initech", "umbrella", "stark", "wayne", "tyrell", "cyber",

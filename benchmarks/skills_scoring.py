@@ -27,7 +27,7 @@ import pyarrow as pa  # noqa: E402
 from jobleads.config import parse_config  # noqa: E402
 from warehouse import scoring  # noqa: E402
 from warehouse.db import connect  # noqa: E402
-from warehouse.load import staged  # noqa: E402
+from warehouse.staging import staged  # noqa: E402
 
 FILLER = [
     "We are a distributed team across Europe and North America, working asynchronously with a strong writing culture.",

@@ -25,10 +25,6 @@ class BoardKey:
     region: str | None  # None: the provider's default host; "eu" for Greenhouse's and Lever's EU hosts
     token: str
 
-    @property
-    def label(self) -> str:
-        return f"{self.provider}{'-' + self.region if self.region else ''}:{self.token}"
-
 
 @dataclass
 class BoardFacts:

@@ -111,8 +111,9 @@ def _writing(db_path: Path, reenter: bool) -> Iterator:
 def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck: bool = False,
              replay_dir: str | None = None, transport=None, now: datetime | None = None,
              limit: int | None = None, on_company: Callable[[str], None] | None = None,
-             reenter: bool = False) -> DiscoverReport:
-    """Check the network's companies that are due (all of them with `recheck`, those named in `only`)."""
+             reenter: bool = False, listed_since: datetime | None = None) -> DiscoverReport:
+    """Check the network's companies that are due (all of them with `recheck`, those named in `only`); the
+    report lists every board found for the network, or those first found from `listed_since` on."""
     now = now or datetime.now(timezone.utc)
     started = time.monotonic()
     recheck_days = config.discover.recheck_days
@@ -128,7 +129,7 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
         todo = todo[:limit]
     providers = discoverable_providers()
     clients = _Clients(config, replay_dir, transport)
-    report = DiscoverReport(boards=[], checked=len(todo), skipped_recent=skipped)
+    report = DiscoverReport(boards=[], skipped_recent=skipped)
     stop = threading.Event()
     interrupted = False
 
@@ -161,7 +162,7 @@ def discover(db_path: Path, config: Config, *, only: Iterable[str] = (), recheck
     report.failures = [f"{o.company.name}: {o.error}" for o in outcomes if o.error]
     with _writing(db_path, reenter) as con, transaction(con):
         save_outcomes(con, outcomes, now)
-        report.boards = board_rows(con, config)
+        report.boards = board_rows(con, config, since=listed_since)
     report.seconds = round(time.monotonic() - started, 3)
     if interrupted:
         raise DiscoveryInterrupted(report)
@@ -210,7 +211,6 @@ def new_boards_tonight(db_path: Path, config: Config, replay_dir: str | None) ->
         return []
     now = datetime.now(timezone.utc)
     report = discover(db_path, config, replay_dir=replay_dir, now=now, limit=config.discover.nightly_limit,
-                      reenter=True)
+                      reenter=True, listed_since=now)
     return [{k: row[k] for k in ("company", "provider", "region", "token", "open_jobs", "matching")}
-            for row in report.boards
-            if row["confirmed"] and not row["watched"] and row["found_at"] and row["found_at"] >= now.isoformat()]
+            for row in report.boards if row["confirmed"] and not row["watched"]]

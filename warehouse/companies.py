@@ -24,7 +24,7 @@ import duckdb
 import pyarrow as pa
 from rapidfuzz import fuzz, process
 
-from warehouse.load import staged
+from warehouse.staging import staged
 from warehouse import normalize
 from warehouse.normalize import company_key, fold
 
@@ -64,7 +64,7 @@ def tokens(name: str | None) -> list[str]:
     return fold(re.sub(r"\(.*?\)", " ", name or "").replace(".", "")).split()
 
 
-_LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv nv corp corporation co lp llp".split())
+LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv nv corp corporation co lp llp".split())
 
 
 def distinctive(name: str | None) -> list[str]:
@@ -86,7 +86,7 @@ def key_aliases(name: str) -> tuple[str, list[str]]:
 
 def words(name: str | None) -> str:
     """A name's words without legal suffixes, for comparing names word by word (the key runs them together)."""
-    return " ".join(t for t in tokens(name) if t not in _LEGAL_WORDS)
+    return " ".join(t for t in tokens(name) if t not in LEGAL_WORDS)
 
 
 def one_word_typo(a: str, b: str) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from warehouse import matching as m
-from warehouse.load import staged
+from warehouse.staging import staged
 
 BIG_BLOCK = 1000
 

@@ -21,9 +21,8 @@ import pyarrow as pa
 
 from connectors.boards import BoardFacts, BoardKey
 from jobleads.config import Config
-from warehouse.companies import GENERIC_WORDS, Resolver, match_tier, signature, tokens
-from warehouse.companies import _LEGAL_WORDS as LEGAL_WORDS
-from warehouse.load import staged
+from warehouse.companies import GENERIC_WORDS, LEGAL_WORDS, Resolver, match_tier, signature, words
+from warehouse.staging import staged
 from warehouse.normalize import company_key, fold
 
 MAX_TOKENS = 4  # candidate tokens per company (a name and its aliases): each costs a request per provider
@@ -86,14 +85,13 @@ def candidate_tokens(names: Iterable[str]) -> list[str]:
     then every word hyphenated ("Brightpath Labs": brightpathlabs, brightpath, brightpath-labs)."""
     out: list[str] = []
     for name in names:
-        words = [re.sub(r"[^a-z0-9]", "", w) for w in tokens(name)]
-        words = [w for w in words if w and w not in LEGAL_WORDS]
-        if words[:1] == ["the"] and len(words) > 1:
-            words = words[1:]
-        plain = [w for w in words if w not in GENERIC_WORDS]
+        named = words(name).split()  # folded to a-z0-9, legal words out
+        if named[:1] == ["the"] and len(named) > 1:
+            named = named[1:]
+        plain = [w for w in named if w not in GENERIC_WORDS]
         # Hyphens are rare in real tokens: only the whole name is tried hyphenated (each token costs a request
         # on every provider that allows it).
-        for variant in ("".join(words), "".join(plain), "-".join(words)):
+        for variant in ("".join(named), "".join(plain), "-".join(named)):
             if len(variant) >= 2 and variant not in out:
                 out.append(variant)
     return out[:MAX_TOKENS]
@@ -143,10 +141,10 @@ def _name_patterns(name: str) -> list[re.Pattern]:
     """The name as a phrase, legal words dropped, and again without its generic words ("Notion Labs" is
     written "Notion" in its own job texts). A phrase of several words matches in any case; a single word must
     be capitalized as a name is ("Notion", not "a notion of") and be at least NAME_IN_TEXT_MIN_LENGTH long."""
-    words = [w for w in re.findall(r"[\w&'.-]+", name) if fold(w) not in LEGAL_WORDS]
-    plain = [w for w in words if fold(w) not in GENERIC_WORDS]
+    written = [w for w in re.findall(r"[\w&'.-]+", name) if fold(w) not in LEGAL_WORDS]
+    plain = [w for w in written if fold(w) not in GENERIC_WORDS]
     patterns = []
-    for phrase in (words, plain) if plain != words else (words,):
+    for phrase in (written, plain) if plain != written else (written,):
         if len(phrase) > 1:
             patterns.append(re.compile(r"\b" + r"\s+".join(re.escape(w) for w in phrase) + r"\b", re.I))
         elif phrase and len(phrase[0]) >= NAME_IN_TEXT_MIN_LENGTH and fold(phrase[0]) not in GENERIC_WORDS:
@@ -157,19 +155,14 @@ def _name_patterns(name: str) -> list[re.Pattern]:
 
 def matching_titles(titles: list[str], config: Config) -> int:
     """How many of a board's job titles are of the profile's occupations or their neighbours."""
-    from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
+    from warehouse.occupations import occupation_index
 
     if not titles or not any(t.strip() for t in config.profile.titles):
         return 0
     index = occupation_index()
     targets = {o.isco for o in index.targets(config.profile.titles)}
-    count = 0
-    for title in titles:
-        occupation = index.classify(title)
-        if occupation is not None and occupation.confidence >= RELATED_CONFIDENCE and \
-                index.proximity(occupation.isco, targets) in ("same", "neighbour"):
-            count += 1
-    return count
+    found = (index.classify(title) for title in titles)
+    return sum(1 for o in found if o is not None and index.fits(o.isco, o.confidence, targets))
 
 
 @dataclass
@@ -240,6 +233,13 @@ def board_rows(con: duckdb.DuckDBPyConnection, config: Config, since: datetime |
     return out
 
 
+def sources_to_add(boards: list[dict]) -> list[dict]:
+    """`[[sources]]` entries for the confirmed boards leads.toml does not watch, under the board's own spelling
+    of the company when it has one ("Kestrel Analytics", not a contact's "Kestrel Analytics GmbH")."""
+    return [{"type": b["provider"], "board": b["token"], "company": b["board_name"] or b["company"], "region": b["region"]}
+            for b in boards if b["confirmed"] and not b["watched"]]
+
+
 def watched_boards(config: Config) -> set[tuple[str, str, str]]:
     """(provider, region, token) of every board leads.toml already lists."""
     return {(s.type, str(s.options().get("region") or ""), (s.board or "").lower()) for s in config.sources if s.board}
@@ -262,9 +262,9 @@ def add_target(con: duckdb.DuckDBPyConnection, name: str, now: datetime) -> tupl
 
 def remove_target(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """`leads company target --remove NAME`; the name removed."""
+    resolved = Resolver(con).lookup(company_key(name), signature(name))
     for cid, target in con.execute("SELECT company_id, name FROM target_companies").fetchall():
-        if company_key(target) == company_key(name) or (
-                Resolver(con).lookup(company_key(name), signature(name)) == cid):
+        if company_key(target) == company_key(name) or resolved == cid:
             con.execute("DELETE FROM target_companies WHERE company_id = ?", [cid]).fetchall()
             return target
     raise ValueError(f"'{name}' is not a target (see `leads company target --list`)")

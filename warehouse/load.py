@@ -10,7 +10,7 @@ import pyarrow as pa
 from connectors.base import ExtractResult
 from connectors.models import POSTING_SCHEMA, Posting  # POSTING_SCHEMA: the record contract, kept with Posting
 from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
-from warehouse.staging import run_over, staged  # noqa: F401 - the rest of the warehouse imports staged from here
+from warehouse.staging import run_over, staged
 
 _NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
 _UPDATABLE = [f.name for f in POSTING_SCHEMA if f.name not in ("posting_uid", "source", "source_id")] + _NORMALIZED

@@ -31,7 +31,7 @@ def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: lis
     the profile currency; with `points`, every lead's annual pay too (for a chart of the distribution). Which leads are in the market is decided here (occupations); the numbers in SQL."""
     import pyarrow as pa
 
-    from warehouse.load import staged
+    from warehouse.staging import staged
     from warehouse.scoring import title_fit
 
     index = occupation_index()

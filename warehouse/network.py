@@ -18,7 +18,7 @@ import pyarrow as pa
 from connectors.models import Contact
 from jobleads.config import Config
 from warehouse import companies
-from warehouse.load import staged
+from warehouse.staging import staged
 from warehouse.normalize import company_key
 
 STRENGTH_RANK = {"close": 3, "known": 2, "weak": 1}

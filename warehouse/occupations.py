@@ -277,6 +277,11 @@ class OccupationIndex:
 
     # --- between occupations ----------------------------------------------------------------------
 
+    def fits(self, isco: str | None, confidence: float, targets: set[str]) -> bool:
+        """A confident occupation of the target unit groups or a neighbour: the roles the user is after
+        (`leads hidden`'s history, `leads discover`'s "fit you" count)."""
+        return confidence >= RELATED_CONFIDENCE and self.proximity(isco, targets) in ("same", "neighbour")
+
     def proximity(self, isco: str | None, targets: set[str]) -> str:
         """How close an ISCO unit group is to the target groups: same, neighbour, family, unrelated, unknown."""
         return self.closeness(isco, targets)[0]

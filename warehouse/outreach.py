@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from jobleads.config import Config
-from warehouse.load import staged
+from warehouse.staging import staged
 from warehouse.statuses import HIDDEN
 
 FOLLOWUP_STATUS = "applied"  # an application with no reply: the status to follow up on
@@ -61,7 +61,7 @@ def followups(con: duckdb.DuckDBPyConnection, days: int, now: datetime) -> list[
 def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int = 30) -> list[dict]:
     """Companies with a close or known contact and no open lead of the target occupations, most past
     postings of those occupations first, with whom to ask and what."""
-    from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
+    from warehouse.occupations import occupation_index
 
     titles = [t for t in config.profile.titles if t.strip()]
     if not titles:
@@ -73,7 +73,7 @@ def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int =
         "SELECT title, occupation->>'isco', CAST(occupation->>'confidence' AS DOUBLE) FROM title_occupations "
         "WHERE occupation IS NOT NULL").fetchall()
     fitting = [title for title, isco, confidence in classified
-               if confidence >= RELATED_CONFIDENCE and index.proximity(isco, targets) in ("same", "neighbour")]
+               if index.fits(isco, confidence, targets)]
     with staged(con, "fitting_titles", pa.table({"title": pa.array(fitting, pa.string())})):
         rows = con.execute(
             """

@@ -18,6 +18,7 @@ from warehouse.db import transaction
 from warehouse.matching import REPOST_DAYS
 from warehouse.rules import RANKING_ORDER
 from warehouse.sqlfile import run_script
+from warehouse.staging import staged
 
 
 @dataclass
@@ -193,7 +194,7 @@ def _remember_sources(con: duckdb.DuckDBPyConnection, run_id: str, results: list
     ]
     if not rows:
         return
-    with load.staged(con, "run_sources_batch", pa.Table.from_pylist(rows)):
+    with staged(con, "run_sources_batch", pa.Table.from_pylist(rows)):
         con.execute("INSERT INTO run_sources SELECT * FROM run_sources_batch")
     for r in results:
         con.execute(

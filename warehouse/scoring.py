@@ -19,8 +19,7 @@ import pyarrow as pa
 from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Config, Profile
-from warehouse.load import staged
-from warehouse.staging import run_over
+from warehouse.staging import run_over, staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.versions import classifier_version
 from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, extract, seniority_for_years, taxonomy_for

@@ -19,7 +19,7 @@ def _where(row: dict) -> str:
 
 
 def _status(row: dict) -> str:
-    if row.get("added"):
+    if row["added"]:
         return "added"
     if row["watched"]:
         return "watched"
@@ -54,11 +54,13 @@ def discover(
     """
     from flows.discovery import DiscoveryInterrupted, discover as run_discovery
     from jobleads.config import append_sources
+    from warehouse.discovery import sources_to_add
 
     if replay is not None and not replay.is_dir():
         raise UsageError(f"--replay {replay}: not a folder of recordings")
     if not state.db.exists():
-        raise UsageError(f"{state.db}: no database yet: import your contacts first (`leads contacts import`)")
+        raise UsageError(f"{state.db}: no database yet: import your contacts first "
+                         "(`leads import Connections.csv --format linkedin`)")
     config = state.config()
     with err_console.status("asking the job boards ...") as status:
         done = [0]
@@ -73,24 +75,18 @@ def discover(
         except LookupError as exc:
             raise UsageError(str(exc)) from None
         except DiscoveryInterrupted as stopped:
-            done = stopped.report.checked - len(stopped.report.failures)
-            err_console.print(f"stopped: {max(done, 0)} companies checked and saved; the rest are asked next time",
+            saved = stopped.report.checked - len(stopped.report.failures)
+            err_console.print(f"stopped: {max(saved, 0)} companies checked and saved; the rest are asked next time",
                               markup=False, highlight=False)
             raise typer.Exit(130) from None
     added: list[dict] = []
     if add:
-        fresh = [r for r in report.boards if r["confirmed"] and not r["watched"]]
         when = datetime.now(timezone.utc).date().isoformat()
-        added = append_sources(state.config_path, [
-            # the board's own spelling when it has one ("Kestrel Analytics", not a contact's "Kestrel Analytics GmbH")
-            {"type": r["provider"], "board": r["token"], "company": r["board_name"] or r["company"], "region": r["region"]}
-            for r in fresh], comment=f"found by `leads discover` on {when}")
-        added_keys = {(a["type"], a.get("region"), a["board"]) for a in added}
-        for row in report.boards:
-            row["added"] = (row["provider"], row["region"], row["token"]) in added_keys
-    rows = [{**r, "status": _status(r)} for r in report.boards]
-    for row in rows:
-        row.setdefault("added", False)
+        added = append_sources(state.config_path, sources_to_add(report.boards),
+                               comment=f"found by `leads discover` on {when}")
+    added_keys = {(a["type"], a.get("region"), a["board"]) for a in added}
+    rows = [{**r, "added": (r["provider"], r["region"], r["token"]) in added_keys} for r in report.boards]
+    rows = [{**r, "status": _status(r)} for r in rows]
     shown = [{**r, "provider": _where(r)} for r in rows] if fmt == Format.table else rows
     emit(shown, fmt, BOARD_COLUMNS, title="Job boards of your network",
          empty="no board found yet for the companies of your network")
