@@ -186,21 +186,50 @@ class OccupationIndex:
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         best: tuple[float, str] | None = None
-        readings = [reading for segment in role_segments(title) for reading in role_readings(segment)]
+        readings = [(tuple(words), weight) for segment in role_segments(title) for words, weight in role_readings(segment)]
         for words, weight in readings:
-            found = self._match(words) or self._by_tool(words)
+            found = self._read(words)
             if found and (best is None or found[0] * weight > best[0]):
                 best = (found[0] * weight, found[1])
         if best and self._read_in_full(best):
             return self._decide(best, None)  # the vote could not overrule it: not worth its cost
         guess = None
         for words, weight in readings:
-            # "Engineer", "SDK Engineer": a generic word and nothing else known names no occupation
-            telling = any(w not in GENERIC_LABELS and w in self.nearest.postings for w in words)
-            vote = self.nearest.vote(words) if telling else None
+            vote = self._vote(words)
             if vote and (guess is None or vote.confidence * weight > guess[0]):
                 guess = (vote.confidence * weight, vote.title)
         return self._decide(best, guess)
+
+    # A million postings carry ~126k distinct titles but only ~51k distinct word runs once cleaned ("Software
+    # Engineer Intern" recurs beside every city and season): each run is read and voted on once per process.
+    MEMO_LIMIT = 200_000  # runs remembered; the memo starts afresh past this, so a long-lived server stays small
+
+    def _memo(self, memo: dict, words: tuple[str, ...], compute):
+        if words not in memo:
+            if len(memo) >= self.MEMO_LIMIT:
+                memo.clear()
+            memo[words] = compute(list(words))
+        return memo[words]
+
+    def _read(self, words: tuple[str, ...]) -> tuple[float, str] | None:
+        """The label read in these words: the longest run of them that is a label, or a tool maker's title."""
+        return self._memo(self._reads, words, lambda w: self._match(w) or self._by_tool(w))
+
+    def _vote(self, words: tuple[str, ...]):
+        """The nearest labels' vote on these words; none when the only known word is generic ("Engineer",
+        "SDK Engineer" name no occupation)."""
+        def vote(w: list[str]):
+            telling = any(x not in GENERIC_LABELS and x in self.nearest.postings for x in w)
+            return self.nearest.vote(w) if telling else None
+        return self._memo(self._votes, words, vote)
+
+    @cached_property
+    def _reads(self) -> dict:
+        return {}
+
+    @cached_property
+    def _votes(self) -> dict:
+        return {}
 
     def _read_in_full(self, read: tuple[float, str]) -> bool:
         return read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2

@@ -399,57 +399,101 @@ class _Scorer:
     def score(self, rows: Iterable[tuple]) -> tuple[dict[str, list], dict[str, list]]:
         """Columns of lead_scores and lead_skills for these leads (columns: less memory than a dict per lead,
         and 10x faster to hand to Arrow)."""
-        profile, weights, levels, target_titles = self.profile, self.weights, self.levels, self.target_titles
+        tiered, warmth_of, now = bool(self.target_titles), self.warmth.get, self.now
+        # combine(), unrolled: the same products added in the same order, so the very same floats
+        w_skills, w_title, w_warmth, w_recency, w_salary, w_location, w_seniority = (self.share[p] for p in PARTS)
         scores: dict[str, list] = {name: [] for name in SCORE_SCHEMA.names}
         lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}
         for lead_id, title, locations, remote, posted_at, lo, hi, cur, key in rows:
-            asked = self.found[key]
-            importance = asked.importance()
-            fit, matched, missing = skill_fit(importance, levels)
-            salary, salary_note = salary_fit(lo, hi, cur, profile)
-            seniority, penalties = seniority_fit(asked, profile)
-            match = self.matches.get(title) or self.matches.setdefault(
-                title, match_title(self.index, title, self.targets, target_titles, self.occupations))
-            parts = {
-                "skills": fit,
-                "title": match.part,
-                "warmth": round(self.warmth.get(lead_id, 0.0), 3),
-                "recency": recency_fit(posted_at, self.now),
-                "salary": salary,
-                "location": location_fit(locations or [], remote, profile),
-                "seniority": seniority,
-            }
-            unknown = [name for name, is_unknown in (
-                ("salary", lo is None and hi is None), ("seniority", not asked.seniority or not user_seniority(profile)),
-                ("posted_at", posted_at is None), ("occupation", match.occupation is None),
-            ) if is_unknown]
-            missing_required = [s for s in missing if importance[s] == "required"]
-            details = {
-                "required": asked.required, "preferred": asked.preferred, "mentioned": asked.mentioned,
-                "missing_required": missing_required, "years_asked": asked.years,
-                "seniority": asked.seniority, "seniority_from": asked.seniority_source,
-                "penalties": penalties, "unknown": unknown, "weights": weights,
-                "relevance": _relevance(match, bool(target_titles)),
-                "tier": match.tier if target_titles else None,
-            }
-            if salary_note:
-                details["salary_note"] = salary_note
+            same = self._same_posting(title, tuple(locations or ()), remote, lo, hi, cur, key, posted_at is None)
+            warmth, recency = round(warmth_of(lead_id, 0.0), 3), recency_fit(posted_at, now)
+            total = round(same.skills * w_skills + same.title * w_title + warmth * w_warmth + recency * w_recency
+                          + same.salary * w_salary + same.location * w_location + same.seniority * w_seniority, 4)
+            # json.dumps of the parts dict, written out (floats as repr, as json writes them): a quarter of the time
+            parts = (f'{{"skills": {same.skills!r}, "title": {same.title!r}, "warmth": {warmth!r}, '
+                     f'"recency": {recency!r}, "salary": {same.salary!r}, "location": {same.location!r}, '
+                     f'"seniority": {same.seniority!r}}}')
             for name, value in (
                 ("lead_id", lead_id),
-                ("score", gated(combine(parts, weights, self.share), match.tier if target_titles else None)),
-                ("parts", json.dumps(parts)), ("skills_matched", matched), ("skills_missing", missing),
-                ("details", json.dumps({k: v for k, v in details.items() if v not in (None, [])})),
-                ("computed_at", self.now), ("occupation", match.occupation_json),
+                ("score", gated(total, same.tier if tiered else None)),
+                ("parts", parts), ("skills_matched", same.matched), ("skills_missing", same.missing),
+                ("details", same.details), ("computed_at", self.now), ("occupation", same.occupation),
             ):
                 scores[name].append(value)
-            for skill, imp in importance.items():
+            for skill, imp, category, has, evidence in same.skill_rows:
                 lead_skill_columns["lead_id"].append(lead_id)
                 lead_skill_columns["skill"].append(skill)
-                lead_skill_columns["category"].append(self.taxonomy.category(skill))
+                lead_skill_columns["category"].append(category)
                 lead_skill_columns["importance"].append(imp)
-                lead_skill_columns["has_skill"].append(bool(levels.get(skill)))
-                lead_skill_columns["evidence"].append(asked.evidence.get(skill))
+                lead_skill_columns["has_skill"].append(has)
+                lead_skill_columns["evidence"].append(evidence)
         return scores, lead_skill_columns
+
+    def _same_posting(self, title: str, locations: tuple[str, ...], remote: str | None, lo: float | None,
+                      hi: float | None, cur: str | None, key: str, undated: bool) -> "_PostingFit":
+        """Every part but warmth and recency, and the details, which depend on the posting alone: leads that
+        share title, text, place and pay (listings without descriptions, mostly) are worked out once."""
+        memo_key = (title, locations, remote, lo, hi, cur, key, undated)
+        found = self._postings.get(memo_key)
+        if found is None:
+            if len(self._postings) >= self.MEMO_LIMIT:
+                self._postings.clear()
+            found = self._postings[memo_key] = self._posting_fit(title, list(locations), remote, lo, hi, cur,
+                                                                 key, undated)
+        return found
+
+    MEMO_LIMIT = 100_000  # postings remembered within one scoring; a text each, so bounded
+
+    @cached_property
+    def _postings(self) -> dict[tuple, "_PostingFit"]:
+        return {}
+
+    def _posting_fit(self, title, locations, remote, lo, hi, cur, key, undated) -> "_PostingFit":
+        profile, levels, target_titles = self.profile, self.levels, self.target_titles
+        asked = self.found[key]
+        importance = asked.importance()
+        fit, matched, missing = skill_fit(importance, levels)
+        salary, salary_note = salary_fit(lo, hi, cur, profile)
+        seniority, penalties = seniority_fit(asked, profile)
+        match = self.matches.get(title) or self.matches.setdefault(
+            title, match_title(self.index, title, self.targets, target_titles, self.occupations))
+        unknown = [name for name, is_unknown in (
+            ("salary", lo is None and hi is None), ("seniority", not asked.seniority or not user_seniority(profile)),
+            ("posted_at", undated), ("occupation", match.occupation is None),
+        ) if is_unknown]
+        missing_required = [s for s in missing if importance[s] == "required"]
+        details = {
+            "required": asked.required, "preferred": asked.preferred, "mentioned": asked.mentioned,
+            "missing_required": missing_required, "years_asked": asked.years,
+            "seniority": asked.seniority, "seniority_from": asked.seniority_source,
+            "penalties": penalties, "unknown": unknown, "weights": self.weights,
+            "relevance": _relevance(match, bool(target_titles)),
+            "tier": match.tier if target_titles else None,
+        }
+        if salary_note:
+            details["salary_note"] = salary_note
+        skill_rows = tuple((skill, imp, self.taxonomy.category(skill), bool(levels.get(skill)), asked.evidence.get(skill))
+                           for skill, imp in importance.items())
+        return _PostingFit(skills=fit, title=match.part, salary=salary, location=location_fit(locations, remote, profile),
+                           seniority=seniority, tier=match.tier, matched=matched, missing=missing,
+                           details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
+                           occupation=match.occupation_json, skill_rows=skill_rows)
+
+
+@dataclass(frozen=True)
+class _PostingFit:
+    """What scoring one lead takes from its posting alone (see _Scorer._same_posting)."""
+    skills: float
+    title: float
+    salary: float
+    location: float
+    seniority: float
+    tier: str
+    matched: list[str]
+    missing: list[str]
+    details: str
+    occupation: str | None
+    skill_rows: tuple[tuple, ...]
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
