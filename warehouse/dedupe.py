@@ -48,7 +48,8 @@ WITH keyed AS (
            title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
            coalesce(title_level, '') AS title_level, coalesce(location_norm, []::VARCHAR[]) AS location_norm,
            ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations,
-           []::VARCHAR[] AS place_area, []::VARCHAR[] AS place_scope  -- filled by _add_places where they matter
+           []::VARCHAR[] AS place_area, []::VARCHAR[] AS place_scope,  -- filled by _add_places where they matter
+           []::VARCHAR[] AS place_city
     FROM postings
 ), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
 SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER AS node,
@@ -89,8 +90,8 @@ def _add_places(con: duckdb.DuckDBPyConnection) -> None:
             FROM raw_nodes r JOIN placed p USING (raw) SEMI JOIN special USING (block)
             GROUP BY r.node
         """).fetchall()
-    con.execute("""
-        UPDATE dedupe_nodes SET place_area = d.area, place_scope = d.scope
+    con.execute(f"""
+        UPDATE dedupe_nodes SET place_area = d.area, place_scope = d.scope, place_city = {m.PLACE_CITY_SQL.format(area="d.area")}
         FROM dedupe_places d WHERE dedupe_nodes.node = d.node
     """).fetchall()
     con.execute("DROP TABLE dedupe_places").fetchall()
@@ -156,6 +157,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
                na.title_norm AS ta, nb.title_norm AS tb
         FROM dedupe_pairs p JOIN dedupe_nodes na ON na.node = p.a JOIN dedupe_nodes nb ON nb.node = p.b
         WHERE p.verdict IN (1, 2, 3)
+        ORDER BY p.a, p.b  -- ties in strength are taken in this order: the same input makes the same leads
     """).to_arrow_table()
     stats.pairs_scored = pairs.num_rows
     scores = m.title_similarity(pairs["ta"].to_pylist(), pairs["tb"].to_pylist())

@@ -69,11 +69,14 @@ EVIDENCE_CONFLICT_SQL = f"""(
 # Places agree: either side names none, they share a key, one side names only countries or states (its
 # scope, warehouse/places.py) and the other lies in them ("United States" holds "Santa Clara, CA"), or both
 # name one city, a misspelling read as the city it means ("Camridge, MA").
+# list_has_any, and the cities of an area set apart per node (`place_city`): this test runs on millions of pairs,
+# and len(list_intersect(...)) > 0 there took half again as long.
 LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
-    OR len(list_intersect(a.location_norm, b.location_norm)) > 0
+    OR list_has_any(a.location_norm, b.location_norm)
     OR (len(a.place_area) > 0 AND len(b.place_area) > 0  -- most nodes have no areas: skip the list work
-        AND (len(list_intersect(a.place_scope, b.place_area)) > 0 OR len(list_intersect(b.place_scope, a.place_area)) > 0
-             OR len(list_filter(list_intersect(a.place_area, b.place_area), lambda x: starts_with(x, 'city:'))) > 0)))"""
+        AND (list_has_any(a.place_scope, b.place_area) OR list_has_any(b.place_scope, a.place_area)
+             OR list_has_any(a.place_city, b.place_city))))"""
+PLACE_CITY_SQL = "list_filter({area}, lambda x: starts_with(x, 'city:'))"  # the cities of an area list
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
 PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1
@@ -131,15 +134,16 @@ def is_same_job(a: dict, b: dict) -> tuple[bool, str | None, float]:
     from warehouse.places import node_places
 
     columns = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id", "canonical_url", "source")
-    lists = ("location_norm", "place_area", "place_scope")
+    lists = ("location_norm", "place_area", "place_scope", "place_city")
     with duckdb.connect() as con:
         con.execute(f"CREATE TABLE pair (side INTEGER, {', '.join(c + ' VARCHAR' for c in columns)}, "
                     f"{', '.join(c + ' VARCHAR[]' for c in lists)}, posted_at TIMESTAMPTZ)")
         for side, node in enumerate((a, b)):
             text = [node.get(c) or ("" if c.startswith("title_") or c == "source" else None) for c in columns]
             area, scope = node_places(node.get("locations") or [])
-            con.execute(f"INSERT INTO pair VALUES ({', '.join('?' * (len(columns) + 5))})",
-                        [side, *text, list(node.get("location_norm") or []), area, scope, node.get("posted_at")])
+            con.execute(f"INSERT INTO pair VALUES ({', '.join('?' * (len(columns) + 4))}, "
+                        f"{PLACE_CITY_SQL.format(area='?::VARCHAR[]')}, ?)",
+                        [side, *text, list(node.get("location_norm") or []), area, scope, area, node.get("posted_at")])
         verdict, evidence_ok, location_ok, instant = con.execute(
             f"SELECT {PAIR_VERDICT_SQL}, {EVIDENCE_OK_SQL}, {LOCATION_OK_SQL}, coalesce({SAME_INSTANT_SQL}, FALSE) "
             "FROM pair a, pair b WHERE a.side = 0 AND b.side = 1").fetchone()
