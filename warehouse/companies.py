@@ -142,7 +142,7 @@ class Resolver:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
         # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
         self.by_alias[key] = cid
-        if compact(key) not in self.by_compact and self._by_start is not None:
+        if compact(key) not in self.by_compact and self._by_start is not None and len(compact(key)) >= TYPO_MIN_LENGTH:
             self._by_start.setdefault(compact(key)[:2], []).append(compact(key))
         self.by_compact.setdefault(compact(key), cid)
         self.spelled.setdefault(compact(key), spelled or key)
@@ -170,12 +170,13 @@ class Resolver:
         key = compact(key)
         if len(key) < TYPO_MIN_LENGTH:
             return None
-        if self._by_start is None:
+        if self._by_start is None:  # only keys long enough to be misspelt: filtering them per lookup cost 10 s at 1M
             self._by_start = {}
             for known in self.by_compact:
-                self._by_start.setdefault(known[:2], []).append(known)
-        candidates = [k for k in self._by_start.get(key[:2], ()) if len(k) >= TYPO_MIN_LENGTH]
-        for known, _, _ in process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=5):
+                if len(known) >= TYPO_MIN_LENGTH:
+                    self._by_start.setdefault(known[:2], []).append(known)
+        for known, _, _ in process.extract(key, self._by_start.get(key[:2], ()), scorer=fuzz.ratio,
+                                           score_cutoff=TYPO_RATIO, limit=5):
             if one_word_typo(spelled, self.spelled.get(known, known)):
                 return self.by_compact[known]
         return None
