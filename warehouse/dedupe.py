@@ -102,7 +102,7 @@ _PAIR_COLUMNS = f"""a.node AS a, b.node AS b,
        {m.PAIR_VERDICT_SQL} AS verdict,
        {m.EVIDENCE_OK_SQL} AS evidence_ok,
        {m.LOCATION_OK_SQL} AS location_ok,
-       len(list_intersect(a.location_norm, b.location_norm)) > 0 AS location_overlap,
+       list_has_any(a.location_norm, b.location_norm) AS location_overlap,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
        {m.DAYS_APART_SQL} AS days_apart"""
 
@@ -303,9 +303,9 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
                                    WHEN n.source = $referral AND pr.days_apart > $repost_days
                                    THEN 'a referral joins the posting it names at any age (' ||
                                         CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
-                                   WHEN len(n.place_scope) > 0 AND len(list_intersect(n.place_scope, w.place_area)) > 0
+                                   WHEN len(n.place_scope) > 0 AND list_has_any(n.place_scope, w.place_area)
                                    THEN array_to_string(n.place_scope, ', ') || ' holds the other record''s place'
-                                   WHEN len(w.place_scope) > 0 AND len(list_intersect(w.place_scope, n.place_area)) > 0
+                                   WHEN len(w.place_scope) > 0 AND list_has_any(w.place_scope, n.place_area)
                                    THEN 'its place lies in the other record''s ' || array_to_string(w.place_scope, ', ')
                                END), $now
             FROM dedupe_assigned d

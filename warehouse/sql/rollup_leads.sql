@@ -104,7 +104,7 @@ SELECT b.lead_id, arg_max(a.lead_id, a.posted) AS repost_of, count(*) AS earlier
 FROM lead_signature b
 JOIN lead_signature a ON a.cid = b.cid AND a.title_key = b.title_key AND a.lead_id <> b.lead_id
     AND a.posted < b.posted
-    AND (len(a.places) = 0 OR len(b.places) = 0 OR len(list_intersect(a.places, b.places)) > 0)
+    AND (len(a.places) = 0 OR len(b.places) = 0 OR list_has_any(a.places, b.places))
     AND (b.posted - a.posted > to_days(CAST($repost_days AS INTEGER)) OR (a.years <> '' AND b.years <> '' AND a.years <> b.years))
 WHERE b.lead_id IN (SELECT lead_id FROM touched_leads)
 GROUP BY b.lead_id;
