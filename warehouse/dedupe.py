@@ -106,12 +106,20 @@ _PAIR_COLUMNS = f"""a.node AS a, b.node AS b,
        coalesce({m.SAME_INSTANT_SQL}, FALSE) AS same_instant,
        {m.DAYS_APART_SQL} AS days_apart"""
 
-# Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized.
+# Pairs the strong rules settle as "different" (verdict 0) are dropped at once, never materialized. The
+# two halves (first side new; first side old, second new) let each filter reach its scan: with the condition
+# `a.is_new OR b.is_new` on one join, a nightly fold built every old-old pair of its blocks first (2.3 s of
+# 10k postings into a million, now 0.3 s).
 _PAIRS = f"""
 CREATE OR REPLACE TEMP TABLE dedupe_pairs AS
 SELECT * FROM (
-SELECT {_PAIR_COLUMNS}
-FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node AND (a.is_new OR b.is_new)
+    SELECT {_PAIR_COLUMNS}
+    FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node
+    WHERE a.is_new
+    UNION ALL
+    SELECT {_PAIR_COLUMNS}
+    FROM dedupe_nodes a JOIN dedupe_nodes b ON a.block = b.block AND a.node < b.node
+    WHERE NOT a.is_new AND b.is_new
 ) WHERE verdict > 0
 """
 # Across blocks: only the pairs one global job id joins (a hash join, never every pair of two companies).
