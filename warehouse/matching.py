@@ -79,12 +79,16 @@ LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
 PLACE_CITY_SQL = "list_filter({area}, lambda x: starts_with(x, 'city:'))"  # the cities of an area list
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
-PAIR_VERDICT_SQL = f"""CASE WHEN {SAME_ID_SQL} THEN 1
+# The first four read no list column, so they can sift millions of pairs cheaply (OPEN_PAIR_SQL).
+_SETTLING_RULES = f"""WHEN {SAME_ID_SQL} THEN 1
             WHEN {ID_CONFLICT_SQL} THEN 0
             WHEN {SAME_URL_SQL} THEN 2
-            WHEN {EVIDENCE_CONFLICT_SQL} THEN 0
+            WHEN {EVIDENCE_CONFLICT_SQL} THEN 0"""
+PAIR_VERDICT_SQL = f"""CASE {_SETTLING_RULES}
             WHEN {LOCATION_OK_SQL} OR {SAME_INSTANT_SQL} THEN 3
             ELSE 0 END"""
+# True for a pair PAIR_VERDICT_SQL may not settle as 0: those rules alone, places and instants not read.
+OPEN_PAIR_SQL = f"(CASE {_SETTLING_RULES} ELSE 3 END) > 0"
 # A same-id pair whose titles differ is a shared apply link, judged by rules 4-6: does that evidence allow it?
 EVIDENCE_OK_SQL = f"NOT {EVIDENCE_CONFLICT_SQL} AND ({LOCATION_OK_SQL} OR coalesce({SAME_INSTANT_SQL}, FALSE))"
 
