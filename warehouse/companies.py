@@ -69,13 +69,17 @@ LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv n
 
 def distinctive(name: str | None) -> list[str]:
     """The words that identify a company: not generic, not a lone letter."""
-    return [t for t in tokens(name) if t not in GENERIC_WORDS and len(t) > 1]
+    return _distinctive(tokens(name))
+
+
+def _distinctive(words_of_name: list[str]) -> list[str]:
+    return [t for t in words_of_name if t not in GENERIC_WORDS and len(t) > 1]
 
 
 def signature(name: str | None) -> str:
     """The strong-tier identity: the distinctive words run together ("Northwind Cloud Technologies" and
     "NorthwindCloud" -> "northwindcloud"); empty for a name made only of generic words."""
-    return "".join(distinctive(name))
+    return "".join(_distinctive(tokens(name)))
 
 
 def key_aliases(name: str) -> tuple[str, list[str]]:
@@ -86,7 +90,11 @@ def key_aliases(name: str) -> tuple[str, list[str]]:
 
 def words(name: str | None) -> str:
     """A name's words without legal suffixes, for comparing names word by word (the key runs them together)."""
-    return " ".join(t for t in tokens(name) if t not in LEGAL_WORDS)
+    return _words(tokens(name))
+
+
+def _words(words_of_name: list[str]) -> str:
+    return " ".join(t for t in words_of_name if t not in LEGAL_WORDS)
 
 
 def one_word_typo(a: str, b: str) -> bool:
@@ -135,7 +143,8 @@ class Resolver:
         self.spelled: dict[str, str] = {}  # compact key -> the key with its spaces (words), first claimed
         rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
         for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
-            self._index(alias_norm, signature(alias), cid, words(alias))
+            name_words = tokens(alias)  # once for both: at a million postings there are ~170k aliases to read
+            self._index(alias_norm, "".join(_distinctive(name_words)), cid, _words(name_words))
         self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
 
     def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
