@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse import scoring  # noqa: E402
+from warehouse import score_parts  # noqa: E402
 from warehouse.occupations import occupation_index  # noqa: E402
 
 PROFILES = {
@@ -80,14 +80,14 @@ def main() -> int:
     print(f"{len(rows)} held-out titles (O*NET 27.0 Sample of Reported Titles, {args.rows} rows)")
     print(f"{'profile':10} {'relevant':>8} {'AUC':>6} {'P@20':>6}   AUC without the occupation logic (title similarity only)")
     for name, (titles, codes) in PROFILES.items():
-        targets = scoring.target_groups(index, titles)
+        targets = score_parts.target_groups(index, titles)
         scored, plain = [], []
         for title, code in rows:
-            match = scoring.match_title(index, title, targets, titles)
+            match = score_parts.match_title(index, title, targets, titles)
             parts = {**EQUAL_PARTS, "title": match.part}
-            scored.append((scoring.gated(scoring.combine(parts, WEIGHTS), match.tier), title, code.startswith(codes)))
+            scored.append((score_parts.gated(score_parts.combine(parts, WEIGHTS), match.tier), title, code.startswith(codes)))
             similarity = {**EQUAL_PARTS, "title": match.similarity}
-            plain.append((scoring.combine(similarity, WEIGHTS), code.startswith(codes)))
+            plain.append((score_parts.combine(similarity, WEIGHTS), code.startswith(codes)))
         relevant = [s for s, _, hit in scored if hit]
         others = [s for s, _, hit in scored if not hit]
         top = sorted(scored, key=lambda r: (-r[0], r[1]))[:20]

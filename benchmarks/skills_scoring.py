@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 import pyarrow as pa  # noqa: E402
 
 from jobleads.config import parse_config  # noqa: E402
-from warehouse import scoring  # noqa: E402
+from warehouse import gaps, scoring  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.staging import staged  # noqa: E402
 
@@ -91,7 +91,7 @@ def main() -> None:
         changed = int(args.leads * args.changed)
         con.execute(f"UPDATE leads SET description = description || ' Updated.' WHERE lead_id < 'L{changed:07d}'").fetchall()
         timed(f"score_leads, nightly, {changed:,} descriptions changed", lambda: scoring.score_leads(con, config, now))
-        timed("skill_gaps (best 50 leads, 15 skills)", lambda: scoring.skill_gaps(con, config))
+        timed("skill_gaps (best 50 leads, 15 skills)", lambda: gaps.skill_gaps(con, config))
         from warehouse.market import pay_distribution
         timed("pay benchmark (leads of the target occupations)", lambda: pay_distribution(con, config, PROFILE["titles"]))
         con.close()

@@ -10,7 +10,7 @@ import pytest
 
 from jobleads.config import parse_config
 from tests.conftest import CORPUS_API
-from warehouse import scoring
+from warehouse import score_parts, scoring
 from warehouse.db import connect
 from warehouse.queries import LeadFilter, lead_detail, leads
 
@@ -57,11 +57,11 @@ def test_parts_are_named_bounded_and_combined_by_weights(con):
     assert scoring.score_leads(con, cfg, NOW) == 1
     lead = scores(con)["a"]
     parts = lead["score_parts"]
-    assert set(parts) == set(scoring.PARTS)
+    assert set(parts) == set(score_parts.PARTS)
     assert all(0.0 <= v <= 1.0 for v in parts.values())
     expected = (2 * parts["skills"] + parts["title"] + parts["seniority"]) / 4
     # A backend title for a backend profile: the related tier, which maps the weighted mean into 0.4..1.
-    assert lead["score"] == pytest.approx(scoring.RELATED_FLOOR + (1 - scoring.RELATED_FLOOR) * expected, abs=1e-3)
+    assert lead["score"] == pytest.approx(score_parts.RELATED_FLOOR + (1 - score_parts.RELATED_FLOOR) * expected, abs=1e-3)
     assert lead["skills_matched"] == ["Python", "Go", "PostgreSQL"]
     assert lead["skills_missing"] == ["Kafka"]
     details = lead_detail(con, "a")["score_details"]
@@ -87,10 +87,10 @@ def test_skill_levels_matter(con):
 
 
 def test_title_fit_uses_token_sort_not_containment():
-    assert scoring.title_fit("Senior Backend Engineer (m/w/d)", ["Backend Engineer"]) == 1.0
-    assert scoring.title_fit("Software Engineer, Backend", ["Backend Engineer"]) >= 0.75
-    assert scoring.title_fit("Backend Engineer Sales Enablement Partner", ["Backend Engineer"]) < 0.8
-    assert scoring.title_fit("Account Executive - Italy", ["Backend Engineer"]) < 0.5
+    assert score_parts.title_fit("Senior Backend Engineer (m/w/d)", ["Backend Engineer"]) == 1.0
+    assert score_parts.title_fit("Software Engineer, Backend", ["Backend Engineer"]) >= 0.75
+    assert score_parts.title_fit("Backend Engineer Sales Enablement Partner", ["Backend Engineer"]) < 0.8
+    assert score_parts.title_fit("Account Executive - Italy", ["Backend Engineer"]) < 0.5
 
 
 def test_warmth_comes_from_lead_contacts(con):
@@ -118,13 +118,13 @@ def test_seniority_mismatch_is_penalized(con):
 
 def test_salary_is_compared_in_the_floor_currency():
     profile = config().profile
-    assert scoring.salary_fit(90000, 100000, "EUR", profile)[0] == 1.0
-    assert scoring.salary_fit(50000, 60000, "EUR", profile)[0] == 0.5
-    fit, note = scoring.salary_fit(None, 100000, "USD", profile)  # about EUR 92,600: above the floor
+    assert score_parts.salary_fit(90000, 100000, "EUR", profile)[0] == 1.0
+    assert score_parts.salary_fit(50000, 60000, "EUR", profile)[0] == 0.5
+    fit, note = score_parts.salary_fit(None, 100000, "USD", profile)  # about EUR 92,600: above the floor
     assert fit == 1.0 and "USD" in note
-    assert scoring.salary_fit(None, 70000, "GBP", profile)[0] == 1.0  # about EUR 82,300
-    assert scoring.salary_fit(None, None, None, profile)[0] == scoring.NEUTRAL
-    assert scoring.salary_fit(1, 2, "XYZ", profile)[0] == scoring.NEUTRAL
+    assert score_parts.salary_fit(None, 70000, "GBP", profile)[0] == 1.0  # about EUR 82,300
+    assert score_parts.salary_fit(None, None, None, profile)[0] == score_parts.NEUTRAL
+    assert score_parts.salary_fit(1, 2, "XYZ", profile)[0] == score_parts.NEUTRAL
 
 
 def test_location_and_remote_preference(con):
@@ -249,14 +249,14 @@ def test_tiers_do_not_overlap_and_a_guess_is_no_proof_of_relatedness():
     from warehouse.occupations import Occupation
 
     # every uncertain lead (family or unknown occupation) above every unrelated one, below every related one
-    assert scoring.gated(0.0, "uncertain") >= scoring.gated(1.0, "unrelated")
-    assert scoring.gated(1.0, "uncertain") < scoring.gated(0.0, "related")
+    assert score_parts.gated(0.0, "uncertain") >= score_parts.gated(1.0, "unrelated")
+    assert score_parts.gated(1.0, "uncertain") < score_parts.gated(0.0, "related")
     guess = Occupation("2512.4", "software developer", "2512", "esco", confidence=0.1)
     read = Occupation("2512.4", "software developer", "2512", "esco", confidence=0.95)
-    assert scoring.TitleMatch(guess, "same", 0.3, 1.0).tier == "uncertain"
-    assert scoring.TitleMatch(read, "same", 0.3, 1.0).tier == "related"
+    assert score_parts.TitleMatch(guess, "same", 0.3, 1.0).tier == "uncertain"
+    assert score_parts.TitleMatch(read, "same", 0.3, 1.0).tier == "related"
     # within a proximity, the nearer occupation scores the higher title part
-    assert scoring.TitleMatch(read, "neighbour", 0.3, 0.8).part > scoring.TitleMatch(read, "neighbour", 0.3, 0.4).part
+    assert score_parts.TitleMatch(read, "neighbour", 0.3, 0.8).part > score_parts.TitleMatch(read, "neighbour", 0.3, 0.4).part
 
 
 def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con):

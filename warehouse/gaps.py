@@ -7,7 +7,7 @@ import json
 import duckdb
 
 from jobleads.config import LEVEL_WEIGHT, Config
-from warehouse.scoring import combine, gated, profile_levels, skill_fit
+from warehouse.score_parts import combine, gated, profile_levels, skill_fit
 from warehouse.skills import taxonomy_for
 
 # --- what learning one skill would change ---------------------------------------------------------

@@ -32,7 +32,7 @@ def pay_distribution(con: duckdb.DuckDBPyConnection, config: Config, titles: lis
     import pyarrow as pa
 
     from warehouse.staging import staged
-    from warehouse.scoring import title_fit
+    from warehouse.score_parts import title_fit
 
     index = occupation_index()
     targets = {o.isco for o in index.targets(titles)}
