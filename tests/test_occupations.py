@@ -90,3 +90,17 @@ def test_closeness_orders_occupations_within_a_proximity(index):
     assert index.proximity(index.classify("ICT Network Technician").isco, software) == "family"
     assert index.closeness(index.classify("Cashier").isco, software) == ("unrelated", 0.0)
     assert index.closeness(index.classify("Software Architect").isco, software) == ("same", 1.0)
+
+
+def test_word_runs_are_remembered_and_forgotten_past_the_limit_without_changing_an_answer(monkeypatch):
+    """classify() reads and votes on each distinct word run once (a million postings repeat their runs);
+    past MEMO_LIMIT the memo starts afresh, and no answer depends on what it held."""
+    from warehouse.occupations import OccupationIndex
+
+    titles = ["Software Engineer Intern - Summer 2025 - Chicago", "Software Engineer Intern - Seattle",
+              "Registered Nurse (Nights)", "Sous Chef - Immediate Start", "Help Desk Analyst", "SRE II"]
+    reference = [occupation_index().classify(t) for t in titles]
+    small = OccupationIndex()
+    monkeypatch.setattr(small, "MEMO_LIMIT", 3)
+    assert [small.classify(t) for t in titles + titles] == reference + reference
+    assert len(small._reads) <= 3 and len(small._votes) <= 3

@@ -279,3 +279,29 @@ def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con
     assert partial["a"] != first["a"]
     assert freshness.rescore(con, cfg, NOW + timedelta(days=1)) == 2  # a new day: recency moved for everyone
     assert freshness.rescore(con, config(titles=["Registered Nurse"]), NOW + timedelta(days=1)) == 2  # new profile
+
+
+def test_leads_of_one_posting_share_its_work_but_keep_their_own_recency_and_warmth(con):
+    """The scorer works out a posting's parts once (_Scorer._same_posting); what belongs to the lead itself
+    (its date, the warmth of the contacts) still differs, and the parts are exactly json.dumps' text."""
+    text = "Requirements:\n- Python and Go\nNice to have: Kafka"
+    add_lead(con, "fresh", "Backend Engineer", text, posted_at=NOW)
+    add_lead(con, "old", "Backend Engineer", text, posted_at=NOW - timedelta(days=28))
+    scoring.score_leads(con, config(), NOW)
+    rows = dict(con.execute("SELECT lead_id, parts FROM lead_scores").fetchall())
+    fresh, old = json.loads(rows["fresh"]), json.loads(rows["old"])
+    assert rows["fresh"] == json.dumps(fresh) and rows["old"] == json.dumps(old)
+    assert fresh["recency"] == 1.0 and old["recency"] == 0.25
+    assert {k: v for k, v in fresh.items() if k != "recency"} == {k: v for k, v in old.items() if k != "recency"}
+    details = dict(con.execute("SELECT lead_id, details FROM lead_scores").fetchall())
+    assert details["fresh"] == details["old"]
+
+
+def test_the_posting_memo_forgets_past_its_limit_and_scores_the_same(con, monkeypatch):
+    for i in range(6):
+        add_lead(con, f"l{i}", ["Backend Engineer", "Nurse", "Chef"][i % 3], f"Requirements: Python {i}")
+    scoring.score_leads(con, config(), NOW)
+    before = dict(con.execute("SELECT lead_id, score FROM lead_scores").fetchall())
+    monkeypatch.setattr(scoring._Scorer, "MEMO_LIMIT", 2)
+    scoring.score_leads(con, config(), NOW)
+    assert dict(con.execute("SELECT lead_id, score FROM lead_scores").fetchall()) == before

@@ -235,7 +235,7 @@ class _Scorer:
                                                                  key, undated)
         return found
 
-    MEMO_LIMIT = 100_000  # postings remembered within one scoring; a text each, so bounded
+    MEMO_LIMIT = 50_000  # postings remembered within one scoring (~1 KB each: at most ~50 MB beside the 2 GiB budget)
 
     @cached_property
     def _postings(self) -> dict[tuple, "_PostingFit"]:
