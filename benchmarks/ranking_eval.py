@@ -30,6 +30,9 @@ PROFILES = {
     "chef": (["Chef", "Sous Chef"], ("35-1011", "35-1012", "35-2011", "35-2012", "35-2013", "35-2014", "35-2015",
                                      "35-2019", "35-2021")),
 }
+# The coarser question a job board's categories ask ("IT", "Healthcare & Nursing", "Hospitality & Catering"):
+# relevant = the profession's SOC major groups, fixed here beside the narrow codes above.
+CATEGORIES = {"software": ("15-",), "nursing": ("29-", "31-"), "chef": ("35-",)}
 EQUAL_PARTS = {"skills": 0.5, "warmth": 0.0, "recency": 0.5, "salary": 0.5, "location": 0.5, "seniority": 0.5}
 WEIGHTS = {"skills": 0.35, "title": 0.2, "warmth": 0.15, "recency": 0.1, "salary": 0.1, "location": 0.1, "seniority": 0.1}
 
@@ -72,6 +75,8 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--rows", choices=("odd", "even", "all"), default="odd",
                         help="the odd rows are the report; the even ones were used to tune the title vote")
+    parser.add_argument("--level", choices=("occupation", "category"), default="occupation",
+                        help="relevant = the profession's own occupations, or its SOC major groups (a board's category)")
     args = parser.parse_args()
     rows = reported_titles(args.data, args.rows)
     if rows is None:
@@ -80,6 +85,8 @@ def main() -> int:
     print(f"{len(rows)} held-out titles (O*NET 27.0 Sample of Reported Titles, {args.rows} rows)")
     print(f"{'profile':10} {'relevant':>8} {'AUC':>6} {'P@20':>6}   AUC without the occupation logic (title similarity only)")
     for name, (titles, codes) in PROFILES.items():
+        if args.level == "category":
+            codes = CATEGORIES[name]
         targets = score_parts.target_groups(index, titles)
         scored, plain = [], []
         for title, code in rows:
