@@ -7,7 +7,8 @@ that is a known occupation label wins when it is the whole title (or a typo of o
 nearest to the title's words vote (warehouse/occupation_vote.py) and the answer carries a lower confidence.
 Every title with one known word gets an occupation. Proximity between two occupations follows ISCO and
 ESCO's skills: same unit group, a neighbour (groups whose occupations share essential skills), a family
-(the same sub-major group or its associate professionals, or a faint likeness of skills), or unrelated.
+(the same sub-major group or its associate professionals, the same O*NET job family, or a faint likeness of
+skills), or unrelated.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import csv
 import gzip
 import io
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -43,6 +44,13 @@ PROXIMITY_FLOOR = {"same": 1.0, "neighbour": 0.4, "family": 0.2, "unrelated": 0.
 # social work with sport, culture and cooking.) Such a pair is one family: a web administrator (3514) is
 # nearer a software developer (2512) than an aerospace engineer (2144) is.
 FIELD_PAIRS = {"21": "31", "31": "21", "22": "32", "32": "22", "24": "33", "33": "24", "25": "35", "35": "25"}
+# O*NET's job families (SOC major groups) are what job boards' categories follow: statisticians sit with
+# developers (15), waiters and cooks with chefs (35), where ISCO and ESCO's skills keep them apart. A unit
+# group belongs to a SOC major group holding at least SOC_FAMILY_SHARE of the O*NET occupations the build
+# placed in it; sharing one makes two groups a family. Healthcare practitioners (29) and healthcare support
+# (31) are one field, as 22/32 are in ISCO. Chosen on the even rows of O*NET's reported titles.
+SOC_FAMILY_SHARE = 0.2
+SOC_PAIRS = {"29": "31", "31": "29"}
 
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
@@ -326,11 +334,27 @@ class OccupationIndex:
         if shared >= NEIGHBOUR_SIMILARITY:
             name = "neighbour"
         # The sub-major group, not the minor one: ISCO's 343 puts chefs beside photographers and sound technicians.
-        elif shared >= FAMILY_SIMILARITY or any(isco[:2] in (t[:2], FIELD_PAIRS.get(t[:2])) for t in targets):
+        elif (shared >= FAMILY_SIMILARITY or any(isco[:2] in (t[:2], FIELD_PAIRS.get(t[:2])) for t in targets)
+              or self._same_job_family(isco, targets)):
             name = "family"
         else:
             name = "unrelated"
         return name, max(PROXIMITY_FLOOR[name], min(0.9, shared / SIMILARITY_SCALE))
+
+    @cached_property
+    def soc_families(self) -> dict[str, frozenset[str]]:
+        """ISCO unit group -> the SOC major groups ("15", "29") of at least SOC_FAMILY_SHARE of its O*NET occupations."""
+        counts: dict[str, Counter] = defaultdict(Counter)
+        for code, occupation in self.occupations.items():
+            if occupation.source == "onet" and occupation.isco:
+                counts[occupation.isco][code[:2]] += 1
+        return {isco: frozenset(m for m, n in c.items() if n >= SOC_FAMILY_SHARE * sum(c.values()))
+                for isco, c in counts.items()}
+
+    def _same_job_family(self, isco: str, targets: set[str]) -> bool:
+        mine = self.soc_families.get(isco, frozenset())
+        wanted = {m for t in targets for major in self.soc_families.get(t, ()) for m in (major, SOC_PAIRS.get(major))}
+        return bool(mine & wanted)
 
     def essential_skills(self, code: str) -> list[tuple[str, str]]:
         return self.skills.get(code, [])
