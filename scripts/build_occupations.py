@@ -5,9 +5,11 @@
 Writes, gzip-compressed TSV:
 - `occupations.tsv.gz`: code, label, isco (ISCO-08 unit group), source (esco | onet)
 - `occupation_titles.tsv.gz`: title (normalized), code, weight: every label a title is matched against
-  (ESCO preferred 3, alternative 2, hidden 1; O*NET title 3, alternate title 1; a short hand-written list
-  of everyday titles 4). O*NET's "Sample of Reported Titles" is held out on purpose, also where an
-  alternate title is the same text: benchmarks/occupation_eval.py measures on it.
+  (ESCO preferred 3, alternative 2, hidden 1; O*NET title 3, alternate title 1, reported title 1; a short
+  hand-written list of everyday titles 4). With `--holdout`, O*NET's "Sample of Reported Titles" is left
+  out, also where an alternate title is the same text: the tables benchmarks/occupation_eval.py and
+  ranking_eval.py build for themselves and measure on those titles with. Either way the reported titles
+  never help place an O*NET occupation in an ISCO group, so both builds place every occupation alike.
 - `occupation_skills.tsv.gz`: code, skill, type (knowledge | skill): ESCO's essential skills per occupation
 - `isco_neighbours.tsv.gz`: isco, neighbour, similarity: unit groups whose occupations need alike skills
 
@@ -106,8 +108,9 @@ def esco_tables(esco_dir: Path):
     return occupations, titles, needs
 
 
-def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, str]):
-    """O*NET occupations and titles, each occupation placed in the ISCO group its titles have in ESCO."""
+def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, str], holdout: bool = False):
+    """O*NET occupations and titles, each occupation placed in the ISCO group its titles have in ESCO. The
+    reported titles are indexed unless `holdout`, and never vote on the placement."""
     from rapidfuzz import fuzz, process, utils
 
     isco_by_title: dict[str, Counter] = defaultdict(Counter)
@@ -115,15 +118,24 @@ def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, s
         isco_by_title[title][esco_isco[code]] += weight
     esco_labels = list(isco_by_title)
     names = {r["O*NET-SOC Code"]: r["Title"] for r in read_tsv(onet_dir / "Occupation Data.txt")}
-    # Held out: the evaluation's titles are indexed nowhere, not even as an identical alternate title.
-    held_out = {normalize_label(r["Reported Job Title"]) for r in read_tsv(onet_dir / "Sample of Reported Titles.txt")}
+    # The evaluation's titles: they vote on no placement, and with `holdout` they are indexed nowhere, not
+    # even as an identical alternate title.
+    reported = read_tsv(onet_dir / "Sample of Reported Titles.txt")
+    held_out = {normalize_label(r["Reported Job Title"]) for r in reported}
     own_titles: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    indexed_only: dict[str, list[tuple[str, int]]] = defaultdict(list)  # indexed, but no vote on the placement
     for code, name in names.items():
         own_titles[code].append((normalize_label(name), 3))
     for row in read_tsv(onet_dir / "Alternate Titles.txt"):
         for text in (row["Alternate Title"], row["Short Title"]):
-            if text and text != "n/a" and normalize_label(text) not in held_out:
-                own_titles[row["O*NET-SOC Code"]].append((normalize_label(text), 1))
+            if text and text != "n/a":
+                title = normalize_label(text)
+                (indexed_only if title in held_out else own_titles)[row["O*NET-SOC Code"]].append((title, 1))
+    if not holdout:
+        for row in reported:
+            indexed_only[row["O*NET-SOC Code"]].append((normalize_label(row["Reported Job Title"]), 1))
+    else:
+        indexed_only.clear()
     occupations, titles, unplaced = [], [], 0
     for code, entries in own_titles.items():
         votes: Counter = Counter()
@@ -145,7 +157,8 @@ def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, s
             continue
         isco = votes.most_common(1)[0][0]
         occupations.append((code, names[code], isco, "onet"))
-        titles.extend((title, code, weight) for title, weight in entries if title and title not in GENERIC_LABELS)
+        titles.extend((title, code, weight) for title, weight in entries + indexed_only.get(code, [])
+                      if title and title not in GENERIC_LABELS)
     print(f"O*NET: {len(occupations)} occupations placed in ISCO groups, {unplaced} without evidence left out")
     return occupations, titles
 
@@ -194,18 +207,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "warehouse" / "data")
+    parser.add_argument("--holdout", action="store_true",
+                        help="leave O*NET's Sample of Reported Titles out of the index (the evaluations' tables)")
     args = parser.parse_args()
-    esco_occupations, esco_titles, needs = esco_tables(args.data / "esco")
+    build(args.data, args.out, args.holdout)
+    return 0
+
+
+def build(data: Path, out: Path, holdout: bool = False) -> None:
+    """Write the four tables into `out` (see the module's docstring)."""
+    esco_occupations, esco_titles, needs = esco_tables(data / "esco")
     esco_isco = {code: isco for code, _, isco, _ in esco_occupations}
-    onet_occupations, onet_titles = onet_tables(args.data / "onet", esco_titles, esco_isco)
+    onet_occupations, onet_titles = onet_tables(data / "onet", esco_titles, esco_isco, holdout)
     occupations = esco_occupations + onet_occupations
     titles = sorted(set(esco_titles + onet_titles + curated_titles(esco_occupations)))
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_tsv(args.out / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations)
-    write_tsv(args.out / "occupation_titles.tsv.gz", ["title", "code", "weight"], titles)
-    write_tsv(args.out / "occupation_skills.tsv.gz", ["code", "skill", "type"], sorted(set(needs)))
-    write_tsv(args.out / "isco_neighbours.tsv.gz", ["isco", "neighbour", "similarity"], neighbours(occupations, needs))
-    return 0
+    out.mkdir(parents=True, exist_ok=True)
+    write_tsv(out / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations)
+    write_tsv(out / "occupation_titles.tsv.gz", ["title", "code", "weight"], titles)
+    write_tsv(out / "occupation_skills.tsv.gz", ["code", "skill", "type"], sorted(set(needs)))
+    write_tsv(out / "isco_neighbours.tsv.gz", ["isco", "neighbour", "similarity"], neighbours(occupations, needs))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
@@ -95,7 +96,7 @@ _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
-                       r"\bentry[\s-]level\b|\ball genders\b", re.I)
+                       r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b", re.I)  # where, like remote
 
 
 # ESCO says "ICT" where O*NET and job boards say "information technology" or "IT" (see ABBREVIATIONS).
@@ -129,23 +130,28 @@ class Occupation:
         return cls(data["code"], data["label"], data["isco"], data.get("source", ""), float(data["confidence"]))
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    data = (resources.files("warehouse") / "data" / name).read_bytes()
+def _rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
+    data = (folder / name).read_bytes() if folder else (resources.files("warehouse") / "data" / name).read_bytes()
     return list(csv.DictReader(io.StringIO(gzip.decompress(data).decode("utf-8")), delimiter="\t"))
 
 
 class OccupationIndex:
     """Each table is read on first use: scoring with every title's occupation cached needs only the
-    occupations and the unit groups' similarity, not the 78k labels."""
+    occupations and the unit groups' similarity, not the 87k labels. `folder`: tables other than the
+    shipped ones (the evaluations build theirs without the titles they measure on)."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = folder
 
     @cached_property
     def occupations(self) -> dict[str, Occupation]:
-        return {r["code"]: Occupation(r["code"], r["label"], r["isco"], r["source"]) for r in _rows("occupations.tsv.gz")}
+        return {r["code"]: Occupation(r["code"], r["label"], r["isco"], r["source"])
+                for r in _rows("occupations.tsv.gz", self.folder)}
 
     @cached_property
     def _claims(self) -> dict[str, dict[str, int]]:
         weights: dict[str, dict[str, int]] = defaultdict(dict)
-        for r in _rows("occupation_titles.tsv.gz"):
+        for r in _rows("occupation_titles.tsv.gz", self.folder):
             if r["code"] in self.occupations:
                 codes = weights[r["title"]]
                 codes[r["code"]] = max(codes.get(r["code"], 0), int(r["weight"]))
@@ -177,7 +183,7 @@ class OccupationIndex:
     def similarity(self) -> dict[str, dict[str, float]]:
         """unit group -> unit group -> Jaccard of their essential skills."""
         shared: dict[str, dict[str, float]] = defaultdict(dict)
-        for r in _rows("isco_neighbours.tsv.gz"):
+        for r in _rows("isco_neighbours.tsv.gz", self.folder):
             shared[r["isco"]][r["neighbour"]] = float(r["similarity"])
             shared[r["neighbour"]][r["isco"]] = float(r["similarity"])
         return shared
@@ -185,7 +191,7 @@ class OccupationIndex:
     @cached_property
     def skills(self) -> dict[str, list[tuple[str, str]]]:
         essential: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for r in _rows("occupation_skills.tsv.gz"):
+        for r in _rows("occupation_skills.tsv.gz", self.folder):
             essential[r["code"]].append((r["skill"], r["type"]))
         return essential
 
