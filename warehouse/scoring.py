@@ -87,7 +87,7 @@ def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,
                        also: Iterable[str] = ()) -> dict[str, Occupation | None]:
     """The occupation of every open lead's title and of the titles `also` (the profile's): what
     title_occupations has for these tables and rules, plus the titles not seen before, classified now and
-    stored. A night of new postings classifies only its new titles (the 78k labels are not even loaded)."""
+    stored. A night of new postings classifies only its new titles (the 87k labels are not even loaded)."""
     version = classifier_version()
     con.execute("DELETE FROM title_occupations WHERE classifier_version <> ?", [version]).fetchall()
     wanted = ("SELECT title FROM leads SEMI JOIN score_todo USING (lead_id) WHERE title IS NOT NULL "
