@@ -128,7 +128,8 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
 
     `is_salary`: the text is known to be pay (a salary field), so a bare number counts; otherwise a
     currency or a pay word must be there. The quoted period is kept; figures are annualized with
-    ANNUAL_FACTOR (2,080 hours, 260 days, 52 weeks, 12 months a year). Pay that cannot be read is unknown.
+    ANNUAL_FACTOR (2,080 hours, 260 days, 52 weeks, 12 months a year), an hourly rate with the hours a week
+    the text states when it states them ("37.5 hours per week": 1,950). Pay that cannot be read is unknown.
     """
     if not text:
         return NO_SALARY
@@ -164,7 +165,24 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     if period is None and (_PER_PIECE.search(tail) or max(v for v in (lo, hi) if v is not None) < UNSTATED_PERIOD_MIN):
         return NO_SALARY  # never guess the period: unknown beats a wrong annual figure
     salary = annualize(lo, hi, currency or default_currency, period)
+    if salary.period == "hour":
+        salary = _hours_stated(text, salary)
     return salary if _plausible(salary) else NO_SALARY
+
+
+# "37.5 hours per week", "30 hrs/week", "40 hours a week": an hourly rate then counts those hours, 52 weeks a year.
+_HOURS_A_WEEK = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s*(?:hours?|hrs?)\s*(?:per|a|/|each|p)\s*(?:week|wk|w)\b", re.I)
+
+
+def _hours_stated(text: str, salary: Salary) -> Salary:
+    """An hourly salary annualized with the hours a week the text states, instead of ANNUAL_FACTOR's 2,080."""
+    found = _HOURS_A_WEEK.search(text)
+    hours = float(found.group(1)) if found else 0.0
+    if not 1 <= hours <= 80:
+        return salary
+    factor = hours * 52 / ANNUAL_FACTOR["hour"]
+    return Salary(*(round(v * factor, 2) if v is not None else None for v in (salary.minimum, salary.maximum)),
+                  salary.currency, salary.period)
 
 
 def _plausible(salary: Salary) -> bool:

@@ -1,7 +1,8 @@
 """Pay as written: the free-text `salary` field of generic postings and pay sentences in descriptions.
 
 The strings below are typical of UK and US job boards, written by us (in-sample); each expectation is
-the annual figure under the stated convention (2,080 hours, 260 days, 52 weeks, 12 months a year).
+the annual figure under the stated convention (2,080 hours, 260 days, 52 weeks, 12 months a year; an hourly
+rate with the hours a week the string states, 52 weeks).
 """
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ CASES = [
     ("£350 pd", (91000, 91000, "GBP", "day")),
     ("Up to £500 p/d", (None, 130000, "GBP", "day")),
     ("£20,000.00 - £25,000.00 per annum", (20000, 25000, "GBP", "year")),  # pence after the thousands
+    # hours a week stated beside an hourly rate count instead of 2,080 a year; beside annual pay they change nothing
+    ("£10.00 - £12.00 per hour, 37.5 hours per week", (19500, 23400, "GBP", "hour")),
+    ("£15 ph (30 hrs/week)", (23400, 23400, "GBP", "hour")),
+    ("£22,500 per annum pro rata (30 hours per week)", (22500, 22500, "GBP", "year")),
 ]
 
 
