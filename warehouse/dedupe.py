@@ -91,7 +91,8 @@ def _add_places(con: duckdb.DuckDBPyConnection) -> None:
             GROUP BY r.node
         """).fetchall()
     con.execute(f"""
-        UPDATE dedupe_nodes SET place_area = d.area, place_scope = d.scope, place_city = {m.PLACE_CITY_SQL.format(area="d.area")}
+        UPDATE dedupe_nodes
+        SET place_area = d.area, place_scope = d.scope, place_city = {m.PLACE_CITY_SQL.format(area="d.area")}
         FROM dedupe_places d WHERE dedupe_nodes.node = d.node
     """).fetchall()
     con.execute("DROP TABLE dedupe_places").fetchall()

@@ -200,7 +200,8 @@ class OccupationIndex:
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         best: tuple[float, str] | None = None
-        readings = [(tuple(words), weight) for segment in role_segments(title) for words, weight in role_readings(segment)]
+        readings = [(tuple(words), weight)
+                    for segment in role_segments(title) for words, weight in role_readings(segment)]
         for words, weight in readings:
             found = self._read(words)
             if found and (best is None or found[0] * weight > best[0]):

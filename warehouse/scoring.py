@@ -265,10 +265,11 @@ class _Scorer:
         }
         if salary_note:
             details["salary_note"] = salary_note
-        skill_rows = tuple((skill, imp, self.taxonomy.category(skill), bool(levels.get(skill)), asked.evidence.get(skill))
-                           for skill, imp in importance.items())
-        return _PostingFit(skills=fit, title=match.part, salary=salary, location=location_fit(locations, remote, profile),
-                           seniority=seniority, tier=match.tier, matched=matched, missing=missing,
+        skill_rows = tuple((skill, imp, self.taxonomy.category(skill), bool(levels.get(skill)),
+                            asked.evidence.get(skill)) for skill, imp in importance.items())
+        return _PostingFit(skills=fit, title=match.part, salary=salary,
+                           location=location_fit(locations, remote, profile), seniority=seniority,
+                           tier=match.tier, matched=matched, missing=missing,
                            details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
                            occupation=match.occupation_json, skill_rows=skill_rows)
 
