@@ -58,6 +58,12 @@ CURATED = {
     "mobile engineer": "mobile application developer", "mobile developer": "mobile application developer",
     "ios engineer": "mobile application developer", "android engineer": "mobile application developer",
     "line cook": "cook", "prep cook": "cook", "commis chef": "cook", "sous chef": "chef", "chef de partie": "chef",
+    # UK boards' everyday titles the taxonomies leave to an odd occupation ("service advisor" is a car
+    # dealership's in O*NET; "teaching assistant" a university's in ESCO; "cleaner" a vehicle cleaner's)
+    "customer service advisor": "customer service representative",
+    "customer service adviser": "customer service representative",
+    "customer advisor": "customer service representative", "teaching assistant": "primary school teaching assistant",
+    "cleaner": "building cleaner", "office cleaner": "building cleaner", "accounts assistant": "accounting assistant",
 }
 
 
