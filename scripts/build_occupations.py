@@ -136,12 +136,13 @@ def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, s
         for text in (row["Alternate Title"], row["Short Title"]):
             if text and text != "n/a":
                 title = normalize_label(text)
-                (indexed_only if title in held_out else own_titles)[row["O*NET-SOC Code"]].append((title, 1))
+                if title not in held_out:
+                    own_titles[row["O*NET-SOC Code"]].append((title, 1))
+                elif not holdout:
+                    indexed_only[row["O*NET-SOC Code"]].append((title, 1))
     if not holdout:
         for row in reported:
             indexed_only[row["O*NET-SOC Code"]].append((normalize_label(row["Reported Job Title"]), 1))
-    else:
-        indexed_only.clear()
     occupations, titles, unplaced = [], [], 0
     for code, entries in own_titles.items():
         votes: Counter = Counter()

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from warehouse.memo import remembered
 from warehouse.occupation_vote import NearestLabels
 
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
@@ -142,6 +143,8 @@ class OccupationIndex:
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder
+        self._reads: dict = {}  # word run -> the label read in it (see _read)
+        self._votes: dict = {}  # word run -> the nearest labels' vote (see _vote)
 
     @cached_property
     def occupations(self) -> dict[str, Occupation]:
@@ -219,32 +222,18 @@ class OccupationIndex:
     # Engineer Intern" recurs beside every city and season): each run is read and voted on once per process.
     MEMO_LIMIT = 200_000  # runs remembered; the memo starts afresh past this, so a long-lived server stays small
 
-    def _memo(self, memo: dict, words: tuple[str, ...], compute):
-        if words not in memo:
-            if len(memo) >= self.MEMO_LIMIT:
-                memo.clear()
-            memo[words] = compute(list(words))
-        return memo[words]
-
     def _read(self, words: tuple[str, ...]) -> tuple[float, str] | None:
         """The label read in these words: the longest run of them that is a label, or a tool maker's title."""
-        return self._memo(self._reads, words, lambda w: self._match(w) or self._by_tool(w))
+        return remembered(self._reads, words, lambda: self._match(list(words)) or self._by_tool(list(words)),
+                          self.MEMO_LIMIT)
 
     def _vote(self, words: tuple[str, ...]):
         """The nearest labels' vote on these words; none when the only known word is generic ("Engineer",
         "SDK Engineer" name no occupation)."""
-        def vote(w: list[str]):
-            telling = any(x not in GENERIC_LABELS and x in self.nearest.postings for x in w)
-            return self.nearest.vote(w) if telling else None
-        return self._memo(self._votes, words, vote)
-
-    @cached_property
-    def _reads(self) -> dict:
-        return {}
-
-    @cached_property
-    def _votes(self) -> dict:
-        return {}
+        def vote():
+            telling = any(x not in GENERIC_LABELS and x in self.nearest.postings for x in words)
+            return self.nearest.vote(list(words)) if telling else None
+        return remembered(self._votes, words, vote, self.MEMO_LIMIT)
 
     def _read_in_full(self, read: tuple[float, str]) -> bool:
         return read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
 from typing import Iterable
 
@@ -20,6 +19,7 @@ from warehouse.score_parts import (
     PARTS, RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, gated, location_fit, match_title, profile_levels,
     recency_fit, salary_fit, seniority_fit, shares, skill_fit, user_seniority,
 )
+from warehouse.memo import remembered
 from warehouse.staging import run_over, staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.versions import classifier_version
@@ -188,6 +188,7 @@ class _Scorer:
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
         self.matches: dict[str, TitleMatch] = {}
+        self._postings: dict[tuple, _PostingFit] = {}  # see _same_posting
 
     def score(self, rows: Iterable[tuple]) -> tuple[dict[str, list], dict[str, list]]:
         """Columns of lead_scores and lead_skills for these leads (columns: less memory than a dict per lead,
@@ -226,20 +227,11 @@ class _Scorer:
                       hi: float | None, cur: str | None, key: str, undated: bool) -> "_PostingFit":
         """Every part but warmth and recency, and the details, which depend on the posting alone: leads that
         share title, text, place and pay (listings without descriptions, mostly) are worked out once."""
-        memo_key = (title, locations, remote, lo, hi, cur, key, undated)
-        found = self._postings.get(memo_key)
-        if found is None:
-            if len(self._postings) >= self.MEMO_LIMIT:
-                self._postings.clear()
-            found = self._postings[memo_key] = self._posting_fit(title, list(locations), remote, lo, hi, cur,
-                                                                 key, undated)
-        return found
+        return remembered(self._postings, (title, locations, remote, lo, hi, cur, key, undated),
+                          lambda: self._posting_fit(title, list(locations), remote, lo, hi, cur, key, undated),
+                          self.MEMO_LIMIT)
 
     MEMO_LIMIT = 50_000  # postings remembered within one scoring (~1 KB each: at most ~50 MB beside the 2 GiB budget)
-
-    @cached_property
-    def _postings(self) -> dict[tuple, "_PostingFit"]:
-        return {}
 
     def _posting_fit(self, title, locations, remote, lo, hi, cur, key, undated) -> "_PostingFit":
         profile, levels, target_titles = self.profile, self.levels, self.target_titles
