@@ -15,8 +15,10 @@ Writes, gzip-compressed TSV:
 
 O*NET-SOC codes carry no ISCO group and the official BLS crosswalk is not in the data folder, so each
 O*NET occupation gets the ISCO unit group its own titles most often have in ESCO (exact label matches,
-then close fuzzy ones); occupations with no such evidence are left out. This derived crosswalk is an
-approximation and is named as one in docs/benchmarks.md.
+then close fuzzy ones). One that no ESCO label places takes the group of its SOC detailed occupation's
+placed ones, else the group the classifier reads its own titles as (`place_the_rest`); 86 of 1,016 with
+no agreeing evidence are left out. This derived crosswalk is an approximation and is named as one in
+docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import io
 import sys
 import zipfile
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +38,10 @@ sys.path.insert(0, str(ROOT))
 from warehouse.occupations import GENERIC_LABELS, normalize_label  # noqa: E402 - one normalization for build and lookup
 
 OWN_NAME_VOTE = 20
+# An O*NET occupation no ESCO label places takes the unit group the classifier reads its titles as, when at
+# least this share of the reading agrees and the reading adds up to one sure title (see place_the_rest).
+PLACEMENT_SHARE = 0.5
+PLACEMENT_EVIDENCE = 1.5
 # Kept per unit group: its closest groups by shared essential skills, down to a faint likeness, so that the
 # ranking can order even unrelated leads by how near they are (warehouse/occupations.py draws the tiers).
 NEIGHBOURS_PER_GROUP = 40
@@ -77,7 +84,7 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def write_tsv(path: Path, header: list[str], rows: list[tuple]) -> None:
+def write_tsv(path: Path, header: list[str], rows: list[tuple], quiet: bool = False) -> None:
     text = io.StringIO(newline="")
     writer = csv.writer(text, delimiter="\t", lineterminator="\n")
     writer.writerow(header)
@@ -85,7 +92,8 @@ def write_tsv(path: Path, header: list[str], rows: list[tuple]) -> None:
     # mtime 0: the same tables give the same bytes, so a rebuild changes in git only what really changed
     with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as handle:
         handle.write(text.getvalue().encode("utf-8"))
-    print(f"wrote {path} ({len(rows)} rows, {path.stat().st_size / 1024:.0f} KiB)")
+    if not quiet:
+        print(f"wrote {path} ({len(rows)} rows, {path.stat().st_size / 1024:.0f} KiB)")
 
 
 def esco_tables(esco_dir: Path):
@@ -143,7 +151,7 @@ def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, s
     if not holdout:
         for row in reported:
             indexed_only[row["O*NET-SOC Code"]].append((normalize_label(row["Reported Job Title"]), 1))
-    occupations, titles, unplaced = [], [], 0
+    occupations, titles, unplaced = [], [], {}
     for code, entries in own_titles.items():
         votes: Counter = Counter()
         # The occupation's own name (singular, as ESCO labels are) speaks loudest ...
@@ -160,14 +168,66 @@ def onet_tables(onet_dir: Path, esco_titles: list[tuple], esco_isco: dict[str, s
             for isco, n in isco_by_title.get(title, {}).items():
                 votes[isco] += min(n, 3) * weight
         if not votes:
-            unplaced += 1
+            unplaced[code] = names[code]
             continue
-        isco = votes.most_common(1)[0][0]
-        occupations.append((code, names[code], isco, "onet"))
-        titles.extend((title, code, weight) for title, weight in entries + indexed_only.get(code, [])
-                      if title and title not in GENERIC_LABELS)
-    print(f"O*NET: {len(occupations)} occupations placed in ISCO groups, {unplaced} without evidence left out")
-    return occupations, titles
+        occupations.append((code, names[code], votes.most_common(1)[0][0], "onet"))
+    for code, _, _, _ in occupations:
+        titles.extend(occupation_titles(code, own_titles, indexed_only))
+    return occupations, titles, OnetRest(unplaced, own_titles, indexed_only)
+
+
+@dataclass
+class OnetRest:
+    """The O*NET occupations no ESCO label placed (orthodontists, nurse midwives, licensed practical nurses,
+    bus drivers ...: 185 of 1,016), with the titles each would index (`occupation_titles`)."""
+    names: dict[str, str]
+    own_titles: dict[str, list[tuple[str, int]]]
+    indexed_only: dict[str, list[tuple[str, int]]]
+
+
+def occupation_titles(code: str, own_titles: dict, indexed_only: dict) -> list[tuple[str, str, int]]:
+    return [(title, code, weight) for title, weight in own_titles[code] + indexed_only.get(code, [])
+            if title and title not in GENERIC_LABELS]
+
+
+def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: list[tuple]):
+    """Place the occupations no ESCO label placed: first beside the placed ones of the same SOC detailed
+    occupation ("Acute Care Nurses" 29-1141.01 with "Registered Nurses" 29-1141.00); else where the
+    classifier, on tables of everything placed so far, reads the occupation's own name and alternate titles,
+    when at least PLACEMENT_SHARE of that reading agrees and it adds up to PLACEMENT_EVIDENCE ("Orthodontist",
+    "Orthodontic Dentist" -> dentists; "Licensed Practical Nurse (LPN)" -> nurses). The reported titles take
+    no part, so the holdout build places every occupation as the shipped one does. The rest stay out."""
+    import tempfile
+
+    from warehouse.occupations import OccupationIndex
+
+    placed = {code: isco for code, _, isco, source in occupations if source == "onet"}
+    found: list[tuple] = []
+    with tempfile.TemporaryDirectory(prefix="occupations_placing_") as folder:
+        write_tsv(Path(folder) / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations, quiet=True)
+        write_tsv(Path(folder) / "occupation_titles.tsv.gz", ["title", "code", "weight"], votable_titles, quiet=True)
+        index = OccupationIndex(Path(folder))
+        for code, name in sorted(rest.names.items()):
+            siblings = Counter(isco for other, isco in placed.items() if other[:7] == code[:7])
+            if siblings:
+                found.append((code, name, siblings.most_common(1)[0][0], "onet"))
+                continue
+            votes: Counter = Counter()
+            # its own name without O*NET's qualifier (", General", ", All Other"), singular as ESCO's labels are,
+            # counts as two titles
+            own_name = singular(normalize_label(name.split(",")[0]))
+            for title, weight in [(own_name, 2)] + [(title, 1) for title, _ in rest.own_titles[code]]:
+                reading = index.classify(title)
+                if reading is not None:
+                    votes[reading.isco] += weight * reading.confidence
+            if votes:
+                isco, weight = votes.most_common(1)[0]
+                if weight >= PLACEMENT_SHARE * sum(votes.values()) and sum(votes.values()) >= PLACEMENT_EVIDENCE:
+                    found.append((code, name, isco, "onet"))
+    titles = [row for code, *_ in found for row in occupation_titles(code, rest.own_titles, rest.indexed_only)]
+    print(f"O*NET: {len(found)} more placed by their SOC occupation or their titles' reading, "
+          f"{len(rest.names) - len(found)} left out")
+    return found, titles
 
 
 def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
@@ -178,11 +238,15 @@ def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
     return [(normalize_label(title), by_label[label], 4) for title, label in CURATED.items()]
 
 
+IRREGULAR_PLURALS = {"midwives": "midwife", "wives": "wife"}
+
+
 def singular(title: str) -> str:
     """O*NET names its occupations in the plural ("Registered Nurses"); ESCO's labels are singular."""
     words = title.split()
     if words and words[-1].endswith("s") and not words[-1].endswith("ss"):
-        words[-1] = words[-1][:-3] + "y" if words[-1].endswith("ies") else words[-1][:-1]
+        last = words[-1]
+        words[-1] = IRREGULAR_PLURALS.get(last) or (last[:-3] + "y" if last.endswith("ies") else last[:-1])
     return " ".join(words)
 
 
@@ -225,9 +289,15 @@ def build(data: Path, out: Path, holdout: bool = False) -> None:
     """Write the four tables into `out` (see the module's docstring)."""
     esco_occupations, esco_titles, needs = esco_tables(data / "esco")
     esco_isco = {code: isco for code, _, isco, _ in esco_occupations}
-    onet_occupations, onet_titles = onet_tables(data / "onet", esco_titles, esco_isco, holdout)
-    occupations = esco_occupations + onet_occupations
-    titles = sorted(set(esco_titles + onet_titles + curated_titles(esco_occupations)))
+    onet_occupations, onet_titles, rest = onet_tables(data / "onet", esco_titles, esco_isco, holdout)
+    print(f"O*NET: {len(onet_occupations)} occupations placed in ISCO groups by ESCO's labels")
+    curated = curated_titles(esco_occupations)
+    # what the classifier that places the rest may read: nothing of the reported titles, in either build
+    votable = [row for code, _, _, _ in onet_occupations for row in occupation_titles(code, rest.own_titles, {})]
+    more_occupations, more_titles = place_the_rest(rest, esco_occupations + onet_occupations,
+                                                   sorted(set(esco_titles + votable + curated)))
+    occupations = esco_occupations + onet_occupations + more_occupations
+    titles = sorted(set(esco_titles + onet_titles + more_titles + curated))
     out.mkdir(parents=True, exist_ok=True)
     write_tsv(out / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations)
     write_tsv(out / "occupation_titles.tsv.gz", ["title", "code", "weight"], titles)

@@ -28,6 +28,12 @@ def index():
     ("Store Manager", "1420"),
     ("Cashier", "5230"),
     ("AI & ML Intern", "2511"),
+    # O*NET occupations no ESCO label places, placed by their SOC occupation or their titles' reading
+    ("Acute Care Nurse", "2221"),
+    ("Hospitalist", "2212"),
+    ("Orderly", "5321"),
+    ("School Bus Driver", "8331"),
+    ("Health Informatics Specialist", "2511"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
