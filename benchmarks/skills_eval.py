@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.skills import load_taxonomy, segments  # noqa: E402
+from warehouse.skills import asked_in, load_taxonomy, segments  # noqa: E402
 
 SHORT = 3
 
@@ -75,10 +74,7 @@ def evaluate(path: Path, taxonomy, show: int = 0) -> dict:
     wrong: Counter = Counter()
     missed: Counter = Counter()
     for text, gold, skill_spans in postings(path):
-        parts = segments(text)
-        starts = [start for _, start, _ in parts]
-        hits = [(name, start, end) for name, start, end in taxonomy.find(text)
-                if (i := bisect_right(starts, start) - 1) >= 0 and start < parts[i][2]]  # as extract() reads
+        hits = [(name, start, end) for _, name, start, end in asked_in(taxonomy, text, segments(text))]  # as extract()
         for name, start, end in hits:
             found += 1
             if any(start < g_end and g_start < end for g_start, g_end, _ in gold + skill_spans):

@@ -97,6 +97,16 @@ def test_skill_in_title_is_required(taxonomy):
     assert extract(taxonomy, "Python Developer", "Join us.").required == ["Python"]
 
 
+def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
+    text = ("You will report to our DevOps Manager and work beside the Procurement team.\n"
+            "Requirements:\n- Terraform\n- Java developer positions are open too")
+    found = extract(taxonomy, "Platform Engineer", text)
+    assert "Terraform" in found.required
+    assert not {"DevOps", "Java", "Procurement"} & set(found.required + found.mentioned + found.preferred)
+    # the posting's own title still counts its skill
+    assert "DevOps" in extract(taxonomy, "Senior DevOps Engineer", text).required
+
+
 @pytest.mark.parametrize("text, years", [
     ("Requirements: 3-5 years of experience in sales", 3),
     ("At least seven years experience", 7),
