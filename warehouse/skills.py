@@ -79,6 +79,14 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def _fold(text: str, strip: bool = True) -> str:
+    """How aliases and text meet when case does not count: lower case, a hyphen read as a space, so that a
+    tag list's "amazon-web-services", "spring-boot" or "back-end" is AWS, Spring Boot and backend
+    (the same length as the text, so offsets stay valid)."""
+    folded = text.lower().replace("-", " ")
+    return folded.strip() if strip else folded
+
+
 class Taxonomy:
     """Canonical skills with aliases and categories, and the compiled matchers."""
 
@@ -92,12 +100,12 @@ class Taxonomy:
         self._exact: dict[str, str] = {}     # case-sensitive alias -> canonical
         for skill in self.skills.values():
             for alias in (skill.name, *skill.aliases):
-                folded = alias.lower().strip()
+                folded = _fold(alias)
                 if not folded:
                     continue
-                if folded in cs_wanted and alias == cs_wanted[folded]:
+                if alias.lower().strip() in cs_wanted and alias == cs_wanted[alias.lower().strip()]:
                     self._exact.setdefault(alias, skill.name)
-                elif folded in cs_wanted:
+                elif alias.lower().strip() in cs_wanted:
                     continue  # "react" written lower-case stays off: only "React" counts
                 else:
                     self._by_alias.setdefault(folded, skill.name)
@@ -164,19 +172,19 @@ class Taxonomy:
     def canonical(self, name: str) -> str | None:
         """The canonical skill a name or alias means ("k8s" -> "Kubernetes"), or None."""
         name = name.strip()
-        return self._exact.get(name) or self._by_alias.get(name.lower())
+        return self._exact.get(name) or self._by_alias.get(_fold(name))
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(canonical skill, start, end) of every skill mention, in text order."""
         if not text:
             return []
-        lowered = text.lower()
+        lowered = _fold(text, strip=False)
         loose = []
         if len(lowered) == len(text):
             loose = [(self._by_alias[alias], start, end) for alias, start, end in self._loose_matches(lowered)]
         else:  # rare scripts whose lower case changes length: match on the original text instead
-            for m in re.compile(self._loose.pattern, re.IGNORECASE).finditer(text):
-                name = self._by_alias.get(m.group(1).lower())
+            for m in re.compile(self._loose.pattern, re.IGNORECASE).finditer(text.replace("-", " ")):
+                name = self._by_alias.get(_fold(m.group(1)))
                 if name:
                     loose.append((name, m.start(1), m.end(1)))
         found = list(loose)
