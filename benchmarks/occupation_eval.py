@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from benchmarks.ranking_eval import held_out_index, reported_titles  # noqa: E402
-from warehouse.occupations import normalize_label  # noqa: E402
+from warehouse.title_words import normalize_label  # noqa: E402
 
 
 def main() -> int:

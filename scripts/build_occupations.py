@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.occupations import GENERIC_LABELS, normalize_label  # noqa: E402 - one normalization for build and lookup
+from warehouse.title_words import GENERIC_LABELS, normalize_label  # noqa: E402 - one normalization for build and lookup
 
 OWN_NAME_VOTE = 20
 # An O*NET occupation no ESCO label places takes the unit group the classifier reads its titles as, when at

@@ -1,0 +1,112 @@
+"""How a job title's words are read before any label is looked up: abbreviations spelled out (SRE, RN, BDR
+...), what is not the role left out (seniority, schedule, "(m/w/d)", "Job in Derry", pay), the title cut
+into the runs that may name the role, and a field read as the role it names ("Software Engineering Intern").
+`warehouse.occupations` looks these runs up; `scripts/build_occupations.py` normalizes labels the same way.
+"""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import utils
+
+ABBREVIATIONS = {
+    "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
+    "sdet": "software development engineer in test", "pm": "product manager", "tpm": "technical program manager",
+    "rn": "registered nurse", "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
+    "cna": "certified nursing assistant", "hca": "healthcare assistant", "np": "nurse practitioner",
+    "qa": "quality assurance", "qc": "quality control", "bdr": "business development representative",
+    "sdr": "sales development representative", "ae": "account executive", "csm": "customer success manager",
+    "ux": "user experience", "ui": "user interface", "ml": "machine learning", "ai": "artificial intelligence",
+    "hr": "human resources", "vp": "vice president", "cto": "chief technology officer",
+    "ceo": "chief executive officer", "cfo": "chief financial officer", "coo": "chief operating officer",
+    "cmo": "chief marketing officer", "ciso": "chief information security officer", "dba": "database administrator",
+    "emt": "emergency medical technician", "slp": "speech language pathologist", "gp": "general practitioner",
+    "hgv": "heavy goods vehicle", "cdl": "truck", "frontend": "front end", "backend": "back end",
+    "fullstack": "full stack", "devops": "devops", "sysadmin": "system administrator", "it": "ict",
+    "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
+    "ops": "operations", "sr": "", "jr": "",
+}
+# One word that names no occupation by itself (left out of the index by scripts/build_occupations.py, and
+# no title made of such words alone gets one) ("Engineer" is a ship's engineer in O*NET, "Developer" a film
+# developer): such labels are left out, so that the words around them decide.
+GENERIC_LABELS = frozenset(
+    "engineer developer manager assistant technician specialist consultant analyst officer associate "
+    "representative worker coordinator administrator director operator advisor adviser executive supervisor "
+    "designer architect lead head agent clerk expert professional partner member staff helper "
+    # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
+    "research engineering development design science analytics management marketing sales finance "
+    "accounting nursing software data operations co op "
+    # how senior, not what ("Apprentice" is a cook's alternative label in ESCO, "Intern" a physician's in O*NET,
+    # "Principal" a headteacher's): in a posting's title they say the level of whatever role is beside them
+    "apprentice trainee intern principal chief".split()
+)
+# Words that say how senior, how long or where: never part of the occupation.
+NOT_THE_ROLE = frozenset(
+    "senior junior lead staff principal head chief mid level entry graduate trainee apprentice intern "
+    "internship i ii iii iv 1 2 3 4 remote hybrid onsite fulltime parttime temporary temp "
+    "permanent freelance locum days nights weekends urgent immediate m w d f x h div genders "
+    "co op coop fellowship summer fall spring winter autumn undergraduate undergrad bachelors masters phd".split()
+)
+# Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse").
+_KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice".split())
+
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
+_JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
+_SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
+_SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
+                       r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b", re.I)  # where, like remote
+
+
+# ESCO says "ICT" where O*NET and job boards say "information technology" or "IT" (see ABBREVIATIONS).
+_ICT = re.compile(r"\binformation (?:and communications? )?technology\b")
+
+
+def normalize_label(text: str) -> str:
+    """Lower case, words only: '&' and '+' spelled out first so 'Health & Safety' keeps its 'and'."""
+    text = (text or "").replace("&", " and ").replace("+", " plus ")
+    return _ICT.sub("ict", " ".join(utils.default_process(text).split()))
+
+
+# A field where the role should be ("Software Engineering Intern", "Data Science Intern"): read as the role.
+FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": "scientist", "analytics": "analyst",
+              "design": "designer", "research": "researcher", "management": "manager", "programming": "programmer",
+              "accounting": "accountant", "nursing": "nurse", "consulting": "consultant"}
+# A segment that is only a field ("Intern - Software"): the role it most often means.
+FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
+               "machine learning": "data scientist", "user experience": "user experience designer",
+               "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer"}
+
+
+def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
+    """The words as written, then as the role a field names (slightly less sure)."""
+    readings = [(words, 1.0)]
+    if words and words[-1] in FIELD_ROLE:
+        readings.append((words[:-1] + FIELD_ROLE[words[-1]].split(), 0.95))
+    phrase = " ".join(words)
+    alone = FIELD_ALONE.get(phrase)
+    if alone:
+        readings.append((alone.split(), 0.9))
+    elif re.search(r"\b(?:machine learning|artificial intelligence)\b", phrase):
+        rest = re.sub(r"\b(?:machine learning|artificial intelligence|and)\b", " ", phrase).split()
+        if all(word in FIELD_ROLE for word in rest):  # "AI & ML Intern", "AI/ML Engineering"; not "AI Transformation Owner"
+            readings.append((["data", "scientist"], 0.85))
+    return readings
+
+
+def role_segments(title: str) -> list[list[str]]:
+    """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
+    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(" , ", title or ""))))
+    segments = []
+    for part in _SEGMENTS.split(text):
+        words = []
+        for word in normalize_label(part).split():
+            expanded = ABBREVIATIONS.get(word, word)
+            words.extend(expanded.split())
+        kept = [w for w in words if w not in NOT_THE_ROLE or w in _KEEP_IN_LABELS]
+        # "Senior Staff Nurse": keep "staff" only before a role word, never as the whole title.
+        while kept and kept[0] in _KEEP_IN_LABELS and len(kept) > 1 and kept[0] in ("lead", "staff", "principal"):
+            kept = kept[1:]
+        if kept:
+            segments.append(kept)
+    return segments
