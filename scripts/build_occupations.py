@@ -71,6 +71,19 @@ CURATED = {
     "customer service adviser": "customer service representative",
     "customer advisor": "customer service representative", "teaching assistant": "primary school teaching assistant",
     "cleaner": "building cleaner", "office cleaner": "building cleaner", "accounts assistant": "accounting assistant",
+    # more of the same (session 6): a UK nursery's practitioner is no general practitioner, a building site's
+    # manager no mine manager, a gas engineer fits boilers, a security officer guards, a lettings negotiator
+    # lets homes, a ledger clerk keeps the books, a product owner is a software team's product manager
+    "nursery practitioner": "child day care worker", "early years practitioner": "child day care worker",
+    "site manager": "construction manager", "construction site manager": "construction manager",
+    "gas engineer": "gas service technician", "security officer": "security guard",
+    "lettings negotiator": "letting agent", "pharmacy dispenser": "pharmacy assistant",
+    "sales ledger clerk": "accounting assistant", "purchase ledger clerk": "accounting assistant",
+    "sales ledger assistant": "accounting assistant", "purchase ledger assistant": "accounting assistant",
+    "human resources advisor": "human resources officer", "human resources adviser": "human resources officer",
+    "recruitment resourcer": "recruitment consultant", "labourer": "building construction worker",
+    "general labourer": "building construction worker", "product owner": "ICT product manager",
+    "marketing executive": "marketing assistant",
 }
 
 

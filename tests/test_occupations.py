@@ -39,6 +39,9 @@ def index():
     ("Software Engineer Full Stack - Prevention - Quit For Life", "2512"),
     ("2025 Software Engineering Internship - Howard University", "2512"),
     ("Software Engineer Apprentice", "2512"),
+    # UK boards' everyday titles the taxonomies give to an odd occupation
+    ("Site Manager", "1323"), ("Gas Engineer", "7126"), ("RGN - Nursing Home", "2221"),
+    ("Security Officer - SIA Licence Required", "5414"), ("Product Owner", "1330"), ("HR Advisor", "2423"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -12,7 +12,7 @@ from rapidfuzz import utils
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
     "sdet": "software development engineer in test", "pm": "product manager", "tpm": "technical program manager",
-    "rn": "registered nurse", "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
+    "rn": "registered nurse", "rgn": "registered nurse", "rmn": "mental health nurse", "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
     "cna": "certified nursing assistant", "hca": "healthcare assistant", "np": "nurse practitioner",
     "qa": "quality assurance", "qc": "quality control", "bdr": "business development representative",
     "sdr": "sales development representative", "ae": "account executive", "csm": "customer success manager",
