@@ -169,14 +169,20 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     clock("block")
 
     pairs = con.sql("""
-        SELECT p.a, p.b, p.verdict, p.evidence_ok, p.location_ok, p.location_overlap, p.same_instant, p.days_apart,
-               na.title_norm AS ta, nb.title_norm AS tb
-        FROM dedupe_pairs p JOIN dedupe_nodes na ON na.node = p.a JOIN dedupe_nodes nb ON nb.node = p.b
+        SELECT p.a, p.b, p.verdict, p.evidence_ok, p.location_ok, p.location_overlap, p.same_instant, p.days_apart
+        FROM dedupe_pairs p
         WHERE p.verdict IN (1, 2, 3)
         ORDER BY p.a, p.b  -- ties in strength are taken in this order: the same input makes the same leads
     """).to_arrow_table()
     stats.pairs_scored = pairs.num_rows
-    scores = m.title_similarity(pairs["ta"].to_pylist(), pairs["tb"].to_pylist())
+    # one processed title per node of a pair (nodes are numbered 0..n-1 in order), indexed by the pairs
+    a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
+    node_titles = con.sql("SELECT title_norm FROM dedupe_nodes ORDER BY node").to_arrow_table()["title_norm"]
+    used = np.unique(np.concatenate([a, b]))
+    titles = np.empty(len(node_titles), dtype=object)
+    titles[used] = m.processed_titles(node_titles.take(used).to_pylist())
+    scores = m.pair_title_similarity(titles, titles, a, b)
+    del titles, node_titles
     verdict = pairs["verdict"].to_numpy()
     location_ok = pairs["location_ok"].to_numpy(zero_copy_only=False)
     instant = pairs["same_instant"].to_numpy(zero_copy_only=False)
