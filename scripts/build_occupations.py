@@ -46,45 +46,9 @@ PLACEMENT_EVIDENCE = 1.5
 # ranking can order even unrelated leads by how near they are (warehouse/occupations.py draws the tiers).
 NEIGHBOURS_PER_GROUP = 40
 MIN_NEIGHBOUR_SIMILARITY = 0.02
-# Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation):
-# title -> the ESCO preferred label it means. Written by hand from the occupations' definitions.
-CURATED = {
-    "site reliability engineer": "ICT system administrator", "sre": "ICT system administrator",
-    "devops engineer": "ICT system administrator", "platform engineer": "software developer",
-    "back end engineer": "software developer", "back end developer": "software developer",
-    "front end engineer": "user interface developer", "full stack engineer": "software developer",
-    "full stack developer": "software developer", "infrastructure engineer": "ICT system administrator",
-    "software development engineer": "software developer", "machine learning engineer": "data scientist",
-    "artificial intelligence engineer": "data scientist",
-    "data engineer": "data scientist", "security engineer": "ICT security engineer",
-    "registered nurse": "nurse responsible for general care", "staff nurse": "nurse responsible for general care",
-    "nurse": "nurse responsible for general care", "care assistant": "healthcare assistant",
-    "support worker": "social care worker", "retail assistant": "shop assistant",
-    "sales associate": "shop assistant", "account executive": "sales account manager",
-    "firmware engineer": "embedded systems software developer", "embedded engineer": "embedded system designer",
-    "mobile engineer": "mobile application developer", "mobile developer": "mobile application developer",
-    "ios engineer": "mobile application developer", "android engineer": "mobile application developer",
-    "line cook": "cook", "prep cook": "cook", "commis chef": "cook", "sous chef": "chef", "chef de partie": "chef",
-    # UK boards' everyday titles the taxonomies leave to an odd occupation ("service advisor" is a car
-    # dealership's in O*NET; "teaching assistant" a university's in ESCO; "cleaner" a vehicle cleaner's)
-    "customer service advisor": "customer service representative",
-    "customer service adviser": "customer service representative",
-    "customer advisor": "customer service representative", "teaching assistant": "primary school teaching assistant",
-    "cleaner": "building cleaner", "office cleaner": "building cleaner", "accounts assistant": "accounting assistant",
-    # more of the same (session 6): a UK nursery's practitioner is no general practitioner, a building site's
-    # manager no mine manager, a gas engineer fits boilers, a security officer guards, a lettings negotiator
-    # lets homes, a ledger clerk keeps the books, a product owner is a software team's product manager
-    "nursery practitioner": "child day care worker", "early years practitioner": "child day care worker",
-    "site manager": "construction manager", "construction site manager": "construction manager",
-    "gas engineer": "gas service technician", "security officer": "security guard",
-    "lettings negotiator": "letting agent", "pharmacy dispenser": "pharmacy assistant",
-    "sales ledger clerk": "accounting assistant", "purchase ledger clerk": "accounting assistant",
-    "sales ledger assistant": "accounting assistant", "purchase ledger assistant": "accounting assistant",
-    "human resources advisor": "human resources officer", "human resources adviser": "human resources officer",
-    "recruitment resourcer": "recruitment consultant", "labourer": "building construction worker",
-    "general labourer": "building construction worker", "product owner": "ICT product manager",
-    "marketing executive": "marketing assistant",
-}
+# Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation),
+# written by hand: title -> the ESCO preferred label it means.
+CURATED_FILE = Path(__file__).with_name("curated_titles.toml")
 
 
 def read_zip_csv(path: Path, member: str) -> list[dict[str, str]]:
@@ -244,11 +208,14 @@ def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: lis
 
 
 def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
+    import tomllib
+
+    curated = tomllib.loads(CURATED_FILE.read_text(encoding="utf-8"))
     by_label = {label: code for code, label, _, _ in esco_occupations}
-    missing = sorted(label for label in CURATED.values() if label not in by_label)
+    missing = sorted(label for label in curated.values() if label not in by_label)
     if missing:
-        raise SystemExit(f"curated titles name labels ESCO does not have: {missing}")
-    return [(normalize_label(title), by_label[label], 4) for title, label in CURATED.items()]
+        raise SystemExit(f"{CURATED_FILE.name} names labels ESCO does not have: {missing}")
+    return [(normalize_label(title), by_label[label], 4) for title, label in curated.items()]
 
 
 IRREGULAR_PLURALS = {"midwives": "midwife", "wives": "wife"}
