@@ -99,6 +99,15 @@ def test_skill_in_title_is_required(taxonomy):
     assert extract(taxonomy, "Python Developer", "Join us.").required == ["Python"]
 
 
+def test_the_employers_description_of_itself_asks_nothing_but_its_stack_still_counts(taxonomy):
+    text = ("We build Cloud based SaaS for pharma companies. Our stack: Python, Django and AWS.\n"
+            "We strive to build long-term partnerships with our clients.\nYou have 3 years of Kubernetes.")
+    found = extract(taxonomy, "Backend Engineer", text)
+    asked = set(found.required + found.mentioned + found.preferred)
+    assert {"Python", "Django", "AWS", "Kubernetes"} <= asked
+    assert not {"Cloud", "SaaS"} & asked
+
+
 def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
     text = ("You will report to our DevOps Manager and work beside the Procurement team.\n"
             "Requirements:\n- Terraform\n- Java developer positions are open too")
