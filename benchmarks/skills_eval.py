@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.skills import asked_in, load_taxonomy, segments  # noqa: E402
+from warehouse.posting_text import asked_in, segments  # noqa: E402
+from warehouse.skills import load_taxonomy  # noqa: E402
 
 SHORT = 3
 

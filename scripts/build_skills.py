@@ -166,10 +166,13 @@ def main() -> int:
     # Project", "pregnancy" of "pregnancy trimesters") gives way to the alias that was kept.
     rows = [row if row[1].lower() in by_alias else (row[0], row[0], *row[2:]) for row in by_alias.values()]
     rows = sorted(rows, key=lambda r: (r[1].lower(), r[0].lower()))
-    with gzip.open(args.out, "wt", encoding="utf-8", newline="", compresslevel=9) as handle:
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(["alias", "name", "family", "hot"])
-        writer.writerows(rows)
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
+    writer.writerow(["alias", "name", "family", "hot"])
+    writer.writerows(rows)
+    # mtime 0: the same rows give the same bytes, so a rebuild changes in git only what really changed
+    with open(args.out, "wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as handle:
+        handle.write(text.getvalue().encode("utf-8"))
     print(f"{len(candidates)} candidates, {len(fresh)} new to skills.toml, {len(rows)} kept -> {args.out} "
           f"({args.out.stat().st_size / 1024:.0f} KiB); families {dict(Counter(r[2] for r in rows))}")
     print("kept by train evidence:", json.dumps(sorted(a for a, *_ in rows if stats[a][0])[:80]))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from jobleads.config import parse_config
-from warehouse.skills import evaluate, extract, load_taxonomy, segments, taxonomy_for, years_asked
+from warehouse.posting_text import segments, years_asked
+from warehouse.skills import evaluate, extract, load_taxonomy, taxonomy_for
 
 LABELLED = Path(__file__).parent / "data" / "labelled_descriptions.toml"
 FAMILIES = {"software", "data", "product", "design", "sales", "marketing", "finance", "operations", "healthcare", "trades"}

@@ -17,7 +17,8 @@ from rapidfuzz import fuzz, utils
 
 from jobleads.config import LEVEL_WEIGHT, Profile
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex
-from warehouse.skills import SENIORITY_RANK, Extraction, Taxonomy, seniority_for_years
+from warehouse.posting_text import SENIORITY_RANK, seniority_for_years
+from warehouse.skills import Extraction, Taxonomy
 
 PARTS = ("skills", "title", "warmth", "recency", "salary", "location", "seniority")
 # A required skill counts most; one named in passing less; a nice-to-have least.

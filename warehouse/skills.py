@@ -1,5 +1,6 @@
 """The skills taxonomy and what a posting asks for: skills (required, preferred or just mentioned),
-years of experience and seniority.
+years of experience and seniority (how the description's sections and sentences are read:
+`warehouse.posting_text`).
 
 Matching is compiled once per taxonomy into two regexes (one ignoring case, one for aliases that are
 also English words such as "Go" or "React"), each a trie of alternatives so a long text is scanned once.
@@ -10,7 +11,7 @@ import csv
 import gzip
 import hashlib
 import io
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 import json
 import re
 import tomllib
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping
+
+from warehouse.posting_text import asked_in, segments, seniority_of, years_asked
 
 CUSTOM_CATEGORY = "custom"
 
@@ -306,243 +309,6 @@ def taxonomy_for(config) -> Taxonomy:
 
 
 # --- sections -----------------------------------------------------------------------------------
-
-_PREFERRED_HEAD = re.compile(
-    r"nice[\s-]to[\s-]haves?|bonus|preferred|pluses|\bplus\b|desir(?:ed|able)|good to have|extra credit|"
-    r"would be (?:great|nice)|ideally|optional|not required|even better|stand out|added advantage|wünschenswert",
-    re.I,
-)
-_REQUIRED_HEAD = re.compile(
-    r"requirements?|required|must[\s-]haves?|what you(?:'|’)?ll? bring|you bring|bring to the|qualifications?|"
-    r"looking for|who you are|about you|you have|you should have|you(?:'|’)ll need|what you need|"
-    r"skills|experience|minimum|basic|your profile|your background|ideal candidate|you are|we expect|"
-    r"competenc|need to (?:have|succeed)|to be successful|to succeed|essential|dein profil|ihr profil|anforderungen",
-    re.I,
-)
-_OTHER_HEAD = re.compile(
-    r"responsibilit|what you(?:'|’)?ll do|what you will do|the role|about us|about the|who we are|benefits|perks|"
-    r"we offer|what we offer|compensation|salary|pay range|the team|how to apply|values|why join|why you|"
-    r"overview|location|equal|diversity|day[\s-]to[\s-]day|in this role|your impact|your mission|tasks|aufgaben|"
-    r"what's in it|our stack|tech stack|tools we use|the opportunity|the company|mission|culture|process|"
-    r"hiring|interview",
-    re.I,
-)
-_IGNORED_HEAD = re.compile(
-    r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|who we are|"
-    r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
-    r"wir bieten|über uns",
-    re.I,
-)
-_INLINE_PREFERRED = ("a plus", "big plus", "nice to have", "nice-to-have", "bonus", "preferred", "preferably",
-                     "ideally", "desirable", "advantageous", "an advantage", "not required", "would be great",
-                     "helpful", "beneficial", "good to have", "familiarity with")
-
-
-def _cue_positions(text: str) -> list[int]:
-    """Where "nice to have" cues start: plain substring search (far faster than a regex alternation)."""
-    lowered = text.lower()
-    found = []
-    for cue in _INLINE_PREFERRED:
-        at = lowered.find(cue)
-        while at != -1:
-            end = at + len(cue)
-            if (at == 0 or not lowered[at - 1].isalnum()) and (end == len(lowered) or not lowered[end].isalnum()):
-                found.append(at)
-            at = lowered.find(cue, end)
-    return sorted(found)
-
-
-_BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d+[.)])\s+")
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+")
-
-
-def _heading_kind(line: str) -> tuple[str | None, int]:
-    """('required'|'preferred'|'other'|'ignored'|None, offset in the line where the section's text starts)."""
-    stripped = line.strip().strip("#*_ ").strip()
-    if not stripped or _BULLET.match(line):
-        return None, 0
-    head, sep, rest = stripped.partition(":")
-    if not sep:
-        head = stripped
-    words = head.split()
-    if not words or len(words) > 9 or head.endswith((".", ",")) or (not sep and len(stripped) > 70):
-        return None, 0
-    after = line.index(":") + 1 if sep else 0  # a heading without a colon may be a short sentence: keep it
-    if _IGNORED_HEAD.search(head):
-        return "ignored", after
-    if _PREFERRED_HEAD.search(head):
-        return "preferred", after
-    if _OTHER_HEAD.search(head) and not re.search(r"requirement|qualification|must", head, re.I):
-        return "other", after
-    if _REQUIRED_HEAD.search(head):
-        return "required", after
-    return None, 0
-
-
-def segments(text: str) -> list[tuple[str, int, int]]:
-    """The text cut into sentences (kind, start, end): kind is 'required', 'preferred' or 'mentioned'.
-    Sections about the company, benefits, privacy or equal opportunity are left out: they ask for nothing."""
-    out: list[tuple[str, int, int]] = []
-    cues = _cue_positions(text or "")  # one scan, then placed by offset
-    section = "mentioned"
-    offset = 0
-    for line in (text or "").splitlines(keepends=True):
-        kind, skip = _heading_kind(line) if len(line) <= 140 else (None, 0)
-        if kind is not None:
-            section = {"other": "mentioned"}.get(kind, kind)
-        if section != "ignored":
-            begin = offset + skip
-            body = text[begin:offset + len(line)]
-            cut = 0
-            for piece in [*_SENTENCE.finditer(body), None]:
-                stop = piece.start() if piece else len(body)
-                if body[cut:stop].strip():
-                    out.extend(_mark_preferred(text, section, begin + cut, begin + stop, cues))
-                cut = piece.end() if piece else cut
-        offset += len(line)
-    return out
-
-
-def _mark_preferred(text: str, section: str, start: int, end: int, cues: list[int]) -> list[tuple[str, int, int]]:
-    """A sentence with a "nice to have" cue is preferred as a whole, unless the cue sits in parentheses:
-    then only the parenthesis is ("Project management (PMP a plus)")."""
-    if section == "preferred" or not cues:
-        return [(section, start, end)]
-    index = bisect_left(cues, start)
-    if index == len(cues) or cues[index] >= end:
-        return [(section, start, end)]
-    cue = cues[index]
-    opening = text.rfind("(", start, cue)
-    closing = text.find(")", cue, end)
-    if opening == -1 or closing == -1 or text.find(")", opening, cue) != -1:
-        return [("preferred", start, end)]
-    return [(section, start, opening), ("preferred", opening, closing + 1), (section, closing + 1, end)]
-
-
-# --- years and seniority --------------------------------------------------------------------------
-
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15}
-_YEAR_WORD = re.compile(r"\b(?:years?|yrs?)\b", re.I)
-_YEARS_BEFORE = re.compile(
-    r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")(?:\.\d)?\s*(?:\+|plus)?\s*(?:(?:-|–|to)\s*\d{1,2}\s*)?\+?\s*"
-    r"(?:\(\d{1,2}\)\s*)?$",
-    re.I,
-)
-_EXPERIENCE = re.compile(r"experience|exp\b|background|track record|working|building|in (?:a|an|the)\b|as (?:a|an)\b|professional", re.I)
-
-SENIORITY_RANK = {"intern": 0, "junior": 1, "mid": 2, "senior": 3, "staff": 4, "manager": 4, "principal": 5,
-                  "director": 6}
-_TITLE_SENIORITY = [
-    ("intern", re.compile(r"\b(?:intern|internship|praktikant\w*|werkstudent\w*|working student|apprentice\w*|trainee)\b", re.I)),
-    ("director", re.compile(r"\b(?:director|head of|vp|vice president|chief)\b", re.I)),
-    ("principal", re.compile(r"\b(?:principal|distinguished|fellow)\b", re.I)),
-    ("manager", re.compile(r"\b(?:engineering|people|team|general|store|department|site|plant|branch|office|operations|warehouse|shift|restaurant|nurse) manager\b|\bmanager,? (?:engineering|software)\b", re.I)),
-    ("staff", re.compile(r"\b(?:staff|lead|tech lead|team lead)\b", re.I)),
-    ("senior", re.compile(r"\b(?:senior|sr\.?|iii|expert)\b|\(senior\)", re.I)),
-    ("junior", re.compile(r"\b(?:junior|jr\.?|entry[\s-]level|graduate|new grad|i)\b|^associate\b", re.I)),
-    ("mid", re.compile(r"\b(?:mid[\s-]?level|intermediate|ii)\b", re.I)),
-]
-_TEXT_SENIORITY = [
-    ("junior", re.compile(r"\b(?:entry[\s-]level|new grads?|recent graduates?|no experience (?:required|needed))\b", re.I)),
-    ("senior", re.compile(r"\bsenior[\s-]level\b", re.I)),
-]
-
-
-def years_asked(text: str, parts: list[tuple[str, int, int]]) -> float | None:
-    """The most years of experience a required or plain sentence asks for ("5+ years of Python")."""
-    best: float | None = None
-    starts = [start for _, start, _ in parts]
-    for word in _YEAR_WORD.finditer(text):  # find "years" first, then look back for the number
-        number = _YEARS_BEFORE.search(text, max(0, word.start() - 30), word.start())
-        if number is None:
-            continue
-        index = bisect_right(starts, number.start()) - 1
-        if index < 0 or number.start() >= parts[index][2] or parts[index][0] == "preferred":
-            continue
-        kind, start, end = parts[index]
-        tail = re.split(r"[.;\n]", text[word.end():word.end() + 70], maxsplit=1)[0]
-        if not _EXPERIENCE.search(tail) and "experience" not in text[start:end].lower():
-            continue
-        raw = number.group(1).lower()
-        value = float(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else float(raw)
-        if 0 < value <= 20:
-            best = value if best is None else max(best, value)
-    return best
-
-
-def seniority_of(title: str, text: str, years: float | None) -> tuple[str | None, str | None]:
-    """(level, where it came from): the title first, then telling phrases, then the years asked."""
-    for level, pattern in _TITLE_SENIORITY:
-        if pattern.search(title or ""):
-            return level, "title"
-    for level, pattern in _TEXT_SENIORITY:
-        if pattern.search(text or ""):
-            return level, "text"
-    if years is not None:
-        return seniority_for_years(years), "years"
-    return None, None
-
-
-def seniority_for_years(years: float) -> str:
-    if years < 2:
-        return "junior"
-    if years < 4:
-        return "mid"
-    if years < 8:
-        return "senior"
-    return "staff"
-
-
-# A skill that names a role or a team ("our DevOps Manager", "Java Developer positions", "the Procurement
-# team") says who, not what the posting asks; the posting's own title is read apart (extract). On SkillSpan's
-# train split 63 of 73 such mentions are in no annotated span.
-_ROLE_AFTER = re.compile(
-    r"[ \t]*[-/]?[ \t]*(?:engineers?|developers?|architects?|managers?|administrators?|teams?|specialists?|"
-    r"consultants?|experts?|designers?|programmers?|department|analysts?|testers?|scientists?|officers?)\b", re.I)
-
-
-# A sentence outside the requirements, in the employer's own voice and saying nothing of the candidate ("We
-# build Cloud based SaaS for pharma", "We strive to build long-term partnerships with our clients") describes
-# the employer: the names in it are not asked, unless it lists what the team works with ("Our stack: Python,
-# Django, AWS", "we use Kafka and Spark"), which the job will use. On SkillSpan's train split 191 mentions in
-# such sentences are in an annotated span 30% of the time, against 86% where the sentence speaks of the candidate.
-_TEAM_TOOLS = re.compile(r"\b(?:stack|tech|technolog\w*|tools?|tooling|using|use|uses|built (?:with|on)|run|runs|"
-                         r"running|works? (?:in|with|on)|working (?:in|with|on)|languages?|frameworks?)\b|:", re.I)
-_CANDIDATE_VOICE = re.compile(
-    r"\b(?:you|your|you'll|you're|candidates?|applicants?|experienced?|knowledge|skills?|familiar\w*|proficien\w*|"
-    r"understanding|background|expertise|ability|degree|must|required|requirements?|strong|solid|good|excellent|"
-    r"working|hands-on|years?)\b", re.I)
-_EMPLOYER_VOICE = re.compile(r"\b(?:we|we're|we've|our|us|company|clients|founded|headquartered)\b", re.I)
-
-
-def asked_in(taxonomy: Taxonomy, text: str, parts: list[tuple[str, int, int]]) -> list[tuple[str, str, int, int]]:
-    """(section kind, skill, start, end) of the skills a description asks: one scan of the whole text, each hit
-    placed in its section (segments); hits in headings, left-out sections, role names and the employer's
-    description of itself are not asked."""
-    starts = [start for _, start, _ in parts]
-    asked = []
-    about_employer: dict[int, bool] = {}
-    for name, start, end in taxonomy.find(text):
-        index = bisect_right(starts, start) - 1
-        if index < 0 or start >= parts[index][2] or _ROLE_AFTER.match(text, end):
-            continue
-        kind, begin, stop = parts[index]
-        if kind == "mentioned":
-            if index not in about_employer:
-                about_employer[index] = _about_employer(text[begin:stop])
-            if about_employer[index]:
-                continue
-        asked.append((kind, name, start, end))
-    return asked
-
-
-def _about_employer(sentence: str) -> bool:
-    """The employer describing itself (see _EMPLOYER_VOICE); a bullet is a duty or a requirement, whatever
-    its pronouns ("Own our PostgreSQL schemas")."""
-    return not _BULLET.match(sentence) and bool(_EMPLOYER_VOICE.search(sentence)) \
-        and not _CANDIDATE_VOICE.search(sentence) and not _TEAM_TOOLS.search(sentence)
-
 
 def extract(taxonomy: Taxonomy, title: str, description: str | None) -> Extraction:
     """Skills, years and seniority asked by one posting; a skill in the title counts as required."""
