@@ -35,7 +35,9 @@ class NearestLabels:
         words_of = [set(label.split()) for label in labels]
         frequency = Counter(word for words in words_of for word in words)
         self.idf = {word: math.log(len(labels) / n) for word, n in frequency.items()}
-        self.norm = np.array([math.sqrt(sum(self.idf[w] ** 2 for w in words)) or 1.0 for words in words_of])
+        # summed in word order, not the set's (which follows the hash seed): two labels of the same words
+        # ("rf engineer radio frequency engineer") then tie exactly, and the first one wins in every process
+        self.norm = np.array([math.sqrt(sum(self.idf[w] ** 2 for w in sorted(words))) or 1.0 for words in words_of])
         postings: dict[str, list[int]] = defaultdict(list)
         heads: dict[str, list[int]] = defaultdict(list)
         for i, (label, words) in enumerate(zip(labels, words_of)):
