@@ -218,7 +218,7 @@ def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
     return [(normalize_label(title), by_label[label], 4) for title, label in curated.items()]
 
 
-IRREGULAR_PLURALS = {"midwives": "midwife", "wives": "wife"}
+IRREGULAR_PLURALS = {"midwives": "midwife"}
 
 
 def singular(title: str) -> str:

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
-import io
 import json
 import re
 import sys
-import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -32,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.skills_eval import postings  # noqa: E402 - the same reading of SkillSpan as the evaluation
+from scripts.build_occupations import read_zip_csv, write_tsv  # noqa: E402 - one writer: the same rows, the same bytes
 from warehouse.skills import load_taxonomy  # noqa: E402
 
 KEEP_PRECISION = 0.6
@@ -51,21 +49,18 @@ LANGUAGES_KEPT = {"English", "German", "French", "Spanish", "Italian", "Dutch", 
 
 def esco_candidates(esco_zip: Path) -> dict[str, tuple[str, str, int]]:
     out: dict[str, tuple[str, str, int]] = {}
-    with zipfile.ZipFile(esco_zip) as archive:
-        with archive.open("skills_en.csv") as raw:
-            for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")):
-                if row["skillType"] != "knowledge" or row["status"] != "released":
-                    continue
-                name = _bare(row["preferredLabel"])
-                for label in [row["preferredLabel"], *row["altLabels"].split("\n")]:
-                    alias = _bare(label)
-                    if alias and len(alias) <= 40 and len(alias.split()) <= 4:
-                        out.setdefault(alias, (name, "knowledge", 0))
-        with archive.open("languageSkillsCollection_en.csv") as raw:
-            for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")):
-                for word in re.findall(r"\b[A-Z][a-z]+\b", row["preferredLabel"]):
-                    if word in LANGUAGES_KEPT:
-                        out.setdefault(word, (word, "language", 0))
+    for row in read_zip_csv(esco_zip, "skills_en.csv"):
+        if row["skillType"] != "knowledge" or row["status"] != "released":
+            continue
+        name = _bare(row["preferredLabel"])
+        for label in [row["preferredLabel"], *row["altLabels"].split("\n")]:
+            alias = _bare(label)
+            if alias and len(alias) <= 40 and len(alias.split()) <= 4:
+                out.setdefault(alias, (name, "knowledge", 0))
+    for row in read_zip_csv(esco_zip, "languageSkillsCollection_en.csv"):
+        for word in re.findall(r"\b[A-Z][a-z]+\b", row["preferredLabel"]):
+            if word in LANGUAGES_KEPT:
+                out.setdefault(word, (word, "language", 0))
     return out
 
 
@@ -166,15 +161,9 @@ def main() -> int:
     # Project", "pregnancy" of "pregnancy trimesters") gives way to the alias that was kept.
     rows = [row if row[1].lower() in by_alias else (row[0], row[0], *row[2:]) for row in by_alias.values()]
     rows = sorted(rows, key=lambda r: (r[1].lower(), r[0].lower()))
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, delimiter="\t", lineterminator="\n")
-    writer.writerow(["alias", "name", "family", "hot"])
-    writer.writerows(rows)
-    # mtime 0: the same rows give the same bytes, so a rebuild changes in git only what really changed
-    with open(args.out, "wb") as raw, gzip.GzipFile("", "wb", 9, raw, mtime=0) as handle:
-        handle.write(text.getvalue().encode("utf-8"))
-    print(f"{len(candidates)} candidates, {len(fresh)} new to skills.toml, {len(rows)} kept -> {args.out} "
-          f"({args.out.stat().st_size / 1024:.0f} KiB); families {dict(Counter(r[2] for r in rows))}")
+    write_tsv(args.out, ["alias", "name", "family", "hot"], rows)
+    print(f"{len(candidates)} candidates, {len(fresh)} new to skills.toml, {len(rows)} kept; "
+          f"families {dict(Counter(r[2] for r in rows))}")
     print("kept by train evidence:", json.dumps(sorted(a for a, *_ in rows if stats[a][0])[:80]))
     return 0
 

@@ -79,7 +79,7 @@ def _distinctive(words_of_name: list[str]) -> list[str]:
 def signature(name: str | None) -> str:
     """The strong-tier identity: the distinctive words run together ("Northwind Cloud Technologies" and
     "NorthwindCloud" -> "northwindcloud"); empty for a name made only of generic words."""
-    return "".join(_distinctive(tokens(name)))
+    return "".join(distinctive(name))
 
 
 def key_aliases(name: str) -> tuple[str, list[str]]:
@@ -151,10 +151,11 @@ class Resolver:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
         # (rules, then boards, then users), so a user's alias cannot capture look-alike names.
         self.by_alias[key] = cid
-        if compact(key) not in self.by_compact and self._by_start is not None and len(compact(key)) >= TYPO_MIN_LENGTH:
-            self._by_start.setdefault(compact(key)[:2], []).append(compact(key))
-        self.by_compact.setdefault(compact(key), cid)
-        self.spelled.setdefault(compact(key), spelled or key)
+        joined = compact(key)
+        if joined not in self.by_compact and self._by_start is not None and len(joined) >= TYPO_MIN_LENGTH:
+            self._by_start.setdefault(joined[:2], []).append(joined)
+        self.by_compact.setdefault(joined, cid)
+        self.spelled.setdefault(joined, spelled or key)
         if sig:
             self.by_signature.setdefault(sig, cid)
 

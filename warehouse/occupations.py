@@ -155,11 +155,8 @@ class OccupationIndex:
                 best = (found[0] * weight, found[1])
         if best and self._read_in_full(best):
             return self._decide(best, None)  # the vote could not overrule it: not worth its cost
-        if len({words for words, _ in readings}) <= 1:
-            vote = self._vote(readings[0][0]) if readings else None
-            return self._decide(best, (vote.confidence * readings[0][1], vote.title) if vote else None)
-        # Several word runs ("Software Engineer Full Stack - Prevention"): each decides alone, the surest wins,
-        # so a weak guess from one run never overrules what another run reads.
+        # Each word run decides alone and the surest wins, so in "Software Engineer Full Stack - Prevention" a
+        # weak guess from one run never overrules what another run reads.
         decided = None
         for words, weight in readings:
             read = self._read(words)

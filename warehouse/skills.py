@@ -103,12 +103,12 @@ class Taxonomy:
         self._exact: dict[str, str] = {}     # case-sensitive alias -> canonical
         for skill in self.skills.values():
             for alias in (skill.name, *skill.aliases):
-                folded = _fold(alias)
+                folded, lowered = _fold(alias), alias.lower().strip()
                 if not folded:
                     continue
-                if alias.lower().strip() in cs_wanted and alias == cs_wanted[alias.lower().strip()]:
+                if lowered in cs_wanted and alias == cs_wanted[lowered]:
                     self._exact.setdefault(alias, skill.name)
-                elif alias.lower().strip() in cs_wanted:
+                elif lowered in cs_wanted:
                     continue  # "react" written lower-case stays off: only "React" counts
                 else:
                     self._by_alias.setdefault(folded, skill.name)
