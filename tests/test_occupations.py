@@ -106,6 +106,16 @@ def test_closeness_orders_occupations_within_a_proximity(index):
     assert index.closeness(index.classify("Software Architect").isco, software) == ("same", 1.0)
 
 
+def test_a_managers_job_comes_after_the_practitioners_unless_the_profile_targets_managers(index):
+    chef = {index.classify("Chef").isco}
+    cook = index.closeness(index.classify("Line Cook").isco, chef)
+    restaurant_manager = index.closeness(index.classify("Restaurant Manager").isco, chef)
+    assert cook[0] == restaurant_manager[0] == "neighbour"  # still related: only the order within changes
+    assert restaurant_manager[1] < cook[1]
+    manager = {index.classify("Restaurant Manager").isco}
+    assert index.closeness(index.classify("Catering Manager").isco, manager) == ("same", 1.0)
+
+
 def test_word_runs_are_remembered_and_forgotten_past_the_limit_without_changing_an_answer(monkeypatch):
     """classify() reads and votes on each distinct word run once (a million postings repeat their runs);
     past MEMO_LIMIT the memo starts afresh, and no answer depends on what it held."""
