@@ -56,7 +56,8 @@ SOC_PAIRS = {"29": "31", "31": "29"}
 # Running a kitchen or a ward is another job than cooking or nursing, however many skills the two share
 # (ESCO gives restaurant managers more of a chef's skills than cooks have): for a profile that targets no
 # manager group (ISCO major group 1), a manager's group is this much less close (neighbour or family; an
-# unrelated one stays where it is). It stays related, only after the practitioners' jobs. Chosen on the even rows (chef P@20 0.80 -> 0.95, other figures within 0.001; odd rows unchanged).
+# unrelated one stays where it is). It stays related, only after the practitioners' jobs. Chosen on the
+# even rows (chef P@20 0.80 -> 0.95, other figures within 0.001; odd rows unchanged).
 MANAGER_STEP = 0.2
 
 @dataclass(frozen=True)
