@@ -166,6 +166,22 @@ def test_extraction_is_cached_by_content_and_taxonomy(con, monkeypatch):
     assert con.execute("SELECT count(DISTINCT taxonomy_version) FROM skill_extractions").fetchone()[0] == 1
 
 
+def test_new_reading_rules_re_read_every_description(con, monkeypatch):
+    """The taxonomy unchanged, but a rule of which sentences ask changed (SCORING_VERSION bumped): the stored
+    extractions were read by the old rules and must not be reused."""
+    from warehouse import versions
+
+    add_lead(con, "a", "Backend Engineer", "Requirements: Python")
+    scoring.score_leads(con, config(), NOW)
+    calls = []
+    real = scoring.extract
+    monkeypatch.setattr(scoring, "extract", lambda *a: calls.append(a[1]) or real(*a))
+    monkeypatch.setattr(versions, "SCORING_VERSION", versions.SCORING_VERSION + "-next")
+    scoring.score_leads(con, config(), NOW)
+    assert calls == ["Backend Engineer"]
+    assert con.execute("SELECT DISTINCT taxonomy_version FROM skill_extractions").fetchone()[0].endswith("-next")
+
+
 def test_each_title_is_classified_once_until_the_classifier_changes(con, monkeypatch):
     add_lead(con, "a", "Registered Nurse")
     add_lead(con, "b", "Registered Nurse")

@@ -119,6 +119,25 @@ def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
     assert "DevOps" in extract(taxonomy, "Senior DevOps Engineer", text).required
 
 
+def test_a_department_named_after_a_field_asks_nothing_of_it(taxonomy):
+    department = "The Department of Gynaecology & Obstetrics at the hospital seeks a nurse."
+    assert extract(taxonomy, "Staff Nurse", department).evidence == {}
+    asked = extract(taxonomy, "Staff Nurse", department + "\nYou have worked in Obstetrics.")
+    assert asked.evidence == {"Labor and Delivery": "Obstetrics"}  # where it is no department's name
+
+
+def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(taxonomy):
+    text = ("Company description:\nA Salesforce consultancy.\nRequirements:\n- Kubernetes and Terraform\n"
+            "We look forward to hearing from you and to reading your application! Job benefits: a Python training budget")
+    found = extract(taxonomy, "Platform Engineer", text)
+    asked = set(found.required + found.mentioned + found.preferred)
+    assert {"Kubernetes", "Terraform"} <= asked
+    assert not {"Python", "Salesforce"} & asked, asked
+    # the same words anywhere else are asked
+    plain = extract(taxonomy, "Platform Engineer", "Send us your CV. A Python training budget\nA Salesforce consultancy.")
+    assert {"Python", "Salesforce"} <= set(plain.required + plain.mentioned + plain.preferred)
+
+
 @pytest.mark.parametrize("text, years", [
     ("Requirements: 3-5 years of experience in sales", 3),
     ("At least seven years experience", 7),

@@ -33,15 +33,18 @@ _OTHER_HEAD = re.compile(
     r"we offer|what we offer|compensation|salary|pay range|the team|how to apply|values|why join|why you|"
     r"overview|location|equal|diversity|day[\s-]to[\s-]day|in this role|your impact|your mission|tasks|aufgaben|"
     r"what's in it|our stack|tech stack|tools we use|the opportunity|the company|mission|culture|process|"
-    r"hiring|interview",
+    r"hiring|interview|job description",
     re.I,
 )
 _IGNORED_HEAD = re.compile(
     r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|who we are|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
-    r"wir bieten|über uns",
+    r"company description|company profile|about the employer|wir bieten|über uns",
     re.I,
 )
+# Such a heading written inside a line, as boards that flatten a posting into one paragraph do.
+_INLINE_IGNORED_HEAD = re.compile(
+    r"\b(?:job benefits|benefits|perks|company description|about us|what we offer|we offer)\s*:", re.I)
 _INLINE_PREFERRED = ("a plus", "big plus", "nice to have", "nice-to-have", "bonus", "preferred", "preferably",
                      "ideally", "desirable", "advantageous", "an advantage", "not required", "would be great",
                      "helpful", "beneficial", "good to have", "familiarity with")
@@ -102,6 +105,11 @@ def segments(text: str) -> list[tuple[str, int, int]]:
         if section != "ignored":
             begin = offset + skip
             body = text[begin:offset + len(line)]
+            inline = _INLINE_IGNORED_HEAD.search(body)
+            if inline:  # "... send us your CV. Job benefits: ..." run into one line: the rest of it asks for nothing
+                if not body[inline.end():].strip():  # "... What we offer:" ends the line: a heading for the lines below
+                    section = "ignored"
+                body = body[:inline.start()]
             cut = 0
             for piece in [*_SENTENCE.finditer(body), None]:
                 stop = piece.start() if piece else len(body)
@@ -209,6 +217,12 @@ def seniority_for_years(years: float) -> str:
 _ROLE_AFTER = re.compile(
     r"[ \t]*[-/]?[ \t]*(?:engineers?|developers?|architects?|managers?|administrators?|teams?|specialists?|"
     r"consultants?|experts?|designers?|programmers?|department|analysts?|testers?|scientists?|officers?)\b", re.I)
+# ... nor the field a department or a school is named after ("the Department of Gynaecology & Obstetrics",
+# "the Faculty of Chemistry and Pharmacy"): read in the few words before the mention.
+_UNIT_BEFORE = re.compile(
+    r"\b(?:department|dept\.?|faculty|school|institute|division|centre|center|college|chair)\s+(?:of|for)\s+"
+    r"(?:[\w&,'-]+\s+){0,4}$", re.I)
+_UNIT_REACH = 60  # characters read back from a mention for _UNIT_BEFORE
 
 
 # A sentence in the employer's own voice that says nothing of the candidate ("We build Cloud based SaaS for
@@ -236,6 +250,8 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
         if index < 0 or start >= parts[index][2] or _ROLE_AFTER.match(text, end):
+            continue
+        if _UNIT_BEFORE.search(text, max(parts[index][1], start - _UNIT_REACH), start):
             continue
         kind, begin, stop = parts[index]
         if index not in about_employer:

@@ -22,7 +22,7 @@ from warehouse.score_parts import (
 from warehouse.memo import remembered
 from warehouse.staging import run_over, staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
-from warehouse.versions import classifier_version
+from warehouse.versions import classifier_version, extraction_version
 from warehouse.skills import Extraction, Taxonomy, extract, taxonomy_for
 
 SCORE_SCHEMA = pa.schema([
@@ -55,8 +55,10 @@ SCORE_INPUTS_SQL = (
 
 def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: datetime) -> dict[str, Extraction]:
     """Extraction per content key of every open lead: what the cache has for this taxonomy, plus the rest
-    extracted now and stored. Descriptions are read from the database only for texts not cached."""
-    con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [taxonomy.version]).fetchall()
+    extracted now and stored. Descriptions are read from the database only for texts not cached. The cache
+    is keyed on the taxonomy and on the rules that read a description (`extraction_version`)."""
+    version = extraction_version(taxonomy.version)
+    con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [version]).fetchall()
     out: dict[str, Extraction] = {}
     for key, req, pref, ment, years, level, source, evidence in con.execute(
         f"SELECT x.content_key, x.required, x.preferred, x.mentioned, x.years_asked, x.seniority, x.seniority_source, "
@@ -73,7 +75,7 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
     ).fetchall():
         found = extract(taxonomy, title, description)
         out[key] = found
-        fresh.append({"content_key": key, "taxonomy_version": taxonomy.version, "required": found.required,
+        fresh.append({"content_key": key, "taxonomy_version": version, "required": found.required,
                       "preferred": found.preferred, "mentioned": found.mentioned, "years_asked": found.years,
                       "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now,
                       "evidence": json.dumps(found.evidence, ensure_ascii=False)})

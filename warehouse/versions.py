@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from importlib import resources
 
-SCORING_VERSION = "7"  # bump when a scoring rule changes what a score means: stored scores are recomputed
+SCORING_VERSION = "8"  # bump when a scoring rule changes what a score means: stored scores are recomputed
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
@@ -23,3 +23,9 @@ def classifier_version() -> str:
     """What a title's stored occupation was computed from: the tables and the rules (the classifier is part
     of scoring: a change to it bumps SCORING_VERSION)."""
     return f"{shipped_tables_digest()}-{SCORING_VERSION}"
+
+
+def extraction_version(taxonomy_version: str) -> str:
+    """What a description's stored skills were read with: the taxonomy and the reading rules (which sentences
+    ask, which sections count: warehouse/posting_text.py; a change to them bumps SCORING_VERSION)."""
+    return f"{taxonomy_version}-{SCORING_VERSION}"
