@@ -138,6 +138,14 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     assert {"Python", "Salesforce"} <= set(plain.required + plain.mentioned + plain.preferred)
 
 
+def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
+    text = ("If you need adjustments to our recruitment process, tell us.\nOnboarding support for newcomers.\n"
+            "Requirements:\n- Experience in recruitment and onboarding of senior hires")
+    found = extract(taxonomy, "Talent Partner", text)
+    assert found.evidence == {"Recruiting": "recruitment", "Onboarding": "onboarding"}
+    assert extract(taxonomy, "Talent Partner", text.split("Requirements")[0]).evidence == {}
+
+
 @pytest.mark.parametrize("text, years", [
     ("Requirements: 3-5 years of experience in sales", 3),
     ("At least seven years experience", 7),
