@@ -106,6 +106,15 @@ def one_word_typo(a: str, b: str) -> bool:
     return len(differ) <= 1 and all(x[0] == y[0] and fuzz.ratio(x, y) >= TYPO_WORD_RATIO for x, y in differ)
 
 
+def _lengths_within_ratio(length: int) -> range:
+    """The lengths a string may have and still score TYPO_RATIO against one of `length` (fuzz.ratio is at most
+    100 * (1 - |a - b| / (a + b)))."""
+    slack = 100 - TYPO_RATIO
+    low = -(-length * (100 - slack) // (100 + slack))  # ceil(length * 0.9 / 1.1) at TYPO_RATIO 90
+    high = length * (100 + slack) // (100 - slack)  # floor(length * 1.1 / 0.9)
+    return range(low, high + 1)
+
+
 def compact(key: str) -> str:
     return key.replace(" ", "")
 
@@ -139,7 +148,9 @@ class Resolver:
         self.by_signature: dict[str, str] = {}
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
         self.new_aliases: dict[str, tuple[str, str, str]] = {}  # alias_norm -> (id, alias, origin)
-        self._by_start: dict[str, list[str]] | None = None  # compact keys by their first two letters
+        # compact keys by their first two letters and their length, each list in the order the keys came
+        self._by_start: dict[tuple[str, int], list[str]] | None = None
+        self._arrival: dict[str, int] = {}  # compact key -> its place in that order, to break ties as one list would
         self.spelled: dict[str, str] = {}  # compact key -> the key with its spaces (words), first claimed
         rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
         for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
@@ -153,7 +164,7 @@ class Resolver:
         self.by_alias[key] = cid
         joined = compact(key)
         if joined not in self.by_compact and self._by_start is not None and len(joined) >= TYPO_MIN_LENGTH:
-            self._by_start.setdefault(joined[:2], []).append(joined)
+            self._file_for_typos(joined)
         self.by_compact.setdefault(joined, cid)
         self.spelled.setdefault(joined, spelled or key)
         if sig:
@@ -184,12 +195,22 @@ class Resolver:
             self._by_start = {}
             for known in self.by_compact:
                 if len(known) >= TYPO_MIN_LENGTH:
-                    self._by_start.setdefault(known[:2], []).append(known)
-        for known, _, _ in process.extract(key, self._by_start.get(key[:2], ()), scorer=fuzz.ratio,
-                                           score_cutoff=TYPO_RATIO, limit=5):
+                    self._file_for_typos(known)
+        found = []
+        start = key[:2]
+        for length in _lengths_within_ratio(len(key)):  # no other length can reach TYPO_RATIO: not worth scoring
+            known = self._by_start.get((start, length))
+            if known:
+                found += process.extract(key, known, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=5)
+        # best first, ties in the order the keys came: what one list of every length would give
+        for known, _, _ in sorted(found, key=lambda hit: (-hit[1], self._arrival[hit[0]]))[:5]:
             if one_word_typo(spelled, self.spelled.get(known, known)):
                 return self.by_compact[known]
         return None
+
+    def _file_for_typos(self, joined: str) -> None:
+        self._by_start.setdefault((joined[:2], len(joined)), []).append(joined)
+        self._arrival[joined] = len(self._arrival)
 
     def resolve(self, name: str) -> str | None:
         key, former = key_aliases(name)
