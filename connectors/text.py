@@ -40,11 +40,24 @@ def html_to_text(markup: str | None) -> str | None:
     return text.strip() or None
 
 
+# A URL whose query is plain key=value pairs of characters that parsing and re-encoding leave as they are
+# ("...?gh_jid=4359503007"): most of them. Such a query is filtered as text, as parse_qsl/urlencode would.
+_PLAIN_QUERY_URL = re.compile(r"(https?://[^/?#\s]+[^?#\s]*)\?((?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*&)*[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)")
+
+
 def strip_tracking(url: str | None) -> str | None:
     """Drop utm_* and other tracking parameters; keep ids such as gh_jid that identify the job."""
     if not url:
         return None
     url = url.strip()
+    plain = _PLAIN_QUERY_URL.fullmatch(url)
+    if plain:
+        kept = [pair for pair in plain[2].split("&") if not _is_tracking(pair.partition("=")[0])]
+        return plain[1] + ("?" + "&".join(kept) if kept else "")
+    return _strip_parsed(url)
+
+
+def _strip_parsed(url: str) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -54,9 +67,13 @@ def strip_tracking(url: str | None) -> str | None:
     kept = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
+        if not _is_tracking(k)
     ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(kept), ""))
+
+
+def _is_tracking(key: str) -> bool:
+    return key.lower().startswith("utm_") or key.lower() in TRACKING_PARAMS
 
 
 def clean_line(text: str | None) -> str | None:

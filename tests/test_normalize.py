@@ -76,3 +76,18 @@ def test_bulk_path_equals_pure_functions(rows):
         assert got["location_norm"] == location_keys(locations)
         assert (got["ats"], got["ats_job_id"]) == ats_job(url)
         assert got["canonical_url"] == canonical_url(url)
+
+
+_QUERY_CHARS = st.sampled_from("aZ09_.~-%+=&?# /:")
+_KEYS = st.sampled_from(["gh_jid", "utm_source", "UTM_Medium", "gh_src", "source", "id", "lang", "token", "a"])
+
+
+@given(host=st.sampled_from(["https://x.com", "http://boards.greenhouse.io", "https://a.b:8080", "https:/", "ftp://x"]),
+       path=st.sampled_from(["", "/", "/jobs/1", "/a b", "/jobs/1/"]),
+       pairs=st.lists(st.tuples(_KEYS, st.text(_QUERY_CHARS, max_size=6)), max_size=4),
+       tail=st.sampled_from(["", "&", "#top", " "]))
+def test_the_plain_query_shortcut_strips_tracking_as_parsing_the_url_does(host, path, pairs, tail):
+    from connectors.text import _strip_parsed, strip_tracking
+
+    url = host + path + ("?" + "&".join(f"{k}={v}" for k, v in pairs) if pairs else "") + tail
+    assert strip_tracking(url) == _strip_parsed(url.strip())
