@@ -216,8 +216,9 @@ class Resolver:
         key, former = key_aliases(name)
         if not key:
             return None
-        sig = signature(name)
-        cid = self.lookup(key, sig, words(name))
+        name_words = tokens(name)  # once: the signature and the spelled words both read them
+        sig, spelled = "".join(_distinctive(name_words)), _words(name_words)
+        cid = self.lookup(key, sig, spelled)
         if cid is None:
             cid = company_id_for(sig or key)
             if cid not in self.known_ids:
@@ -226,7 +227,7 @@ class Resolver:
         for alias_key in [key, *former]:
             if alias_key not in self.by_alias:
                 self.new_aliases[alias_key] = (cid, name.strip(), "rule")
-                self._index(alias_key, sig if alias_key == key else "", cid, words(name) if alias_key == key else "")
+                self._index(alias_key, sig if alias_key == key else "", cid, spelled if alias_key == key else "")
         return cid
 
     def add_board(self, board: str, cid: str) -> None:
