@@ -136,6 +136,9 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     # the same words anywhere else are asked
     plain = extract(taxonomy, "Platform Engineer", "Send us your CV. A Python training budget\nA Salesforce consultancy.")
     assert {"Python", "Salesforce"} <= set(plain.required + plain.mentioned + plain.preferred)
+    # a plain word with a colon inside a sentence is no heading
+    asked = extract(taxonomy, "Payroll Specialist", "Requirements:\n- You have run employee benefits: Workday and ADP")
+    assert {"Workday", "ADP"} <= set(asked.evidence.values())
 
 
 def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):

@@ -42,9 +42,11 @@ _IGNORED_HEAD = re.compile(
     r"company description|company profile|about the employer|wir bieten|über uns",
     re.I,
 )
-# Such a heading written inside a line, as boards that flatten a posting into one paragraph do.
+# Such a heading written inside a line, as boards that flatten a posting into one paragraph do: a board's own
+# heading anywhere, a plain word only where a sentence starts ("Experience with benefits: COBRA" asks).
 _INLINE_IGNORED_HEAD = re.compile(
-    r"\b(?:job benefits|benefits|perks|company description|about us|what we offer|we offer)\s*:", re.I)
+    r"\b(?:job benefits|company description)\s*:|(?:^|[.!?]\s+)(?:benefits|perks|about us|what we offer|we offer)\s*:",
+    re.I)
 _INLINE_PREFERRED = ("a plus", "big plus", "nice to have", "nice-to-have", "bonus", "preferred", "preferably",
                      "ideally", "desirable", "advantageous", "an advantage", "not required", "would be great",
                      "helpful", "beneficial", "good to have", "familiarity with")
@@ -217,10 +219,11 @@ def seniority_for_years(years: float) -> str:
 _ROLE_AFTER = re.compile(
     r"[ \t]*[-/]?[ \t]*(?:engineers?|developers?|architects?|managers?|administrators?|teams?|specialists?|"
     r"consultants?|experts?|designers?|programmers?|department|analysts?|testers?|scientists?|officers?)\b", re.I)
-# ... nor the field a department or a school is named after ("the Department of Gynaecology & Obstetrics",
-# "the Faculty of Chemistry and Pharmacy"): read in the few words before the mention.
+# ... nor the field a department or a faculty is named after ("the Department of Gynaecology & Obstetrics",
+# "the Faculty of Chemistry and Pharmacy"): read in the few words before the mention. (Not a school or a
+# college: "a graduate of a School of Nursing" asks for nursing.)
 _UNIT_BEFORE = re.compile(
-    r"\b(?:department|dept\.?|faculty|school|institute|division|centre|center|college|chair)\s+(?:of|for)\s+"
+    r"\b(?:department|dept\.?|faculty|institute|division|centre|center|chair)\s+(?:of|for)\s+"
     r"(?:[\w&,'-]+\s+){0,4}$", re.I)
 _UNIT_REACH = 60  # characters read back from a mention for _UNIT_BEFORE
 # ... nor the employer's own hiring ("our recruitment process", "the online recruitment system", "onboarding
