@@ -142,11 +142,14 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
 
 
 def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
-    text = ("If you need adjustments to our recruitment process, tell us.\nOnboarding support for newcomers.\n"
+    text = ("If you need adjustments to our recruitment process, tell us.\nAn onboarding programme for newcomers.\n"
             "Requirements:\n- Experience in recruitment and onboarding of senior hires")
     found = extract(taxonomy, "Talent Partner", text)
     assert found.evidence == {"Recruiting": "recruitment", "Onboarding": "onboarding"}
     assert extract(taxonomy, "Talent Partner", text.split("Requirements")[0]).evidence == {}
+    # an HR job's own work is asked
+    assert extract(taxonomy, "HR Assistant", "You will provide Human Resources support to managers").evidence \
+        == {"Human Resources": "Human Resources"}
 
 
 @pytest.mark.parametrize("text, years", [
