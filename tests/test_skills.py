@@ -141,6 +141,17 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     assert {"Workday", "ADP"} <= set(asked.evidence.values())
 
 
+def test_who_we_are_looking_for_asks_and_a_salary_line_heads_no_section(taxonomy):
+    found = extract(taxonomy, "Backend Engineer", "Who we are:\nA Salesforce consultancy.\n"
+                                                  "Who we are looking for:\n- Kubernetes and Terraform")
+    assert set(found.required) >= {"Kubernetes", "Terraform"} and "Salesforce" not in found.evidence
+    # UK boards open with the pay: the posting after it still asks
+    found = extract(taxonomy, "Delivery Manager", "Salary: £35,000 - £45,000 Here at Acme we connect homes.\n"
+                                                  "You will embed the Scrum methodology in the teams.\n"
+                                                  "Benefits: pension\nHealth insurance")
+    assert "Scrum" in found.evidence and "Health Insurance" not in str(found.evidence)
+
+
 def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
     text = ("If you need adjustments to our recruitment process, tell us.\nAn onboarding programme for newcomers.\n"
             "Requirements:\n- Experience in recruitment and onboarding of senior hires")

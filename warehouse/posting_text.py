@@ -29,7 +29,7 @@ _REQUIRED_HEAD = re.compile(
     re.I,
 )
 _OTHER_HEAD = re.compile(
-    r"responsibilit|what you(?:'|’)?ll do|what you will do|the role|about us|about the|who we are|benefits|perks|"
+    r"responsibilit|what you(?:'|’)?ll do|what you will do|the role|about us|about the|who we are(?! looking)|benefits|perks|"
     r"we offer|what we offer|compensation|salary|pay range|the team|how to apply|values|why join|why you|"
     r"overview|location|equal|diversity|day[\s-]to[\s-]day|in this role|your impact|your mission|tasks|aufgaben|"
     r"what's in it|our stack|tech stack|tools we use|the opportunity|the company|mission|culture|process|"
@@ -37,11 +37,15 @@ _OTHER_HEAD = re.compile(
     re.I,
 )
 _IGNORED_HEAD = re.compile(
-    r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|who we are|"
+    r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|"
+    r"who we are(?! looking)|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
     r"company description|company profile|about the employer|wir bieten|über uns",
     re.I,
 )
+# A pay heading with its value on the same line is a field of the posting ("Salary: £35,000 - £45,000"): the
+# lines after it are not about pay.
+_PAY_HEAD = re.compile(r"(?:salary|compensation|pay range|pay|rate|wage)\b[^:]{0,30}:", re.I)
 # Such a heading written inside a line, as boards that flatten a posting into one paragraph do: a board's own
 # heading anywhere, a plain word only where a sentence starts ("Experience with benefits: COBRA" asks).
 _INLINE_IGNORED_HEAD = re.compile(
@@ -102,6 +106,9 @@ def segments(text: str) -> list[tuple[str, int, int]]:
     offset = 0
     for line in (text or "").splitlines(keepends=True):
         kind, skip = _heading_kind(line) if len(line) <= 140 else (None, 0)
+        if kind == "ignored" and line[skip:].strip() and _PAY_HEAD.match(line.strip().strip("#*_ ")):
+            offset += len(line)  # "Salary: £35,000 - £45,000 ..." is a field on its line, not a section
+            continue
         if kind is not None:
             section = {"other": "mentioned"}.get(kind, kind)
         if section != "ignored":
