@@ -107,6 +107,10 @@ def test_the_employers_description_of_itself_asks_nothing_but_its_stack_still_co
     asked = set(found.required + found.mentioned + found.preferred)
     assert {"Python", "Django", "AWS", "Kubernetes"} <= asked
     assert not {"Cloud", "SaaS"} & asked
+    # a duty is asked, whatever its pronouns
+    duty = extract(taxonomy, "Security Engineer", "Perform security reviews and code reviews of our products.\n"
+                                                  "A developer in our team is responsible for continuous delivery.")
+    assert {"Code Review", "CI/CD"} <= set(duty.mentioned), duty
 
 
 def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
