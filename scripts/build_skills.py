@@ -154,9 +154,15 @@ def main() -> int:
         elif not matched and distinctive(alias):
             kept.append((alias, name, family, hot))
     # One canonical name per lower-cased alias; a name whose own alias was dropped keeps its other ones.
+    # Train counted an alias in any casing, so where train kept it on its evidence and the candidates hold
+    # it in lower case, the lower-case spelling is the one kept: a capitalised one-word alias matches only
+    # as written (skills._grown), which would keep "Cloud" and miss the "cloud" train had counted.
     by_alias: dict[str, tuple] = {}
     for row in kept:
         by_alias.setdefault(row[0].lower(), row)
+    for row in kept:
+        if plain_word(row[0]) and stats[row[0]][0] >= MIN_EVIDENCE_PLAIN:
+            by_alias[row[0]] = (row[0], *by_alias[row[0]][1:])  # the same skill, under its first name
     # A name is matched as written too, so a name whose own alias was dropped ("Project" of "Microsoft
     # Project", "pregnancy" of "pregnancy trimesters") gives way to the alias that was kept.
     rows = [row if row[1].lower() in by_alias else (row[0], row[0], *row[2:]) for row in by_alias.values()]

@@ -54,7 +54,7 @@ def test_aliases_name_their_skill(taxonomy, alias, canonical):
     ("You excel at sales and use Microsoft Excel", ["Excel"]),
     ("Go, Rust and Python", ["Go", "Rust", "Python"]),
     # a tag list's hyphens read as spaces
-    ("cloud java amazon-web-services spring-boot ruby-on-rails", ["Java", "AWS", "Spring Boot", "Ruby on Rails"]),
+    ("cloud java amazon-web-services spring-boot ruby-on-rails", ["Cloud", "Java", "AWS", "Spring Boot", "Ruby on Rails"]),
 ])
 def test_word_edges_and_english_words(taxonomy, text, expected):
     assert taxonomy.skills_in(text) == expected
