@@ -156,6 +156,14 @@ def test_who_we_are_looking_for_asks_and_a_salary_line_heads_no_section(taxonomy
     assert "Scrum" in found.evidence and "Health Insurance" not in str(found.evidence)
 
 
+def test_how_to_apply_asks_nothing(taxonomy):
+    text = ("Requirements:\n- Python and SQL\nApplication\nSend your CV in English and a list of publications.\n"
+            "Documents – a transcript in German\nApplication Development:\n- Java")
+    found = extract(taxonomy, "Research Engineer", text)
+    assert {"Python", "SQL", "Java"} <= set(found.required + found.mentioned), found
+    assert not {"English", "German"} & set(found.evidence)
+
+
 def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
     text = ("If you need adjustments to our recruitment process, tell us.\nAn onboarding programme for newcomers.\n"
             "Requirements:\n- Experience in recruitment and onboarding of senior hires")

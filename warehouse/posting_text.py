@@ -40,7 +40,8 @@ _IGNORED_HEAD = re.compile(
     r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|"
     r"who we are(?! looking)|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
-    r"company description|company profile|about the employer|wir bieten|über uns",
+    r"company description|company profile|about the employer|wir bieten|über uns|"
+    r"^applications?(?: procedure| process| deadline| details)?$|^documents\b|recruitment process",
     re.I,
 )
 # A pay heading with its value on the same line is a field of the posting ("Salary: £35,000 - £45,000"): the
@@ -70,6 +71,8 @@ def _cue_positions(text: str) -> list[int]:
     return sorted(found)
 
 
+# A short line that ends with a colon and is no bullet: a heading, known or not ("Application Development:").
+_UNKNOWN_HEADING = re.compile(r"^\s*[#*_]*\s*[A-Z][^.:!?\n]{0,60}:\s*[#*_]*\s*$")
 _BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d+[.)])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+")
 
@@ -111,6 +114,8 @@ def segments(text: str) -> list[tuple[str, int, int]]:
             continue
         if kind is not None:
             section = {"other": "mentioned"}.get(kind, kind)
+        elif section == "ignored" and _UNKNOWN_HEADING.match(line):
+            section = "mentioned"  # a heading of its own ends a left-out section, whatever it names
         if section != "ignored":
             begin = offset + skip
             body = text[begin:offset + len(line)]
