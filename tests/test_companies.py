@@ -8,8 +8,8 @@ import pytest
 from connectors.base import ExtractResult
 from connectors.models import Contact, Posting
 from jobleads.config import Config
-from warehouse import companies
-from warehouse.companies import match_tier
+from warehouse import companies, company_names
+from warehouse.company_names import match_tier
 from warehouse.db import writer
 from warehouse.network import upsert_contacts
 from warehouse.publish import publish
@@ -41,8 +41,8 @@ def test_tiers(a, b, tier):
 
 
 def test_generic_words_carry_no_identity():
-    assert companies.signature("The Bank Group Holdings") == ""
-    assert companies.signature("Acme Technologies Group") == "acme"
+    assert company_names.signature("The Bank Group Holdings") == ""
+    assert company_names.signature("Acme Technologies Group") == "acme"
 
 
 def _posting(source_id: str, company: str, title: str = "Backend Engineer", source: str = "board",

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from connectors.models import Contact
 from jobleads.config import Config
-from warehouse import companies
+from warehouse import companies, company_names
 from warehouse.staging import staged
 from warehouse.normalize import company_key
 
@@ -178,7 +178,7 @@ def contact_rows(con: duckdb.DuckDBPyConnection, company: str | None = None, str
             "notes", "company_as_given")
     out = [dict(zip(keys, r)) for r in rows]
     if company:
-        out = [r for r in out if companies.match_tier(company, r["company_as_given"]) in ("exact", "strong")
+        out = [r for r in out if company_names.match_tier(company, r["company_as_given"]) in ("exact", "strong")
                or company.lower() in (r["company"] or "").lower()]
     if strength:
         out = [r for r in out if r["strength"] == strength]
@@ -220,7 +220,7 @@ def ensure_contact(con: duckdb.DuckDBPyConnection, name: str, company: str, now:
     hits = [r for r in rows if r["name"].lower() == wanted or r["contact_id"].lower() == wanted]
     if not hits:
         hits = [r for r in rows if r["name"].lower().startswith(wanted + " ")
-                and companies.match_tier(company, r["company"]) in ("exact", "strong")]
+                and company_names.match_tier(company, r["company"]) in ("exact", "strong")]
     if len(hits) > 1:
         names = ", ".join(f"{r['name']} ({r['contact_id']})" for r in hits[:5])
         raise ContactNotFound(f"'{name}' could be several contacts: {names}; use the full name or id")
