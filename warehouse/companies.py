@@ -23,8 +23,8 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 
 from warehouse.company_names import (
-    TYPO_MIN_LENGTH, TYPO_RATIO, _distinctive, _lengths_within_ratio, _words, company_id_for, compact, distinctive,
-    key_aliases, one_word_typo, signature, tokens, words,
+    TYPO_MIN_LENGTH, TYPO_RATIO, company_id_for, compact, distinctive, distinctive_of, key_aliases,
+    lengths_within_ratio, one_word_typo, signature, spelled_of, tokens, words,
 )
 from warehouse.normalize import company_key
 from warehouse.staging import staged
@@ -55,7 +55,7 @@ class Resolver:
         rows = con.execute("SELECT alias_norm, alias, company_id, origin FROM company_aliases").fetchall()
         for alias_norm, alias, cid, _origin in sorted(rows, key=lambda r: (ORIGIN_RANK.get(r[3], 0), r[0])):
             name_words = tokens(alias)  # once for both: at a million postings there are ~170k aliases to read
-            self._index(alias_norm, "".join(_distinctive(name_words)), cid, _words(name_words))
+            self._index(alias_norm, "".join(distinctive_of(name_words)), cid, spelled_of(name_words))
         self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
 
     def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
@@ -98,7 +98,7 @@ class Resolver:
                     self._file_for_typos(known)
         found = []
         start = key[:2]
-        for length in _lengths_within_ratio(len(key)):  # no other length can reach TYPO_RATIO: not worth scoring
+        for length in lengths_within_ratio(len(key)):  # no other length can reach TYPO_RATIO: not worth scoring
             known = self._by_start.get((start, length))
             if known:
                 found += process.extract(key, known, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO, limit=5)
@@ -117,7 +117,7 @@ class Resolver:
         if not key:
             return None
         name_words = tokens(name)  # once: the signature and the spelled words both read them
-        sig, spelled = "".join(_distinctive(name_words)), _words(name_words)
+        sig, spelled = "".join(distinctive_of(name_words)), spelled_of(name_words)
         cid = self.lookup(key, sig, spelled)
         if cid is None:
             cid = company_id_for(sig or key)

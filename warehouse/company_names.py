@@ -45,10 +45,10 @@ LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv n
 
 def distinctive(name: str | None) -> list[str]:
     """The words that identify a company: not generic, not a lone letter."""
-    return _distinctive(tokens(name))
+    return distinctive_of(tokens(name))
 
 
-def _distinctive(words_of_name: list[str]) -> list[str]:
+def distinctive_of(words_of_name: list[str]) -> list[str]:
     return [t for t in words_of_name if t not in GENERIC_WORDS and len(t) > 1]
 
 
@@ -66,10 +66,10 @@ def key_aliases(name: str) -> tuple[str, list[str]]:
 
 def words(name: str | None) -> str:
     """A name's words without legal suffixes, for comparing names word by word (the key runs them together)."""
-    return _words(tokens(name))
+    return spelled_of(tokens(name))
 
 
-def _words(words_of_name: list[str]) -> str:
+def spelled_of(words_of_name: list[str]) -> str:
     return " ".join(t for t in words_of_name if t not in LEGAL_WORDS)
 
 
@@ -82,7 +82,7 @@ def one_word_typo(a: str, b: str) -> bool:
     return len(differ) <= 1 and all(x[0] == y[0] and fuzz.ratio(x, y) >= TYPO_WORD_RATIO for x, y in differ)
 
 
-def _lengths_within_ratio(length: int) -> range:
+def lengths_within_ratio(length: int) -> range:
     """The lengths a string may have and still score TYPO_RATIO against one of `length` (fuzz.ratio is at most
     100 * (1 - |a - b| / (a + b)))."""
     slack = 100 - TYPO_RATIO
