@@ -154,6 +154,10 @@ def test_who_we_are_looking_for_asks_and_a_salary_line_heads_no_section(taxonomy
                                                   "You will embed the Scrum methodology in the teams.\n"
                                                   "Benefits: pension\nHealth insurance")
     assert "Scrum" in found.evidence and "Health Insurance" not in str(found.evidence)
+    # but a pay-and-benefits heading still heads the benefits, and "What you get" is a benefits heading
+    for text in ("Salary & Benefits: competitive\n- Free Python courses\nRequirements:\n- Kubernetes",
+                 "Requirements:\n- Kubernetes\nWhat you get:\n- Free Python courses"):
+        assert extract(taxonomy, "Engineer", text).evidence == {"Kubernetes": "Kubernetes"}, text
 
 
 def test_how_to_apply_asks_nothing(taxonomy):

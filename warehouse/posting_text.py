@@ -37,7 +37,8 @@ _OTHER_HEAD = re.compile(
     re.I,
 )
 _IGNORED_HEAD = re.compile(
-    r"benefits|perks|we offer|what's in it|compensation|salary|pay range|about us|about the company|"
+    r"benefits|perks|we offer|what's in it|what you(?:'|’)?ll get|what you get|in return|compensation|salary|"
+    r"pay range|about us|about the company|"
     r"who we are(?! looking)|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
     r"company description|company profile|about the employer|wir bieten|über uns|"
@@ -46,7 +47,7 @@ _IGNORED_HEAD = re.compile(
 )
 # A pay heading with its value on the same line is a field of the posting ("Salary: £35,000 - £45,000"): the
 # lines after it are not about pay.
-_PAY_HEAD = re.compile(r"(?:salary|compensation|pay range|pay|rate|wage)\b[^:]{0,30}:", re.I)
+_PAY_HEAD = re.compile(r"(?:salary|compensation|pay range|pay|rate|wage)\b(?:(?!benefit|perk)[^:]){0,30}:", re.I)
 # Such a heading written inside a line, as boards that flatten a posting into one paragraph do: a board's own
 # heading anywhere, a plain word only where a sentence starts ("Experience with benefits: COBRA" asks).
 _INLINE_IGNORED_HEAD = re.compile(
