@@ -42,7 +42,9 @@ def check_config(path: Path) -> tuple[list[Finding], Config | None]:
 def check_database(db: Path) -> list[Finding]:
     import duckdb
 
-    from warehouse.db import read_copy_is_current, read_copy_path, schema_is_current, storage_problem, writer_active
+    from warehouse.db import (
+        duplicate_keys, read_copy_is_current, read_copy_path, schema_is_current, storage_problem, writer_active,
+    )
 
     if not db.exists():
         return [Finding("database", "warn", f"{db}: no database yet", "leads demo, leads import or leads refresh")]
@@ -64,12 +66,17 @@ def check_database(db: Path) -> list[Finding]:
             rows = 0
             for table in tables:  # every block of every table is read, so a damaged one shows here
                 rows += con.execute(f'SELECT count(*), bit_xor(hash(t)) FROM "{table}" t').fetchone()[0]
+            doubled = duplicate_keys(con) if schema_is_current(con) else {}
         finally:
             con.close()
     except duckdb.Error as exc:
         return [Finding("database", "fail", storage_problem(exc, db) or f"{db}: {exc}",
                         f"restore {db} from a backup; {read_copy_path(db)} holds the last published state")]
     findings.insert(0, Finding("database", "ok", f"{db}: {len(tables)} tables, {rows:,} rows read without error"))
+    for table, count in doubled.items():
+        findings.append(Finding("database", "fail", f"{db}: {count:,} {'key' if count == 1 else 'keys'} of {table} "
+                                f"{'names' if count == 1 else 'name'} more than one row",
+                                "a bug in jobleads wrote them: report it with the output of leads doctor -f json"))
     if not read_copy_is_current(db):
         findings.append(Finding("database", "warn", f"{read_copy_path(db)}: not the latest state",
                                 "any read (leads top) publishes it again"))

@@ -76,3 +76,17 @@ def test_a_prefect_server_without_scheduled_runs_fails(monkeypatch):
     runs.mock(return_value=httpx.Response(200, json=[{"id": "r1"}, {"id": "r2"}]))
     found = doctor.check_prefect()[0]
     assert found.level == "ok" and "2 runs scheduled" in found.message
+
+
+def test_a_key_that_names_two_rows_fails_the_database_check(tmp_path, capsys):
+    import duckdb
+
+    db = tmp_path / "data" / "leads.duckdb"
+    assert run_leads(capsys, "--db", str(db), "import", str(FIX / "cli" / "postings.jsonl"), "-f", "jsonl")[0] == 0
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO leads SELECT * FROM leads LIMIT 1")  # as a bug would
+    con.close()
+    code, found = findings(capsys, "--db", str(db))
+    assert code == 1
+    assert [f["message"].split(": ", 1)[1] for f in found["database"] if f["level"] == "fail"] == [
+        "1 key of leads names more than one row"]

@@ -144,3 +144,56 @@ def test_duckdb_file_opens_in_plain_duckdb(db_path: Path):
     con.close()
     plain = duckdb.connect(str(db_path), read_only=True)
     assert plain.execute("SELECT count(*) FROM ranked_leads").fetchone()[0] == 1
+
+
+def test_long_texts_move_to_zstd_columns_with_every_row_kept(db_path: Path):
+    """Migration 011 rebuilds four tables to store their long texts zstd-compressed: a database written by
+    an older jobleads keeps every row, default and key."""
+    con = duckdb.connect(str(db_path))  # as jobleads left it before migration 011
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    for version, name, sql in db.migrations():
+        if version < 11:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+    con.execute("INSERT INTO raw_postings (run_id, source, fetched_at, payload) VALUES ('r1', 'greenhouse', now(), '{\"a\": 1}')")
+    con.execute("INSERT INTO postings (posting_uid, source, source_id, title, company, description, first_seen, "
+                "last_seen) VALUES ('greenhouse:1', 'greenhouse', '1', 'Chef', 'Acme', 'Knife skills.', now(), now())")
+    con.execute("INSERT INTO lead_sources VALUES ('L1', 'greenhouse:1', 'greenhouse', '1', NULL, 'first', 1.0, "
+                "'{\"why\": null}', now())")
+    con.execute("INSERT INTO lead_scores VALUES ('L1', 0.5, '{}', [], [], '{\"tier\": \"related\"}', now(), NULL, 'x')")
+    con.close()
+
+    con = db.connect(db_path)
+    for table, column in (("raw_postings", "payload"), ("postings", "description"),
+                          ("lead_sources", "evidence"), ("lead_scores", "details")):
+        ddl = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0]
+        assert f"{column} " in ddl and "USING COMPRESSION ZSTD" in ddl.split(f"{column} ", 1)[1].split(",")[0]
+    assert con.execute("SELECT raw_id, payload FROM raw_postings").fetchall() == [(1, '{"a": 1}')]
+    con.execute("INSERT INTO raw_postings (run_id, source, fetched_at, payload) VALUES ('r2', 'lever', now(), '{}')")
+    assert con.execute("SELECT max(raw_id) FROM raw_postings").fetchone()[0] == 2  # the sequence goes on
+    assert con.execute("SELECT description, active FROM postings").fetchall() == [("Knife skills.", True)]
+    assert con.execute("SELECT evidence FROM lead_sources").fetchone()[0] == '{"why": null}'
+    assert con.execute("SELECT details FROM lead_scores").fetchone()[0] == '{"tier": "related"}'
+    ddl = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'leads'").fetchone()[0]
+    assert "PRIMARY KEY" not in ddl and "lead_id VARCHAR NOT NULL" in ddl
+    con.close()
+
+
+def test_row_keys_stay_unique_without_primary_keys(db_path: Path):
+    """The key columns of postings, leads, lead_sources and lead_scores name one row each however a run
+    repeats, overlaps or changes what came before (their PRIMARY KEYs are gone since migration 011)."""
+    con = db.connect(db_path)
+    first = [_result(_posting("1", "Backend Engineer"), _posting("2", "Data Engineer"), _posting("1", "Backend Engineer"))]
+    publish(con, first, CONFIG)
+    publish(con, first, CONFIG)  # the same again
+    changed = _result(_posting("1", "Senior Backend Engineer"), _posting("3", "SRE"))
+    overlapping = _result(_posting("3", "SRE"), _posting("4", "Chef"))  # one record twice in one run
+    publish(con, [changed, overlapping], CONFIG)
+    publish(con, [_result(_posting("3", "SRE"))], CONFIG)  # 1, 2 and 4 close
+    assert db.duplicate_keys(con) == {}
+    assert con.execute("SELECT count(*) FROM postings").fetchone()[0] == 4
+    assert con.execute("SELECT count(*), count(DISTINCT posting_uid) FROM lead_sources").fetchone() == (4, 4)
+    con.execute("INSERT INTO lead_scores SELECT * FROM lead_scores LIMIT 1")  # as a bug would
+    assert db.duplicate_keys(con) == {"lead_scores": 1}
+    con.close()
+

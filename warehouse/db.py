@@ -104,6 +104,22 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return current
 
 
+# The tables written a row per posting or lead, with the column that names a row. They carry no PRIMARY
+# KEY (migration 011: DuckDB rewrites a key's index at every commit); the code keeps these unique.
+ROW_KEYS = {"postings": "posting_uid", "leads": "lead_id", "lead_sources": "posting_uid", "lead_scores": "lead_id"}
+
+
+def duplicate_keys(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per table of ROW_KEYS, how many of its keys name more than one row (none, where all is well)."""
+    found = {}
+    for table, key in ROW_KEYS.items():
+        count = con.execute(
+            f"SELECT count(*) FROM (SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1)").fetchone()[0]
+        if count:
+            found[table] = count
+    return found
+
+
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database; writers migrate it. Read-only opens need an existing, migrated file."""
     path = Path(path)
