@@ -197,3 +197,21 @@ def test_row_keys_stay_unique_without_primary_keys(db_path: Path):
     assert db.duplicate_keys(con) == {"lead_scores": 1}
     con.close()
 
+
+def test_a_lead_takes_the_same_fields_whatever_order_its_records_arrive_in(tmp_path: Path):
+    """Survivorship ties (two aggregators' copies seen in one run) go the same way in every database:
+    before, DuckDB's scan order chose, so a lead's title could differ between two imports of one file."""
+    def copy(source: str, title: str, salary: float) -> Posting:
+        return Posting(source=source, source_id="7", title=title, company="Acme", locations=["Leeds"],
+                       remote="remote" if source == "remotive" else None, salary_min=salary,
+                       salary_currency="GBP")
+
+    records = [copy("remotive", "Backend Engineer", 50000), copy("jobicy", "Backend Engineer - Remote", 52000)]
+    leads = []
+    for name, order in (("a", records), ("b", records[::-1])):
+        con = db.connect(tmp_path / f"{name}.duckdb")
+        publish(con, [ExtractResult(source="mixed", source_key=None, postings=order, complete=False)], CONFIG)
+        leads.append(con.execute("SELECT lead_id, title, remote, salary_min FROM leads").fetchall())
+        con.close()
+    assert len(leads[0]) == 1 and leads[0] == leads[1]
+    assert leads[0][0][1:] == ("Backend Engineer", "remote", 50000.0)  # the higher posting_uid: remotive:7

@@ -407,7 +407,7 @@ def reconnect(con: duckdb.DuckDBPyConnection, days: int, min_score: float, now: 
         """
         SELECT k.contact_id, k.name, coalesce(c.name, k.company) AS company, k.position, k.strength, k.last_touch,
                count(DISTINCT l.lead_id) AS strong_leads, max(s.score) AS best_score,
-               arg_max(l.title, s.score) AS best_lead
+               arg_max(l.title, (s.score, l.lead_id)) AS best_lead
         FROM lead_contacts lc
         JOIN contacts k USING (contact_id)
         JOIN leads l ON l.lead_id = lc.lead_id AND l.status = 'open'

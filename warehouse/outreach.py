@@ -82,9 +82,10 @@ def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int =
                 FROM leads l SEMI JOIN fitting_titles f USING (title)
                 WHERE l.company_id IS NOT NULL
             ), people AS (
-                SELECT company_id, arg_max(name, strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400)
+                SELECT company_id, arg_max(name, (strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400, name))
                            AS ask, max(strength_rank) AS best, list(DISTINCT name ORDER BY name) AS names,
-                       any_value(position) AS position
+                       arg_max(position, (strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400, name))
+                           AS position  -- the position of the one to ask
                 FROM (SELECT *, CASE strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END AS strength_rank
                       FROM contacts WHERE company_id IS NOT NULL AND strength IN ('close', 'known'))
                 GROUP BY company_id
@@ -92,7 +93,7 @@ def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int =
             SELECT c.company_id, c.name, p.ask, p.names, p.best,
                    (SELECT count(*) FROM fits f WHERE f.company_id = c.company_id) AS past,
                    (SELECT max(first_seen) FROM fits f WHERE f.company_id = c.company_id) AS last_posted,
-                   (SELECT arg_max(title, first_seen) FROM fits f WHERE f.company_id = c.company_id) AS last_title
+                   (SELECT arg_max(title, (first_seen, title)) FROM fits f WHERE f.company_id = c.company_id) AS last_title
             FROM people p JOIN companies c USING (company_id)
             WHERE NOT EXISTS (SELECT 1 FROM fits f WHERE f.company_id = c.company_id AND f.status = 'open')
               AND NOT EXISTS (SELECT 1 FROM leads l JOIN lead_scores s USING (lead_id)  -- ranked as related

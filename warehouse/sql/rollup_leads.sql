@@ -4,6 +4,8 @@
 -- Survivorship: title/company/remote from the most authoritative record, the URL from the ATS, the
 -- longest description, salary from the most authoritative record that has one, every location,
 -- the earliest posted/first_seen and the latest last_seen; open while any record is still listed.
+-- Ties (records of one source class seen in the same run) go to the highest posting_uid, so the same
+-- records always give the same lead, whatever order the database scans them in.
 -- Only leads whose records may have changed are rebuilt: records seen in this run (last_seen = $now),
 -- open leads with a record no longer listed, closed leads with a record listed again, and leads not
 -- written yet. Everything else is as the last run left it, so a nightly fold stays cheap at a million leads.
@@ -26,19 +28,19 @@ WITH ranked AS (
 )
 SELECT
     lead_id,
-    arg_max(title, authority) AS title,
-    arg_max(company, authority) AS company,
+    arg_max(title, (authority, posting_uid)) AS title,
+    arg_max(company, (authority, posting_uid)) AS company,
     list_sort(list_distinct(flatten(list(coalesce(locations, []))))) AS locations,
-    arg_max(remote, authority) FILTER (WHERE remote IS NOT NULL) AS remote,
-    arg_max(description, length(description)) FILTER (WHERE description IS NOT NULL) AS description,
+    arg_max(remote, (authority, posting_uid)) FILTER (WHERE remote IS NOT NULL) AS remote,
+    arg_max(description, (length(description), posting_uid)) FILTER (WHERE description IS NOT NULL) AS description,
     -- the apply URL from the ATS itself when any record has one (a job id on a known ATS), else the best source's
-    arg_max(coalesce(apply_url, url), (ats IS NOT NULL AND ats NOT LIKE 'site:%', authority))
+    arg_max(coalesce(apply_url, url), (ats IS NOT NULL AND ats NOT LIKE 'site:%', authority, posting_uid))
         FILTER (WHERE coalesce(apply_url, url) IS NOT NULL) AS url,
     min(posted_at) AS posted_at,
     min(first_seen) AS first_seen,
     max(last_seen) AS last_seen,
     bool_or(active) AS any_active,
-    arg_max(struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency), authority)
+    arg_max(struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency), (authority, posting_uid))
         FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) AS salary
 FROM ranked
 GROUP BY lead_id;
@@ -87,8 +89,8 @@ DROP TABLE lead_rollup;
 -- re-post of it. repost_of = the latest such earlier lead; repost_count = how many earlier ones there are.
 CREATE OR REPLACE TEMP TABLE lead_signature AS
 SELECT lead_id,
-       arg_min(coalesce(company_id, company_norm), first_seen) AS cid,
-       arg_min(title_norm, first_seen) AS title_key,
+       arg_min(coalesce(company_id, company_norm), (first_seen, posting_uid)) AS cid,
+       arg_min(title_norm, (first_seen, posting_uid)) AS title_key,
        min(coalesce(posted_at, first_seen)) AS posted,
        list_distinct(flatten(list(coalesce(location_norm, [])))) AS places,
        max(coalesce(title_years, '')) AS years
@@ -99,7 +101,7 @@ WHERE lead_id IS NOT NULL
 GROUP BY lead_id;
 
 CREATE OR REPLACE TEMP TABLE lead_repost_links AS
-SELECT b.lead_id, arg_max(a.lead_id, a.posted) AS repost_of, count(*) AS earlier,
+SELECT b.lead_id, arg_max(a.lead_id, (a.posted, a.lead_id)) AS repost_of, count(*) AS earlier,
        max(a.posted) AS previous_posted, any_value(b.years) AS years, max(a.years) AS previous_years
 FROM lead_signature b
 JOIN lead_signature a ON a.cid = b.cid AND a.title_key = b.title_key AND a.lead_id <> b.lead_id

@@ -2,7 +2,7 @@
 -- `leads warm` adds the contacts and a suggested ask; the run digest reads only `company`.
 CREATE OR REPLACE VIEW warm_companies AS
 SELECT coalesce(l.company_id, l.company) AS company_id,
-       coalesce(any_value(c.name), any_value(l.company)) AS company,
+       coalesce(any_value(c.name), min(l.company)) AS company,  -- c.name: one per company_id
        count(DISTINCT l.lead_id) AS open_leads,
        max(s.score) AS best_score,
        count(DISTINCT lc.contact_id) AS contacts,
