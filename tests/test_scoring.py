@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jobleads.config import parse_config
 from tests.conftest import CORPUS_API
@@ -321,3 +323,17 @@ def test_the_posting_memo_forgets_past_its_limit_and_scores_the_same(con, monkey
     monkeypatch.setattr(scoring._Scorer, "MEMO_LIMIT", 2)
     scoring.score_leads(con, config(), NOW)
     assert dict(con.execute("SELECT lead_id, score FROM lead_scores").fetchall()) == before
+
+
+@given(posted=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(timezone.utc)),
+       now=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1), timezones=st.just(timezone.utc)))
+def test_recency_from_microseconds_is_the_float_from_datetimes(posted, now):
+    """Scoring reads a lead's time as DuckDB's epoch_us (a million datetime objects cost seconds); the part
+    must be the very float the datetimes gave, so stored scores do not move."""
+    import math
+
+    from warehouse.score_parts import epoch_us, recency_fit
+
+    by_datetime = round(math.pow(0.5, max(0.0, (now - posted).total_seconds() / 86400) / 14), 3)
+    assert recency_fit(epoch_us(posted), epoch_us(now)) == by_datetime
+    assert recency_fit(None, epoch_us(now)) == 0.5

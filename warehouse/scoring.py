@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from jobleads.config import Config
 from warehouse.score_parts import (
-    PARTS, RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, gated, location_fit, match_title, profile_levels,
+    PARTS, RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, epoch_us, gated, location_fit, match_title, profile_levels,
     recency_fit, salary_fit, seniority_fit, shares, skill_fit, user_seniority,
 )
 from warehouse.memo import remembered
@@ -152,7 +152,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
     target_titles = [t for t in profile.titles if t.strip()]
     # Read as Arrow (compact) and turned into Python a chunk at a time.
     todo = con.sql(
-        f"SELECT lead_id, title, locations, remote, posted_at, salary_min, salary_max, "
+        f"SELECT lead_id, title, locations, remote, epoch_us(posted_at), salary_min, salary_max, "
         f"salary_currency, {CONTENT_KEY_SQL} AS content_key, t.inputs FROM leads JOIN score_todo t USING (lead_id)"
     ).to_arrow_table()
     scorer = _Scorer(config, taxonomy, now, found=cached_extractions(con, taxonomy, now),
@@ -195,14 +195,16 @@ class _Scorer:
     def score(self, rows: Iterable[tuple]) -> tuple[dict[str, list], dict[str, list]]:
         """Columns of lead_scores and lead_skills for these leads (columns: less memory than a dict per lead,
         and 10x faster to hand to Arrow)."""
-        tiered, warmth_of, now = bool(self.target_titles), self.warmth.get, self.now
+        tiered, warmth_of, now_us = bool(self.target_titles), self.warmth.get, epoch_us(self.now)
+        memo = self._postings
         # combine(), unrolled: the same products added in the same order, so the very same floats
         w_skills, w_title, w_warmth, w_recency, w_salary, w_location, w_seniority = (self.share[p] for p in PARTS)
         scores: dict[str, list] = {name: [] for name in SCORE_SCHEMA.names}
         lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}
-        for lead_id, title, locations, remote, posted_at, lo, hi, cur, key in rows:
-            same = self._same_posting(title, tuple(locations or ()), remote, lo, hi, cur, key, posted_at is None)
-            warmth, recency = round(warmth_of(lead_id, 0.0), 3), recency_fit(posted_at, now)
+        for lead_id, title, locations, remote, posted_us, lo, hi, cur, key in rows:
+            facts = (title, tuple(locations or ()), remote, lo, hi, cur, key, posted_us is None)
+            same = memo.get(facts) or self._same_posting(facts)
+            warmth, recency = round(warmth_of(lead_id, 0.0), 3), recency_fit(posted_us, now_us)
             total = round(same.skills * w_skills + same.title * w_title + warmth * w_warmth + recency * w_recency
                           + same.salary * w_salary + same.location * w_location + same.seniority * w_seniority, 4)
             # json.dumps of the parts dict, written out (floats as repr, as json writes them): a quarter of the time
@@ -225,11 +227,12 @@ class _Scorer:
                 lead_skill_columns["evidence"].append(evidence)
         return scores, lead_skill_columns
 
-    def _same_posting(self, title: str, locations: tuple[str, ...], remote: str | None, lo: float | None,
-                      hi: float | None, cur: str | None, key: str, undated: bool) -> "_PostingFit":
-        """Every part but warmth and recency, and the details, which depend on the posting alone: leads that
-        share title, text, place and pay (listings without descriptions, mostly) are worked out once."""
-        return remembered(self._postings, (title, locations, remote, lo, hi, cur, key, undated),
+    def _same_posting(self, facts: tuple) -> "_PostingFit":
+        """Every part but warmth and recency, and the details, which depend on the posting alone (`facts`:
+        title, locations, remote, pay from, to and currency, content key, undated): leads that share title,
+        text, place and pay (listings without descriptions, mostly) are worked out once."""
+        title, locations, remote, lo, hi, cur, key, undated = facts
+        return remembered(self._postings, facts,
                           lambda: self._posting_fit(title, list(locations), remote, lo, hi, cur, key, undated),
                           self.MEMO_LIMIT)
 
