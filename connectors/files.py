@@ -40,12 +40,12 @@ def read_generic(path: Path, fmt: str, company: str | None = None) -> ExtractRes
     path = Path(path)
     rows = _jsonl_rows(path) if fmt == "jsonl" else _csv_rows(path)
     result = ExtractResult(source=fmt, source_key=path.name)
-    for line_no, row in rows:
-        if isinstance(row, str):  # a line that is no JSON object: the line itself is kept
-            result.quarantined.append(_quarantined(fmt_source(row), path, None,
-                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", row))
+    for line_no, row, text in rows:
+        if row is None:  # a line that is no JSON object: the line itself is kept
+            result.quarantined.append(_quarantined(fmt_source(text), path, None,
+                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", text))
             continue
-        read_row(path, fmt, line_no, row, company, result)
+        read_row(path, fmt, line_no, row, company, result, text)
     result.pages = 1
     return result
 
@@ -54,10 +54,13 @@ NOT_AN_OBJECT = "not a JSON object"
 
 
 def read_row(path: Path, fmt: str, line_no: int, row: dict[str, Any], company: str | None,
-             result: ExtractResult) -> None:
+             result: ExtractResult, raw_text: str | None = None) -> None:
     """One record through the Posting model: a posting, or quarantined with the model's reason and its line.
-    Both generic readers (per line and bulk) end here for every record they cannot vouch for themselves."""
-    raw_text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    Both generic readers (per line and bulk) end here for every record they cannot vouch for themselves.
+    `raw_text`: the record as the file wrote it (a JSONL line), kept as its raw payload; a CSV record is
+    kept as JSON."""
+    if raw_text is None:
+        raw_text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
     source = str(row.get("source") or fmt)
     source_id = row.get("source_id")
     result.raw.append(RawItem(source=source, source_key=path.name, source_id=_text(source_id), payload=raw_text))
@@ -113,7 +116,8 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str]]:
+    """(line number, the JSON object or None, the line as written) of every line that is not blank."""
     try:
         handle = path.open(encoding="utf-8-sig")  # a BOM (Notepad, Excel) is no part of the first record
     except OSError as exc:
@@ -128,16 +132,17 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
                 except json.JSONDecodeError:
                     row = None
                 # quarantined by the caller, as the bulk reader does: one bad line loses nothing else
-                yield (line_no, row) if isinstance(row, dict) else (line_no, line.rstrip("\r\n"))
+                yield line_no, row if isinstance(row, dict) else None, line.rstrip("\r\n")
         except UnicodeDecodeError as exc:
             raise BadPayload(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any], None]]:
     table = read_csv(path)
     if not {"title", "company"} <= set(table.header):
         raise BadPayload(f"{path}: line 1: header must name at least source, source_id, title, company")
-    yield from table.records()
+    for line_no, row in table.records():
+        yield line_no, row, None
 
 
 def _quarantined(source: str, path: Path, source_id: Any, reason: str, raw_text: str) -> QuarantinedItem:
@@ -160,6 +165,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
     """
     import duckdb
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     from connectors.salary import ANNUAL_FACTOR
     from connectors.models import POSTING_SCHEMA
@@ -236,7 +242,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
         _price_salary_texts(con)
         table = con.sql(
             f"""
-            SELECT source || ':' || source_id AS posting_uid, source, $key AS source_key, source_id, title, company,
+            SELECT line_no, source || ':' || source_id AS posting_uid, source, $key AS source_key, source_id, title, company,
                    locations, remote, description, url, url AS apply_url, posted_at,
                    coalesce(salary_min * CASE period {factors} ELSE 1 END, text_min) AS salary_min,
                    coalesce(salary_max * CASE period {factors} ELSE 1 END, text_max) AS salary_max,
@@ -253,17 +259,21 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
     finally:
         con.close()
         spill.cleanup()
-    result = ExtractResult(source="jsonl", source_key=path.name, bulk=_without_tracking(table.cast(POSTING_SCHEMA)),
-                           pages=1)
+    # each posting's line as the file wrote it: its raw payload, as the per-line reader keeps it
+    payloads = lines["line"].take(pc.subtract(table["line_no"], 1))
+    del lines
+    result = ExtractResult(source="jsonl", source_key=path.name,
+                           bulk=_without_tracking(table.drop_columns(["line_no"]).cast(POSTING_SCHEMA)),
+                           bulk_payloads=payloads, pages=1)
     del table
     pa.default_memory_pool().release_unused()  # the parse's buffers: 0.4 GiB at a million lines, else kept
-    pending = [(n, line) for n, line in bad] + [(n, json.loads(line)) for n, line in doubtful]
-    for line_no, row in sorted(pending, key=lambda item: item[0]):
-        if isinstance(row, str):
-            result.quarantined.append(_quarantined(fmt_source(row), path, None,
-                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", row))
+    pending = [(n, None, line) for n, line in bad] + [(n, json.loads(line), line) for n, line in doubtful]
+    for line_no, row, text in sorted(pending, key=lambda item: item[0]):
+        if row is None:
+            result.quarantined.append(_quarantined(fmt_source(text), path, None,
+                                                   f"{path.name} line {line_no}: {NOT_AN_OBJECT}", text))
         else:
-            read_row(path, "jsonl", line_no, row, company, result)
+            read_row(path, "jsonl", line_no, row, company, result, text)
     return result
 
 

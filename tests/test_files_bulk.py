@@ -64,3 +64,25 @@ def test_both_readers_agree_on_a_file_with_bad_rows(tmp_path: Path):
         got = bulk_postings[posting.source_id]
         for field in ("title", "company", "remote", "posted_at", "salary_min", "salary_max", "note"):
             assert got[field] == getattr(posting, field), (posting.source_id, field)
+    # the same raw payloads: each record's line as the file wrote it, whichever reader stored it
+    small_raw = sorted(r.payload for r in small.raw)
+    bulk_raw = sorted([r.payload for r in bulk.raw] + bulk.bulk_payloads.to_pylist())
+    assert small_raw == bulk_raw == sorted(line for line in lines if line.startswith("{") and line != "{not json")
+
+
+def test_the_raw_payload_of_a_bulk_import_is_the_line_as_written(tmp_path: Path, db_path: Path):
+    """raw_postings keeps what the file said (spacing, key order, a salary before annualizing), not the
+    reader's normalized row."""
+    from jobleads.config import parse_config
+    from warehouse import db
+    from warehouse.publish import publish
+
+    line = '{"title": "Chef", "source": "x", "source_id": "1",  "company": "Bistro", "salary_min": 15, "salary_period": "hour"}'
+    path = tmp_path / "postings.jsonl"
+    path.write_text("\ufeff" + line + "\r\n", encoding="utf-8")
+    for reader in (read_generic, lambda p, fmt: read_generic_bulk(p)):
+        con = db.connect(db_path)
+        publish(con, [reader(path, "jsonl")], parse_config({}))
+        assert con.execute("SELECT payload FROM raw_postings").fetchall()[-1] == (line,)
+        assert con.execute("SELECT salary_min FROM postings").fetchone()[0] == 15 * 2080
+        con.close()

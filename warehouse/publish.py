@@ -134,7 +134,8 @@ def publish(
         summary.postings_seen = load.upsert_postings(con, summary.run_id, postings, now)
         for r in results:
             if r.status == "ok" and r.bulk is not None:
-                load.load_raw_table(con, summary.run_id, r.bulk, now)
+                load.load_raw_table(con, summary.run_id, r.bulk, now, r.bulk_payloads)
+                r.release_payloads()
                 summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
                 r.release_bulk()
         summary.warnings += load.retire_unlisted(con, results)
