@@ -277,6 +277,19 @@ def test_tiers_do_not_overlap_and_a_guess_is_no_proof_of_relatedness():
     assert score_parts.TitleMatch(read, "neighbour", 0.3, 0.8).part > score_parts.TitleMatch(read, "neighbour", 0.3, 0.4).part
 
 
+def test_a_title_of_no_known_occupation_gets_no_proximity_share():
+    """Nothing known is no closeness: alike words alone do not rank a title above one known to be of the
+    targets' job family. Without target occupations the title's words are all there is."""
+    from warehouse.occupations import Occupation
+
+    dietitian = Occupation("2265.1", "dietitian", "2265", "esco", confidence=0.9)
+    unknown = score_parts.TitleMatch(None, "unknown", 0.5, 0.0)
+    family = score_parts.TitleMatch(dietitian, "family", 0.5, 0.2)
+    assert unknown.part == 0.2 < family.part == 0.32
+    assert unknown.tier == family.tier == "uncertain"
+    assert score_parts.TitleMatch(None, "unknown", 0.5, 0.0, targeted=False).part == 0.5
+
+
 def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con):
     from warehouse import freshness
 

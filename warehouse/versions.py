@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from importlib import resources
 
-SCORING_VERSION = "9"  # bump when a scoring rule changes what a score means: stored scores are recomputed
+SCORING_VERSION = "10"  # bump when a scoring rule changes what a score means: stored scores are recomputed
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
