@@ -169,8 +169,8 @@ def test_extraction_is_cached_by_content_and_taxonomy(con, monkeypatch):
 
 
 def test_new_reading_rules_re_read_every_description(con, monkeypatch):
-    """The taxonomy unchanged, but a rule of which sentences ask changed (SCORING_VERSION bumped): the stored
-    extractions were read by the old rules and must not be reused."""
+    """The taxonomy unchanged, but a rule of which sentences ask changed (READING_VERSION bumped): the stored
+    extractions were read by the old rules and must not be reused. A scoring rule alone re-reads nothing."""
     from warehouse import versions
 
     add_lead(con, "a", "Backend Engineer", "Requirements: Python")
@@ -179,6 +179,9 @@ def test_new_reading_rules_re_read_every_description(con, monkeypatch):
     real = scoring.extract
     monkeypatch.setattr(scoring, "extract", lambda *a: calls.append(a[1]) or real(*a))
     monkeypatch.setattr(versions, "SCORING_VERSION", versions.SCORING_VERSION + "-next")
+    scoring.score_leads(con, config(), NOW)
+    assert calls == []
+    monkeypatch.setattr(versions, "READING_VERSION", versions.READING_VERSION + "-next")
     scoring.score_leads(con, config(), NOW)
     assert calls == ["Backend Engineer"]
     assert con.execute("SELECT DISTINCT taxonomy_version FROM skill_extractions").fetchone()[0].endswith("-next")
@@ -350,3 +353,19 @@ def test_recency_from_microseconds_is_the_float_from_datetimes(posted, now):
     by_datetime = round(math.pow(0.5, max(0.0, (now - posted).total_seconds() / 86400) / 14), 3)
     assert recency_fit(epoch_us(posted), epoch_us(now)) == by_datetime
     assert recency_fit(None, epoch_us(now)) == 0.5
+
+
+def test_any_rules_version_makes_the_stored_scores_stale(monkeypatch):
+    """Scores are recomputed after a change to the scoring, the classifier or the reading rules; only the
+    reading rules re-read descriptions and only the classifier's re-classify titles."""
+    from warehouse import freshness, versions
+
+    cfg = config()
+    before = freshness.fingerprint(cfg)
+    for name in ("SCORING_VERSION", "CLASSIFIER_VERSION", "READING_VERSION"):
+        with monkeypatch.context() as patch:
+            patch.setattr(versions, name, getattr(versions, name) + "-next")
+            assert freshness.fingerprint(cfg) != before, name
+            assert versions.extraction_version("t").endswith("-next") == (name == "READING_VERSION")
+            assert versions.classifier_version().endswith("-next") == (name == "CLASSIFIER_VERSION")
+    assert freshness.fingerprint(cfg) == before

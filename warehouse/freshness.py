@@ -16,11 +16,11 @@ import duckdb
 
 from jobleads.config import Config
 from warehouse.db import reader, transaction, writer
-from warehouse.versions import SCORING_VERSION, shipped_tables_digest
+from warehouse.versions import rules_version, shipped_tables_digest
 
 def fingerprint(config: Config) -> str:
     basis = {"profile": config.profile.model_dump(mode="json"), "weights": config.weights.model_dump(),
-             "skills": config.skills, "tables": shipped_tables_digest(), "scoring": SCORING_VERSION}
+             "skills": config.skills, "tables": shipped_tables_digest(), "scoring": rules_version()}
     return hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 

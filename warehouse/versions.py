@@ -6,7 +6,11 @@ import hashlib
 from functools import lru_cache
 from importlib import resources
 
-SCORING_VERSION = "10"  # bump when a scoring rule changes what a score means: stored scores are recomputed
+# Bump the one whose rules changed. Each one recomputes what it names, and any of them the stored scores
+# (freshness.fingerprint): a change to how scores combine need not re-read a million descriptions.
+SCORING_VERSION = "10"  # the scoring rules (score_parts, scoring): stored scores are recomputed
+CLASSIFIER_VERSION = "9"  # the title classifier's rules (title_words, occupations, occupation_vote)
+READING_VERSION = "9"  # how a description is read (posting_text, skills.extract): which sentences ask
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
@@ -19,13 +23,16 @@ def shipped_tables_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def rules_version() -> str:
+    """Every rule a stored score depends on, as one string."""
+    return f"{SCORING_VERSION}.{CLASSIFIER_VERSION}.{READING_VERSION}"
+
+
 def classifier_version() -> str:
-    """What a title's stored occupation was computed from: the tables and the rules (the classifier is part
-    of scoring: a change to it bumps SCORING_VERSION)."""
-    return f"{shipped_tables_digest()}-{SCORING_VERSION}"
+    """What a title's stored occupation was computed from: the tables and the classifier's rules."""
+    return f"{shipped_tables_digest()}-{CLASSIFIER_VERSION}"
 
 
 def extraction_version(taxonomy_version: str) -> str:
-    """What a description's stored skills were read with: the taxonomy and the reading rules (which sentences
-    ask, which sections count: warehouse/posting_text.py; a change to them bumps SCORING_VERSION)."""
-    return f"{taxonomy_version}-{SCORING_VERSION}"
+    """What a description's stored skills were read with: the taxonomy and the reading rules."""
+    return f"{taxonomy_version}-{READING_VERSION}"
