@@ -81,18 +81,15 @@ class ExtractResult:
         """Let go of the bulk table once the warehouse holds it: a million postings are a gigabyte that the
         rest of the run (dedupe, scoring) would otherwise carry."""
         if self.bulk is not None:
-            import pyarrow as pa
-
-            self.bulk_rows, self.bulk, self.bulk_payloads = self.bulk.num_rows, None, None
-            pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
+            self.bulk_rows, self.bulk = self.bulk.num_rows, None
+            self.release_payloads()
 
     def release_payloads(self) -> None:
         """Let go of `bulk_payloads` once stored (0.3 GB at a million lines), before the postings are normalized."""
-        if self.bulk_payloads is not None:
-            import pyarrow as pa
+        import pyarrow as pa
 
-            self.bulk_payloads = None
-            pa.default_memory_pool().release_unused()
+        self.bulk_payloads = None
+        pa.default_memory_pool().release_unused()  # Arrow's allocator keeps freed memory unless told
 
     @property
     def label(self) -> str:

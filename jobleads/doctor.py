@@ -58,7 +58,8 @@ def check_database(db: Path) -> list[Finding]:
     try:
         con = duckdb.connect(str(db), read_only=True)
         try:
-            if not schema_is_current(con):
+            current = schema_is_current(con)
+            if not current:
                 findings.append(Finding("database", "warn", f"{db}: made by an older jobleads (schema not current)",
                                         "any command that writes (leads import, leads refresh) upgrades it"))
             tables = [r[0] for r in con.execute(
@@ -66,7 +67,7 @@ def check_database(db: Path) -> list[Finding]:
             rows = 0
             for table in tables:  # every block of every table is read, so a damaged one shows here
                 rows += con.execute(f'SELECT count(*), bit_xor(hash(t)) FROM "{table}" t').fetchone()[0]
-            doubled = duplicate_keys(con) if schema_is_current(con) else {}
+            doubled = duplicate_keys(con) if current else {}  # an older schema may still carry the keys
         finally:
             con.close()
     except duckdb.Error as exc:

@@ -49,20 +49,18 @@ def load_raw(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractR
     ])
 
 
-def load_raw_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime,
-                   payloads: pa.Array | None = None) -> int:
-    """raw_postings rows for postings that arrived as one Arrow table: each row's `payloads` (the record as
-    the file wrote it, row for row), or without them the row itself as JSON."""
-    if payloads is not None:
-        table = pa.table({"source": table["source"], "source_key": table["source_key"],
-                          "source_id": table["source_id"], "payload": payloads})
-    payload = "b.payload" if payloads is not None else "to_json(b)"
-    for start in range(0, table.num_rows, UPSERT_CHUNK):
-        run_over(con, table.slice(start, UPSERT_CHUNK),
+def load_raw_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, payloads: pa.Array,
+                   now: datetime) -> int:
+    """raw_postings rows for postings that arrived as one Arrow table: each row's record as the file wrote
+    it (`payloads`, row for row; ExtractResult.bulk_payloads)."""
+    raw = pa.table({"source": table["source"], "source_key": table["source_key"], "source_id": table["source_id"],
+                    "payload": payloads})
+    for start in range(0, raw.num_rows, UPSERT_CHUNK):
+        run_over(con, raw.slice(start, UPSERT_CHUNK),
                  "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
-                 f"SELECT $run, b.source, b.source_key, b.source_id, $now, {payload} FROM arrow_batch b",
+                 "SELECT $run, b.source, b.source_key, b.source_id, $now, b.payload FROM arrow_batch b",
                  {"run": run_id, "now": now})
-    return table.num_rows
+    return raw.num_rows
 
 
 def load_quarantine(con: duckdb.DuckDBPyConnection, run_id: str, results: list[ExtractResult], now: datetime) -> int:

@@ -82,12 +82,12 @@ def hidden_openings(con: duckdb.DuckDBPyConnection, config: Config, limit: int =
                 FROM leads l SEMI JOIN fitting_titles f USING (title)
                 WHERE l.company_id IS NOT NULL
             ), people AS (
-                SELECT company_id, arg_max(name, (strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400, name))
-                           AS ask, max(strength_rank) AS best, list(DISTINCT name ORDER BY name) AS names,
-                       arg_max(position, (strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400, name))
-                           AS position  -- the position of the one to ask
-                FROM (SELECT *, CASE strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END AS strength_rank
-                      FROM contacts WHERE company_id IS NOT NULL AND strength IN ('close', 'known'))
+                SELECT company_id, arg_max(name, (ask_rank, name)) AS ask, max(strength_rank) AS best,
+                       list(DISTINCT name ORDER BY name) AS names,
+                       arg_max(position, (ask_rank, name)) AS position  -- the position of the one to ask
+                FROM (SELECT *, strength_rank * 100000 + coalesce(epoch(last_touch), 0) / 86400 AS ask_rank
+                      FROM (SELECT *, CASE strength WHEN 'close' THEN 3 WHEN 'known' THEN 2 ELSE 1 END AS strength_rank
+                            FROM contacts WHERE company_id IS NOT NULL AND strength IN ('close', 'known')))
                 GROUP BY company_id
             )
             SELECT c.company_id, c.name, p.ask, p.names, p.best,

@@ -134,7 +134,7 @@ def publish(
         summary.postings_seen = load.upsert_postings(con, summary.run_id, postings, now)
         for r in results:
             if r.status == "ok" and r.bulk is not None:
-                load.load_raw_table(con, summary.run_id, r.bulk, now, r.bulk_payloads)
+                load.load_raw_table(con, summary.run_id, r.bulk, r.bulk_payloads, now)
                 r.release_payloads()
                 summary.postings_seen += load.upsert_postings_table(con, summary.run_id, r.bulk, now)
                 r.release_bulk()
