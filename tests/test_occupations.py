@@ -42,6 +42,8 @@ def index():
     # UK boards' everyday titles the taxonomies give to an odd occupation
     ("Site Manager", "1323"), ("Gas Engineer", "7126"), ("RGN - Nursing Home", "2221"),
     ("Security Officer - SIA Licence Required", "5414"), ("Product Owner", "1330"), ("HR Advisor", "2423"),
+    ("General Manager - Hotel", "1213"), ("Service Desk Analyst", "3512"), ("CDP - Award Winning Restaurant", "3434"),
+    ("Chef Manager", "3434"), ("Health Visitor", "2221"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
@@ -52,6 +54,7 @@ def test_titles_as_job_boards_write_them(index, title, isco):
     ("Pottery Decorator", "3434"),  # "pastry decorator" is one word away, and no potter
     ("AI Transformation Owner, CRO", "2511"),  # AI in a business role's title does not make it a data scientist
     ("Upcoming Internship Opportunities", None),  # nothing but internship words: no occupation at all
+    ("Team Leader - Care", "5164"),  # ESCO gives the bare "team leader" to zoo section leaders
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
     found = index.classify(title)

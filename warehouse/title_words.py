@@ -21,7 +21,7 @@ ABBREVIATIONS = {
     "ceo": "chief executive officer", "cfo": "chief financial officer", "coo": "chief operating officer",
     "cmo": "chief marketing officer", "ciso": "chief information security officer", "dba": "database administrator",
     "emt": "emergency medical technician", "slp": "speech language pathologist", "gp": "general practitioner",
-    "hgv": "heavy goods vehicle", "cdl": "truck", "frontend": "front end", "backend": "back end",
+    "hgv": "heavy goods vehicle", "cdp": "chef de partie", "cdl": "truck", "frontend": "front end", "backend": "back end",
     "fullstack": "full stack", "devops": "devops", "sysadmin": "system administrator", "it": "ict",
     "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
     "ops": "operations", "sr": "", "jr": "",
@@ -39,7 +39,7 @@ GENERIC_LABELS = frozenset(
     # how senior, not what ("Apprentice" is a cook's alternative label in ESCO, "Intern" a physician's in O*NET,
     # "Principal" a headteacher's): in a posting's title they say the level of whatever role is beside them
     "apprentice trainee intern principal chief".split()
-)
+) | {"team leader"}  # how senior, not what: ESCO gives the bare words to zoo section leaders
 # Words that say how senior, how long or where: never part of the occupation.
 NOT_THE_ROLE = frozenset(
     "senior junior lead staff principal head chief mid level entry graduate trainee apprentice intern "
