@@ -45,6 +45,13 @@ def html_to_text(markup: str | None) -> str | None:
 _PLAIN_QUERY_URL = re.compile(r"(https?://[^/?#\s]+[^?#\s]*)\?((?:[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*&)*[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*)")
 
 
+# A query key strip_tracking drops, found anywhere in a URL (RE2 syntax, for Arrow's vectorized match: a
+# large file's URLs without one need no Python at all).
+TRACKING_KEY_PATTERN = (r"(?i)[?&](?:utm_[^&=#]*|" + "|".join(re.escape(k) for k in sorted(TRACKING_PARAMS))
+                        + r")(?:[=&#]|$)")
+PLAIN_QUERY_URL_PATTERN = "^" + _PLAIN_QUERY_URL.pattern + "$"
+
+
 def strip_tracking(url: str | None) -> str | None:
     """Drop utm_* and other tracking parameters; keep ids such as gh_jid that identify the job."""
     if not url:

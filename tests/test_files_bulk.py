@@ -86,3 +86,21 @@ def test_the_raw_payload_of_a_bulk_import_is_the_line_as_written(tmp_path: Path,
         assert con.execute("SELECT payload FROM raw_postings").fetchall()[-1] == (line,)
         assert con.execute("SELECT salary_min FROM postings").fetchone()[0] == 15 * 2080
         con.close()
+
+
+def test_both_readers_clean_urls_alike_and_read_a_windows_file(tmp_path: Path):
+    """Tracking parameters dropped, ids kept, odd queries parsed: the bulk reader leaves plain queries without
+    a tracking key to Arrow and cleans the rest as the model does; CRLF endings and a BOM are no part of a record."""
+    urls = ["https://boards.greenhouse.io/acme/jobs/1?gh_jid=1", "https://acme.com/j/2?gh_jid=2&gh_src=feed",
+            "https://acme.com/j/3?UTM_Source=x&id=3", "https://acme.com/j/4?id=4#apply", "https://acme.com/j/5?q=a%20b",
+            "https://acme.com/j/6?sourcex=1&ref", "https://acme.com/j/7", "https://acme.com/j/8?lever-source=LinkedIn"]
+    rows = [{"source": "x", "source_id": str(i), "title": "Nurse", "company": "Ward 5", "url": url}
+            for i, url in enumerate(urls)]
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(json.dumps(r) for r in rows).encode() + b"\r\n")
+    small = {p.source_id: p.url for p in read_generic(path, "jsonl").postings}
+    bulk = read_generic_bulk(path)
+    assert not bulk.quarantined
+    assert {r["source_id"]: r["url"] for r in bulk.bulk.to_pylist()} == small
+    assert small["1"] == "https://acme.com/j/2?gh_jid=2" and small["2"] == "https://acme.com/j/3?id=3"
+    assert bulk.bulk_payloads.to_pylist() == [json.dumps(r) for r in rows]
