@@ -78,6 +78,20 @@ def test_bulk_path_equals_pure_functions(rows):
         assert got["canonical_url"] == canonical_url(url)
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(["Nurse", "Senior Nurse (2025)", "Chef", None, "SRE II", "chef"]), min_size=1,
+                         max_size=5), min_size=1, max_size=4))
+def test_chunks_sharing_a_title_memo_normalize_as_each_alone(chunks):
+    """An import's chunks share the titles they normalized; what each chunk gets is what it gets alone."""
+    from warehouse.normalize import TitleMemo
+
+    memo = TitleMemo()
+    for titles in chunks:
+        table = pa.table({"title": pa.array(titles, pa.string()), "company": ["Acme"] * len(titles),
+                          "locations": pa.array([[]] * len(titles), pa.list_(pa.string())), "url": [None] * len(titles)})
+        assert normalize_table(table, titles=memo).to_pylist() == normalize_table(table).to_pylist()
+
+
 _QUERY_CHARS = st.sampled_from("aZ09_.~-%+=&?# /:")
 _KEYS = st.sampled_from(["gh_jid", "utm_source", "UTM_Medium", "gh_src", "source", "id", "lang", "token", "a"])
 

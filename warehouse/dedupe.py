@@ -42,7 +42,7 @@ class DedupeStats:
 
 
 _NODES = f"""
-CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
+CREATE OR REPLACE TEMP TABLE dedupe_chosen AS
 WITH keyed AS (
     SELECT posting_uid, lead_id, first_seen, coalesce(company_id, company_norm) AS cid,
            title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
@@ -52,8 +52,7 @@ WITH keyed AS (
            []::VARCHAR[] AS place_city
     FROM postings
 ), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
-SELECT (row_number() OVER (ORDER BY k.first_seen, k.posting_uid) - 1)::INTEGER AS node,
-       k.*, k.lead_id IS NULL AS is_new,
+SELECT k.*, k.lead_id IS NULL AS is_new,
        CASE WHEN s.n > {BIG_BLOCK} THEN k.cid || '|' || split_part(k.title_norm, ' ', 1) ELSE k.cid END AS block
 FROM keyed k JOIN sizes s USING (cid)
 WHERE s.touched OR k.posting_uid IN (  -- an old record elsewhere with a new record's global job id
@@ -61,6 +60,14 @@ WHERE s.touched OR k.posting_uid IN (  -- an old record elsewhere with a new rec
         AND a.ats = b.ats AND a.ats_job_id = b.ats_job_id
         AND (a.ats IN ({', '.join(repr(x) for x in m.GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:'))
     WHERE EXISTS (SELECT 1 FROM postings WHERE lead_id IS NOT NULL))
+"""
+# Numbered in a statement of its own, by a sort of two columns joined back: a window over the wide rows
+# sorted every column with them (2.2 s of 3 s at a million postings; 1.3 s this way).
+_NUMBER_NODES = """
+CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
+SELECT n.node, c.* FROM dedupe_chosen c JOIN (
+    SELECT posting_uid, (row_number() OVER (ORDER BY first_seen, posting_uid) - 1)::INTEGER AS node FROM dedupe_chosen
+) n USING (posting_uid)
 """
 
 def _add_places(con: duckdb.DuckDBPyConnection) -> None:
@@ -155,6 +162,8 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
         return 0
     clock = _Clock(stats)
     con.execute(_NODES).fetchall()
+    con.execute(_NUMBER_NODES).fetchall()
+    con.execute("DROP TABLE dedupe_chosen").fetchall()
     _add_places(con)
     con.execute("ALTER TABLE dedupe_nodes DROP COLUMN raw_locations").fetchall()  # read; now only weight
     nodes = con.sql(

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from connectors.models import POSTING_SCHEMA, Posting  # POSTING_SCHEMA: the record contract, kept with Posting
-from warehouse.normalize import NORMALIZED_COLUMNS, normalize_table
+from warehouse.normalize import NORMALIZED_COLUMNS, TitleMemo, normalize_table
 from warehouse.staging import run_over, staged
 
 _NORMALIZED = [name for name, _ in NORMALIZED_COLUMNS]
@@ -99,8 +99,9 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
     """`upsert_postings` for an Arrow table in `POSTING_SCHEMA` (the bulk path: one row per posting_uid)."""
     if table.num_rows == 0:
         return 0
+    titles = TitleMemo()
     for start in range(0, table.num_rows, UPSERT_CHUNK):
-        _upsert_chunk(con, run_id, without_nul(table.slice(start, UPSERT_CHUNK)), now)
+        _upsert_chunk(con, run_id, without_nul(table.slice(start, UPSERT_CHUNK)), now, titles)
         pa.default_memory_pool().release_unused()  # the chunk's normalizing buffers, before the next one
     return table.num_rows
 
@@ -108,11 +109,12 @@ def upsert_postings_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa
 UPSERT_CHUNK = 250_000  # postings normalized and stored at a time: a million at once doubled the import's peak memory
 
 
-def _upsert_chunk(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime) -> None:
+def _upsert_chunk(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime,
+                  titles: TitleMemo | None = None) -> None:
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
-    with staged(con, "postings_batch", normalize_table(table, con)):
+    with staged(con, "postings_batch", normalize_table(table, con, titles)):
         # Known records are updated, then new ones appended: a plain insert of new rows is much cheaper
         # than INSERT .. ON CONFLICT when a night brings a million of them. first_seen and lead_id stay.
         con.execute(

@@ -426,29 +426,47 @@ def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     return pa.nulls(table.num_rows, kind)
 
 
-def normalize_table(table: pa.Table, con: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+class TitleMemo:
+    """Titles normalized by earlier chunks of one import: a million postings in four chunks hold 126k
+    distinct titles, but each chunk 110k, so without it most titles were normalized four times."""
+
+    def __init__(self) -> None:
+        self.known: pa.Table | None = None
+
+    def covering(self, con: duckdb.DuckDBPyConnection, titles: pa.Array) -> pa.Table:
+        """The normalized titles, every one of `titles` among them; only titles not seen before are worked out."""
+        if self.known is not None:
+            titles = pc.filter(titles, pc.invert(pc.fill_null(pc.is_in(titles, value_set=self.known["raw"].combine_chunks()), False)))
+        found = _map_values(con, titles, _title_select())
+        self.known = found if self.known is None else pa.concat_tables([self.known, found])
+        return self.known
+
+
+def normalize_table(table: pa.Table, con: duckdb.DuckDBPyConnection | None = None,
+                    titles: TitleMemo | None = None) -> pa.Table:
     """Add the normalized columns (`NORMALIZED_COLUMNS`) to an Arrow table of postings with columns
     title, company, locations and url and/or apply_url (description optional).
 
     Vectorized: each distinct title, company, location and URL is normalized once, by Arrow compute
-    and one DuckDB statement; the results are joined back. Same results as the pure functions."""
+    and one DuckDB statement; the results are joined back. Same results as the pure functions.
+    `titles`: a memo shared by the chunks of one import, so a title is normalized once across them."""
     own = con is None
     con = con or duckdb.connect()
     try:
-        return _normalize(table, con)
+        return _normalize(table, con, titles or TitleMemo())
     finally:
         if own:
             con.close()
 
 
-def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection) -> pa.Table:
+def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection, memo: TitleMemo) -> pa.Table:
     table = table.drop_columns([c for c, _ in NORMALIZED_COLUMNS if c in table.column_names])
     url = pc.coalesce(_column(table, "apply_url", pa.string()), _column(table, "url", pa.string()))
     locations = _column(table, "locations", pa.list_(pa.string()))
     description = _column(table, "description", pa.string())
     countries = pa.table({"name": list(_countries()), "code": list(_countries().values())})
     with staged(con, "norm_countries", countries):
-        titles = _map_values(con, table["title"].combine_chunks(), _title_select())
+        titles = memo.covering(con, table["title"].combine_chunks())
         companies = _company_map(con, table["company"].combine_chunks())
         places = _map_values(con, pc.list_flatten(locations), _location_select(), city=True)
     urls = _map_values(con, url, _url_select())

@@ -19,12 +19,14 @@ UNION
 SELECT p.lead_id FROM postings p ANTI JOIN leads l USING (lead_id) WHERE p.lead_id IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE lead_rollup AS
-WITH ranked AS (
+WITH sizes AS (
+    SELECT lead_id, count(*) AS records FROM postings SEMI JOIN touched_leads USING (lead_id) GROUP BY lead_id
+), ranked AS (
     SELECT p.*,
         (CASE WHEN list_contains($board_sources, source) THEN 2
               WHEN list_contains($file_sources, source) THEN 0 ELSE 1 END) * 1e10
             + coalesce(epoch(last_seen), 0) AS authority
-    FROM postings p SEMI JOIN touched_leads t USING (lead_id)
+    FROM postings p SEMI JOIN (SELECT lead_id FROM sizes WHERE records > 1) t USING (lead_id)
 )
 SELECT
     lead_id,
@@ -43,7 +45,15 @@ SELECT
     arg_max(struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency), (authority, posting_uid))
         FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) AS salary
 FROM ranked
-GROUP BY lead_id;
+GROUP BY lead_id
+UNION ALL
+-- a lead of one record (most of them) is that record: the same fields without aggregating
+SELECT
+    lead_id, title, company, list_sort(list_distinct(coalesce(locations, []))) AS locations, remote, description,
+    coalesce(apply_url, url) AS url, posted_at, first_seen, last_seen, active AS any_active,
+    CASE WHEN salary_min IS NOT NULL OR salary_max IS NOT NULL
+         THEN struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency) END AS salary
+FROM postings p SEMI JOIN (SELECT lead_id FROM sizes WHERE records = 1) t USING (lead_id);
 
 -- Only leads whose fields change are written: an UPDATE of the changed ones and an INSERT of the new
 -- ones (an upsert of every lead each night costs a minute at a million leads).
@@ -88,17 +98,27 @@ DROP TABLE lead_rollup;
 -- posted more than REPOST_DAYS later or naming another year (dedupe's rule, warehouse/matching.py), is a
 -- re-post of it. repost_of = the latest such earlier lead; repost_count = how many earlier ones there are.
 CREATE OR REPLACE TEMP TABLE lead_signature AS
+WITH scope AS (
+    SELECT lead_id, coalesce(company_id, company_norm) AS cid, first_seen, posting_uid, title_norm,
+           coalesce(posted_at, first_seen) AS posted, coalesce(location_norm, []) AS places,
+           coalesce(title_years, '') AS years
+    FROM postings
+    WHERE lead_id IS NOT NULL
+      AND coalesce(company_id, company_norm) IN (
+          SELECT coalesce(company_id, company_norm) FROM postings SEMI JOIN touched_leads USING (lead_id))
+), sizes AS (SELECT lead_id, count(*) AS records FROM scope GROUP BY lead_id)
 SELECT lead_id,
-       arg_min(coalesce(company_id, company_norm), (first_seen, posting_uid)) AS cid,
+       arg_min(cid, (first_seen, posting_uid)) AS cid,
        arg_min(title_norm, (first_seen, posting_uid)) AS title_key,
-       min(coalesce(posted_at, first_seen)) AS posted,
-       list_distinct(flatten(list(coalesce(location_norm, [])))) AS places,
-       max(coalesce(title_years, '')) AS years
-FROM postings
-WHERE lead_id IS NOT NULL
-  AND coalesce(company_id, company_norm) IN (
-      SELECT coalesce(company_id, company_norm) FROM postings SEMI JOIN touched_leads USING (lead_id))
-GROUP BY lead_id;
+       min(posted) AS posted,
+       list_distinct(flatten(list(places))) AS places,
+       max(years) AS years
+FROM scope SEMI JOIN (SELECT lead_id FROM sizes WHERE records > 1) t USING (lead_id)
+GROUP BY lead_id
+UNION ALL
+-- a lead of one record is that record's (most of them; no aggregate needed)
+SELECT lead_id, cid, title_norm AS title_key, posted, list_distinct(places) AS places, years
+FROM scope SEMI JOIN (SELECT lead_id FROM sizes WHERE records = 1) t USING (lead_id);
 
 CREATE OR REPLACE TEMP TABLE lead_repost_links AS
 SELECT b.lead_id, arg_max(a.lead_id, (a.posted, a.lead_id)) AS repost_of, count(*) AS earlier,
