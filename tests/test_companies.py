@@ -81,6 +81,19 @@ def test_resolve_sets_company_ids_on_postings_contacts_and_leads(db_path):
         assert con.execute("SELECT * FROM company_aliases ORDER BY alias_norm").fetchall() == before
 
 
+def test_a_lead_whose_records_name_two_companies_equally_often_takes_the_same_one_every_time(db_path):
+    with writer(db_path) as con:
+        _publish(con, [_posting("1", "Northwind Cloud")])
+        first = _company_of(con, "postings", "source_id", "1")
+        other = first[:-1] + chr(ord(first[-1]) - 1)  # less than the first company's id
+        # the lead's second record names another company: one record each
+        con.execute("INSERT INTO postings SELECT * REPLACE (posting_uid || 'a' AS posting_uid, source_id || 'a' AS "
+                    "source_id, $c AS company_id) FROM postings WHERE source_id = '1'", {"c": other})
+        con.execute("UPDATE leads SET company_id = NULL")
+        companies.link_leads(con)  # a tie: the greater id, not whichever record is scanned first
+        assert con.execute("SELECT DISTINCT company_id FROM leads").fetchall() == [(max(first, other),)]
+
+
 def test_user_alias_for_parents_and_rebrands(db_path):
     with writer(db_path) as con:
         _publish(con, [_posting("1", "Meta Platforms, Inc."), _posting("2", "Meta Financial Group")])
