@@ -104,3 +104,17 @@ def test_both_readers_clean_urls_alike_and_read_a_windows_file(tmp_path: Path):
     assert {r["source_id"]: r["url"] for r in bulk.bulk.to_pylist()} == small
     assert small["1"] == "https://acme.com/j/2?gh_jid=2" and small["2"] == "https://acme.com/j/3?id=3"
     assert bulk.bulk_payloads.to_pylist() == [json.dumps(r) for r in rows]
+
+
+def test_a_record_repeated_in_the_file_keeps_its_last_line(tmp_path: Path):
+    rows = [{"source": "x", "source_id": "1", "title": "Nurse", "company": "Ward 5"},
+            {"source": "x", "source_id": "2", "title": "Chef", "company": "Cafe"},
+            {"source": "x", "source_id": "1", "title": "Senior Nurse", "company": "Ward 5"}]
+    path = tmp_path / "repeated.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    bulk = read_generic_bulk(path)
+    assert [(r["source_id"], r["title"]) for r in bulk.bulk.to_pylist()] == [("2", "Chef"), ("1", "Senior Nurse")]
+    assert bulk.bulk_payloads.to_pylist() == [json.dumps(rows[1]), json.dumps(rows[2])]
+    unique = tmp_path / "unique.jsonl"  # no record repeated: every line, in file order
+    unique.write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n", encoding="utf-8")
+    assert [r["source_id"] for r in read_generic_bulk(unique).bulk.to_pylist()] == ["1", "2"]
