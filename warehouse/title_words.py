@@ -50,6 +50,8 @@ NOT_THE_ROLE = frozenset(
 # Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse").
 _KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice".split())
 
+# A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it.
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
@@ -75,7 +77,8 @@ FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": 
 # A segment that is only a field ("Intern - Software"): the role it most often means.
 FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
                "machine learning": "data scientist", "user experience": "user experience designer",
-               "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer"}
+               "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer",
+               "devops": "devops engineer"}
 
 
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
@@ -103,7 +106,7 @@ def role_segments(title: str) -> list[list[str]]:
         for word in normalize_label(part).split():
             expanded = ABBREVIATIONS.get(word, word)
             words.extend(expanded.split())
-        kept = [w for w in words if w not in NOT_THE_ROLE or w in _KEEP_IN_LABELS]
+        kept = [w for w in words if (w not in NOT_THE_ROLE or w in _KEEP_IN_LABELS) and not _YEAR.fullmatch(w)]
         # "Senior Staff Nurse": keep "staff" only before a role word, never as the whole title.
         while kept and kept[0] in _KEEP_IN_LABELS and len(kept) > 1 and kept[0] in ("lead", "staff", "principal"):
             kept = kept[1:]
