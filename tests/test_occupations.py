@@ -46,7 +46,8 @@ def index():
     ("Chef Manager", "3434"), ("Health Visitor", "2221"),
     # a year says when, not what (it kept "Software Engineering Intern 2024" from any occupation)
     ("Software Engineering Intern 2024 (USA)", "2512"), ("Data Science Internship-Summer 2025", "2511"),
-    ("DevOps Intern", "2512"),
+    ("DevOps Intern", "2512"), ("Software Engineering Internships", "2512"), ("Full-Stack Intern", "2512"),
+    ("Service Desk Intern", "3512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

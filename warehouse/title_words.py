@@ -43,7 +43,7 @@ GENERIC_LABELS = frozenset(
 # Words that say how senior, how long or where: never part of the occupation.
 NOT_THE_ROLE = frozenset(
     "senior junior lead staff principal head chief mid level entry graduate trainee apprentice intern "
-    "internship i ii iii iv 1 2 3 4 remote hybrid onsite fulltime parttime temporary temp "
+    "internship internships interns i ii iii iv 1 2 3 4 remote hybrid onsite fulltime parttime temporary temp "
     "permanent freelance locum days nights weekends urgent immediate m w d f x h div genders "
     "co op coop fellowship summer fall spring winter autumn undergraduate undergrad bachelors masters phd".split()
 )
@@ -78,7 +78,9 @@ FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": 
 FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
                "machine learning": "data scientist", "user experience": "user experience designer",
                "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer",
-               "devops": "devops engineer"}
+               "devops": "devops engineer", "full stack": "full stack developer",
+               "service desk": "service desk analyst", "computer vision": "data scientist",
+               "deep learning": "data scientist"}
 
 
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
