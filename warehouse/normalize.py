@@ -131,7 +131,7 @@ _TITLE_NOISE = [
     r"\b(?:apply now|urgent|hiring|immediate start)\b",
 ]
 _SEASON = r"\b(spring|summer|fall|autumn|winter)\b"
-_YEAR = r"\b(20[0-9][0-9])\b"
+TITLE_YEAR = r"\b(20[0-9][0-9])\b"  # also what the title classifier leaves out (title_words)
 _LEVEL_WORDS = r"\b(senior|junior|staff|principal|lead|[1-7])\b"
 _SPACES = r" +"
 
@@ -146,9 +146,9 @@ def title_parts(title: str | None) -> tuple[str, str, str, str]:
     text = fold(title)
     for pattern, replacement in _TITLE_ABBREVIATIONS:
         text = re.sub(pattern, replacement, text)
-    years = _evidence(re.findall(_YEAR, text))
+    years = _evidence(re.findall(TITLE_YEAR, text))
     seasons = _evidence(s.replace("autumn", "fall") for s in re.findall(_SEASON, text))
-    for pattern in (_YEAR, _SEASON, *_TITLE_NOISE):
+    for pattern in (TITLE_YEAR, _SEASON, *_TITLE_NOISE):
         text = re.sub(pattern, " ", text)
     key = re.sub(_SPACES, " ", text).strip()
     level = _evidence(re.findall(_LEVEL_WORDS, key))
@@ -341,12 +341,12 @@ def _title_select() -> str:
     for pattern, replacement in _TITLE_ABBREVIATIONS:
         text = _sub(text, pattern, replacement)
     key = "expanded"
-    for pattern in (_YEAR, _SEASON, *_TITLE_NOISE):
+    for pattern in (TITLE_YEAR, _SEASON, *_TITLE_NOISE):
         key = _sub(key, pattern, " ")
     season = "CASE WHEN x = 'autumn' THEN 'fall' ELSE x END"
     return f"""
         SELECT raw, key AS title_norm,
-               {_evidence_sql('expanded', _YEAR)} AS title_years,
+               {_evidence_sql('expanded', TITLE_YEAR)} AS title_years,
                {_evidence_sql('expanded', _SEASON, season)} AS title_seasons,
                {_evidence_sql('key', _LEVEL_WORDS)} AS title_level
         FROM (SELECT raw, expanded, trim({_sub(key, _SPACES, ' ')}) AS key
@@ -448,7 +448,8 @@ class TitleMemo:
     def covering(self, con: duckdb.DuckDBPyConnection, titles: pa.Array) -> pa.Table:
         """The normalized titles, every one of `titles` among them; only titles not seen before are worked out."""
         if self.known is not None:
-            titles = pc.filter(titles, pc.invert(pc.fill_null(pc.is_in(titles, value_set=self.known["raw"].combine_chunks()), False)))
+            seen = pc.fill_null(pc.is_in(titles, value_set=self.known["raw"].combine_chunks()), False)
+            titles = pc.filter(titles, pc.invert(seen))
         found = _map_values(con, titles, _title_select())
         self.known = found if self.known is None else pa.concat_tables([self.known, found])
         return self.known
@@ -512,7 +513,6 @@ def _looked_up(values, mapping: pa.Table, columns: tuple[str, ...]) -> dict[str,
     """Per value, the columns of its row in `mapping` (one row per distinct `raw`); null where none."""
     at = pc.index_in(values, value_set=mapping["raw"].combine_chunks())
     return {name: mapping[name].combine_chunks().take(at) for name in columns}
-
 
 
 def _company_map(con: duckdb.DuckDBPyConnection, names: pa.Array) -> pa.Table:

@@ -202,10 +202,9 @@ class _Scorer:
         scores: dict[str, list] = {name: [] for name in SCORE_SCHEMA.names}
         lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}
         # each column's append, bound once: the loop runs once per open lead (700k a night at a million)
-        add_id, add_score, add_parts, add_matched, add_missing, add_details, add_at, add_occupation = (
+        add_id, add_score, add_parts, add_matched, add_missing, add_details, add_occupation = (
             scores[name].append for name in ("lead_id", "score", "parts", "skills_matched", "skills_missing",
-                                             "details", "computed_at", "occupation"))
-        now = self.now
+                                             "details", "occupation"))
         for lead_id, title, locations, remote, posted_us, lo, hi, cur, key in rows:
             facts = (title, tuple(locations or ()), remote, lo, hi, cur, key, posted_us is None)
             same = memo.get(facts) or self._same_posting(facts)
@@ -222,7 +221,6 @@ class _Scorer:
             add_matched(same.matched)
             add_missing(same.missing)
             add_details(same.details)
-            add_at(now)
             add_occupation(same.occupation)
             for skill, imp, category, has, evidence in same.skill_rows:
                 lead_skill_columns["lead_id"].append(lead_id)
@@ -231,6 +229,7 @@ class _Scorer:
                 lead_skill_columns["importance"].append(imp)
                 lead_skill_columns["has_skill"].append(has)
                 lead_skill_columns["evidence"].append(evidence)
+        scores["computed_at"] = [self.now] * len(scores["lead_id"])  # one time for the whole scoring
         return scores, lead_skill_columns
 
     def _same_posting(self, facts: tuple) -> "_PostingFit":

@@ -9,6 +9,8 @@ import re
 
 from rapidfuzz import utils
 
+from warehouse.normalize import TITLE_YEAR
+
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
     "sdet": "software development engineer in test", "pm": "product manager", "tpm": "technical program manager",
@@ -50,8 +52,9 @@ NOT_THE_ROLE = frozenset(
 # Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse").
 _KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice".split())
 
-# A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it.
-_YEAR = re.compile(r"(?:19|20)\d\d")
+# A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
+# (the same years dedupe reads in a title).
+_YEAR = re.compile(TITLE_YEAR)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
