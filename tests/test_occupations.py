@@ -48,6 +48,9 @@ def index():
     ("Software Engineering Intern 2024 (USA)", "2512"), ("Data Science Internship-Summer 2025", "2511"),
     ("DevOps Intern", "2512"), ("Software Engineering Internships", "2512"), ("Full-Stack Intern", "2512"),
     ("Service Desk Intern", "3512"),
+    # where ESCO's alternative labels and tech boards part (session 10)
+    ("Software Quality Engineer", "2519"), ("Software Testing Summer Intern", "2519"), ("Help Desk Technician", "3512"),
+    ("UX Designer", "2513"), ("Developer Advocate Intern", "2512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

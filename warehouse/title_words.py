@@ -76,7 +76,8 @@ def normalize_label(text: str) -> str:
 # A field where the role should be ("Software Engineering Intern", "Data Science Intern"): read as the role.
 FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": "scientist", "analytics": "analyst",
               "design": "designer", "research": "researcher", "management": "manager", "programming": "programmer",
-              "accounting": "accountant", "nursing": "nurse", "consulting": "consultant"}
+              "accounting": "accountant", "nursing": "nurse", "consulting": "consultant",
+              "testing": "tester"}  # "Software Testing Intern" tests software, no batteries
 # A segment that is only a field ("Intern - Software"): the role it most often means.
 FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
                "machine learning": "data scientist", "user experience": "user experience designer",
