@@ -1,8 +1,11 @@
 """Shared fixtures. Every test is offline: HTTP is replayed through httpx.MockTransport or respx."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -16,6 +19,10 @@ CORPUS_LISTINGS = SHARED / "corpus" / "listings" / "postings.jsonl"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Derived tables (warehouse/disk_memo.py) go to a folder of this session's, not the user's ~/.cache.
+_CACHE = tempfile.mkdtemp(prefix="jobleads-test-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ.setdefault("LEADS_CACHE_DIR", _CACHE)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.staging import staged
 
 # --------------------------------------------------------------------------------------------- folding
@@ -178,7 +179,14 @@ _ANYWHERE = r"^(?:multiple(?: locations)?|various(?: locations)?|tbd|flexible|gl
 
 @lru_cache(maxsize=1)
 def _countries() -> dict[str, str]:
-    """Folded country names and codes -> alpha-2 code, from pycountry (plus common short forms)."""
+    """Folded country names and codes -> alpha-2 code, from pycountry (plus common short forms); read from
+    pycountry once per release and machine (warehouse/disk_memo.py)."""
+    from importlib.metadata import version
+
+    return kept_on_disk("countries", [version("pycountry"), *source_of(__name__)], _read_countries)
+
+
+def _read_countries() -> dict[str, str]:
     import pycountry
 
     out: dict[str, str] = {}

