@@ -35,9 +35,13 @@ TYPO_MIN_LENGTH = 6
 TYPO_RATIO = 90
 TYPO_WORD_RATIO = 80
 
+_PARENTHESES = re.compile(r"\(.*?\)")
+
+
 def tokens(name: str | None) -> list[str]:
     """The words of a company name as written (folded; parentheses and dots out, so "U.S." is "US")."""
-    return fold(re.sub(r"\(.*?\)", " ", name or "").replace(".", "")).split()
+    name = name or ""
+    return fold((_PARENTHESES.sub(" ", name) if "(" in name else name).replace(".", "")).split()
 
 
 LEGAL_WORDS = frozenset("inc incorporated llc ltd limited gmbh ag plc sa se bv nv corp corporation co lp llp".split())

@@ -27,14 +27,16 @@ from warehouse.staging import staged
 # --------------------------------------------------------------------------------------------- folding
 
 _NON_ALNUM = r"[^a-z0-9]+"
+_NON_ALNUM_RUN = re.compile(_NON_ALNUM)
 
 
 def fold(text: str | None) -> str:
     """Lowercase ASCII (NFKD, marks and other non-ASCII dropped); runs of anything else become one space."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(_NON_ALNUM, " ", text).strip()
+    if not text.isascii():  # ASCII is its own NFKD form: most names skip the Unicode pass
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_ALNUM_RUN.sub(" ", text.lower()).strip()
 
 
 def _fold_array(values: pa.Array) -> pa.Array:
