@@ -59,9 +59,7 @@ WITH linked AS (  -- an old record elsewhere with a new record's global job id
     SELECT posting_uid, lead_id, first_seen, coalesce(company_id, company_norm) AS cid,
            title_norm, coalesce(title_years, '') AS title_years, coalesce(title_seasons, '') AS title_seasons,
            coalesce(title_level, '') AS title_level, coalesce(location_norm, []::VARCHAR[]) AS location_norm,
-           ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations,
-           []::VARCHAR[] AS place_area, []::VARCHAR[] AS place_scope,  -- filled by _add_places where they matter
-           []::VARCHAR[] AS place_city
+           ats, ats_job_id, canonical_url, posted_at, source, coalesce(locations, []::VARCHAR[]) AS raw_locations
     FROM postings SEMI JOIN cids ON coalesce(company_id, company_norm) = cids.cid
 ), sizes AS (SELECT cid, count(*) AS n, bool_or(lead_id IS NULL) AS touched FROM keyed GROUP BY cid)
 SELECT k.*, k.lead_id IS NULL AS is_new,
@@ -70,25 +68,28 @@ FROM keyed k JOIN sizes s USING (cid)
 WHERE s.touched OR k.posting_uid IN (SELECT posting_uid FROM linked)
 """
 # Numbered in a statement of its own, by a sort of two columns joined back: a window over the wide rows
-# sorted every column with them (3.1 s at a million postings; 1.1 s this way).
-_NUMBER_NODES = """
+# sorted every column with them (3.1 s at a million postings; 1.1 s this way). The places of `_place_nodes`
+# are joined in here: an UPDATE of the list columns afterwards cost 0.5 s in a nightly fold.
+_NUMBER_NODES = f"""
 CREATE OR REPLACE TEMP TABLE dedupe_nodes AS
-SELECT n.node, c.* FROM dedupe_chosen c JOIN (
+SELECT n.node, c.* EXCLUDE (raw_locations),
+       coalesce(d.area, []::VARCHAR[]) AS place_area, coalesce(d.scope, []::VARCHAR[]) AS place_scope,
+       CASE WHEN d.posting_uid IS NULL THEN []::VARCHAR[] ELSE {m.PLACE_CITY_SQL.format(area="d.area")} END AS place_city
+FROM dedupe_chosen c JOIN (
     SELECT posting_uid, (row_number() OVER (ORDER BY first_seen, posting_uid) - 1)::INTEGER AS node FROM dedupe_chosen
 ) n USING (posting_uid)
+LEFT JOIN dedupe_places d USING (posting_uid)
 """
 
-def _add_places(con: duckdb.DuckDBPyConnection) -> None:
-    """place_area and place_scope (warehouse/places.py: `node_places`, in SQL) of the nodes in blocks where
-    they can change a verdict: a block with a place that names only a country or a state, or a misspelt
-    city. Each distinct location is placed once in Python; every other node keeps empty lists."""
+def _place_nodes(con: duckdb.DuckDBPyConnection) -> None:
+    """dedupe_places: the area and scope (warehouse/places.py: `node_places`, in SQL) of the chosen postings
+    in blocks where they can change a verdict: a block with a place that names only a country or a state, or
+    a misspelt city. Each distinct location is placed once in Python; every other node keeps empty lists."""
     from warehouse.places import needs_areas, place
 
     distinct = [r[0] for r in con.execute(
-        "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_nodes) WHERE raw <> ''").fetchall()]
+        "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_chosen) WHERE raw <> ''").fetchall()]
     placed = [(raw, *place(raw), needs_areas(raw)) for raw in distinct]
-    if not any(needs for *_, needs in placed):
-        return
     table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
                       "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
                       "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string())),
@@ -96,21 +97,15 @@ def _add_places(con: duckdb.DuckDBPyConnection) -> None:
     with staged(con, "placed", table):
         con.execute("""
             CREATE OR REPLACE TEMP TABLE dedupe_places AS
-            WITH raw_nodes AS (SELECT node, block, unnest(raw_locations) AS raw FROM dedupe_nodes
+            WITH raw_nodes AS (SELECT posting_uid, block, unnest(raw_locations) AS raw FROM dedupe_chosen
                                WHERE len(raw_locations) > 0),
                  special AS (SELECT DISTINCT r.block FROM raw_nodes r JOIN placed p USING (raw) WHERE p.needs)
-            SELECT r.node, list_sort(list_distinct(flatten(list(p.area)))) AS area,
+            SELECT r.posting_uid, list_sort(list_distinct(flatten(list(p.area)))) AS area,
                    CASE WHEN bool_and(len(p.scope) > 0) THEN list_sort(list_distinct(flatten(list(p.scope))))
                         ELSE []::VARCHAR[] END AS scope
             FROM raw_nodes r JOIN placed p USING (raw) SEMI JOIN special USING (block)
-            GROUP BY r.node
+            GROUP BY r.posting_uid
         """).fetchall()
-    con.execute(f"""
-        UPDATE dedupe_nodes
-        SET place_area = d.area, place_scope = d.scope, place_city = {m.PLACE_CITY_SQL.format(area="d.area")}
-        FROM dedupe_places d WHERE dedupe_nodes.node = d.node
-    """).fetchall()
-    con.execute("DROP TABLE dedupe_places").fetchall()
 
 
 # What dedupe knows of a pair of nodes `a`, `b` (the rule's verdict and the evidence the scoring reads).
@@ -170,10 +165,10 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
         return 0
     clock = _Clock(stats)
     con.execute(_NODES).fetchall()
+    _place_nodes(con)
     con.execute(_NUMBER_NODES).fetchall()
-    con.execute("DROP TABLE dedupe_chosen").fetchall()
-    _add_places(con)
-    con.execute("ALTER TABLE dedupe_nodes DROP COLUMN raw_locations").fetchall()  # read; now only weight
+    for table in ("dedupe_chosen", "dedupe_places"):
+        con.execute(f"DROP TABLE {table}").fetchall()
     nodes = con.sql(
         "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level FROM dedupe_nodes ORDER BY node"
     ).to_arrow_table()
