@@ -97,14 +97,24 @@ DROP TABLE lead_rollup;
 -- Re-posts: a lead whose company and title key equal an earlier lead's (places overlapping, or unknown),
 -- posted more than REPOST_DAYS later or naming another year (dedupe's rule, warehouse/matching.py), is a
 -- re-post of it. repost_of = the latest such earlier lead; repost_count = how many earlier ones there are.
+-- Only leads that can share a touched lead's key are read: those with a record of its company and first title.
 CREATE OR REPLACE TEMP TABLE lead_signature AS
-WITH scope AS (
+WITH touched_keys AS (
+    SELECT arg_min(coalesce(company_id, company_norm), (first_seen, posting_uid)) AS cid,
+           arg_min(title_norm, (first_seen, posting_uid)) AS title_key
+    FROM postings SEMI JOIN touched_leads USING (lead_id)
+    GROUP BY lead_id
+), candidates AS (
+    SELECT p.lead_id FROM postings p JOIN (SELECT DISTINCT cid, title_key FROM touched_keys) k
+        ON coalesce(p.company_id, p.company_norm) = k.cid AND p.title_norm = k.title_key
+    WHERE p.lead_id IS NOT NULL
+    UNION SELECT lead_id FROM touched_leads
+), scope AS (
     SELECT lead_id, coalesce(company_id, company_norm) AS cid, first_seen, posting_uid, title_norm,
            coalesce(posted_at, first_seen) AS posted, coalesce(location_norm, []) AS places,
            coalesce(title_years, '') AS years
-    FROM postings
-    WHERE lead_id IS NOT NULL
-      AND coalesce(company_id, company_norm) IN (
+    FROM postings SEMI JOIN candidates USING (lead_id)
+    WHERE coalesce(company_id, company_norm) IN (
           SELECT coalesce(company_id, company_norm) FROM postings SEMI JOIN touched_leads USING (lead_id))
 ), sizes AS (SELECT lead_id, count(*) AS records FROM scope GROUP BY lead_id)
 SELECT lead_id,
