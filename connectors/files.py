@@ -15,8 +15,8 @@ from connectors.base import ExtractResult
 from connectors.csvfile import read_csv
 from connectors.http import BadPayload
 from connectors.models import Posting, QuarantinedItem, RawItem
-from connectors.salary import annualize, parse_salary_text
-from connectors.text import PLAIN_QUERY_URL_PATTERN, TRACKING_KEY_PATTERN, strip_tracking
+from connectors.salary import annualize, parse_salary_text, salary_in_description
+from connectors.text import PLAIN_QUERY_URL_PATTERN, PLAIN_URL_PATTERN, TRACKING_KEY_PATTERN, strip_tracking
 from jobleads.validation import reasons
 
 # DuckDB spills beyond this while reading a large generic file, so a million postings stay under 2 GiB.
@@ -28,6 +28,22 @@ REMOTE_VALUES = {"true": "remote", "yes": "remote", "1": "remote", "false": None
 REMOTE_SQL = ("CASE lower(trim(coalesce(j.remote, ''))) "
               + " ".join(f"WHEN '{word}' THEN '{value}'" for word, value in REMOTE_VALUES.items() if value)
               + " ELSE NULL END")
+
+# Python's whitespace (what str.strip() and str.split() take away: str.isspace), as an RE2 class, so that the
+# bulk reader cleans text exactly as the Posting model does (a tab or a no-break space at a title's end).
+_WS = r"[\t-\r\x{1c}-\x{1f}\x{85}\p{Z}]"
+_BULK_MACROS = f"""
+CREATE MACRO py_strip(x) AS CASE WHEN x = '' THEN NULL
+    -- the usual text starts and ends in a printable ASCII character: nothing to strip, no regex
+    WHEN ord(left(x, 1)) BETWEEN 33 AND 126 AND ord(right(x, 1)) BETWEEN 33 AND 126 THEN x
+    ELSE nullif(regexp_replace(x, '^{_WS}+|{_WS}+$', '', 'g'), '') END;
+CREATE MACRO py_words(x) AS trim(regexp_replace(x, '{_WS}+', ' ', 'g'));
+CREATE MACRO first_of_each(l) AS list_filter(l, lambda x, i: list_position(l, x) = i);
+CREATE MACRO listed_places(locs) AS CASE json_type(locs)
+    WHEN 'ARRAY' THEN list_transform(from_json(locs, '["VARCHAR"]'), lambda x: py_words(x))
+    WHEN 'VARCHAR' THEN list_filter(list_transform(string_split(locs->>'$', ';'), lambda x: py_words(x)), lambda x: x <> '')
+    END;
+"""
 
 GENERIC_FIELDS = {
     "source", "source_id", "title", "company", "locations", "location", "url", "description",
@@ -167,66 +183,83 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from connectors.salary import ANNUAL_FACTOR
+    from connectors.salary import ANNUAL_FACTOR, period_of
     from connectors.models import POSTING_SCHEMA
 
     path = Path(path)
     if not path.is_file():
         raise BadPayload(f"{path}: cannot read (no such file)")
     factors = " ".join(f"WHEN '{k}' THEN {v}" for k, v in ANNUAL_FACTOR.items())
+    plain_periods = ", ".join(f"'{k}'" for k in ANNUAL_FACTOR if period_of(k) == k)
     lines = _numbered_lines(path)
     spill = tempfile.TemporaryDirectory(prefix="leads-read-")  # past the limit DuckDB spills here, never fails
     con = duckdb.connect(config={"memory_limit": BULK_MEMORY_LIMIT, "temp_directory": spill.name})
     try:
+        con.execute(_BULK_MACROS).fetchall()
         con.register("raw_lines", lines)
         con.execute(
             """
             CREATE TEMP VIEW lines AS
             SELECT line_no, line, ok, CASE WHEN ok THEN from_json(line, '{"source": "VARCHAR", "source_id": "VARCHAR",
-                "title": "VARCHAR", "company": "VARCHAR", "locations": "JSON", "location": "VARCHAR", "url": "VARCHAR",
+                "title": "VARCHAR", "company": "VARCHAR", "locations": "JSON", "location": "JSON", "url": "VARCHAR",
                 "description": "VARCHAR", "posted_at": "JSON", "remote": "VARCHAR", "salary_min": "VARCHAR",
                 "salary_max": "VARCHAR", "salary_currency": "VARCHAR", "salary_period": "VARCHAR",
-                "salary": "VARCHAR"}') END AS j
+                "salary": "JSON"}') END AS j
             FROM (SELECT line_no, line, coalesce(json_valid(line) AND left(ltrim(line), 1) = '{', FALSE) AS ok FROM raw_lines)
             """
         ).fetchall()
         con.execute(
             f"""
             CREATE TEMP TABLE parsed AS
-            SELECT line_no,
-                   nullif(trim(j.source), '') AS source,
-                   nullif(trim(j.source_id), '') AS source_id,
-                   nullif(trim(j.title), '') AS title,
-                   coalesce(nullif(trim(j.company), ''), $company) AS company,
-                   CASE WHEN json_type(j.locations) = 'ARRAY'
-                        THEN list_filter(list_transform(from_json(j.locations, '["VARCHAR"]'),
-                                                        lambda x: trim(regexp_replace(x, '\s+', ' ', 'g'))),
-                                         lambda x: x <> '')
-                        WHEN nullif(trim(j.location), '') IS NOT NULL THEN [trim(j.location)]
-                        ELSE []::VARCHAR[] END AS locations,
-                   nullif(trim(j.url), '') AS url,
-                   nullif(trim(j.description), '') AS description,
-                   CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
-                        THEN to_timestamp(TRY_CAST(j.posted_at::VARCHAR AS DOUBLE))
-                        ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) END AS posted_at,
-                   {REMOTE_SQL} AS remote,
-                   coalesce(lower(j.salary_period), 'year') AS period,
-                   TRY_CAST(j.salary_min AS DOUBLE) AS salary_min,
-                   TRY_CAST(j.salary_max AS DOUBLE) AS salary_max,
-                   upper(nullif(trim(j.salary_currency), '')) AS salary_currency,
-                   nullif(trim(j.salary), '') AS salary_text,
+            SELECT * EXCLUDE (j, line, listed, salary_period_word),
+                   -- as generic_posting and the model: a string is split at ';', an empty listing (or none)
+                   -- gives way to `location`, each place's spaces are collapsed, the first of each kept
+                   first_of_each(list_filter(
+                       CASE WHEN len(coalesce(listed, [])) > 0 THEN listed
+                            WHEN j.location->>'$' <> '' THEN [py_words(j.location->>'$')] ELSE []::VARCHAR[] END,
+                       lambda x: x <> '')) AS locations,
                    -- what DuckDB cannot vouch for goes to the model step, which says why (or accepts it)
-                   (nullif(trim(j.source), '') IS NULL OR nullif(trim(j.source_id), '') IS NULL
-                    OR nullif(trim(j.title), '') IS NULL OR coalesce(nullif(trim(j.company), ''), $company) IS NULL
+                   (source IS NULL OR source_id IS NULL OR title IS NULL OR company IS NULL
                     OR (j.remote IS NOT NULL AND NOT list_contains($remote_words, lower(trim(j.remote))))
                     OR (nullif(trim(j.posted_at->>'$'), '') IS NOT NULL AND json_type(j.posted_at) <> 'NULL'
                         AND CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
                                  THEN TRY_CAST(j.posted_at::VARCHAR AS DOUBLE) IS NULL
                                  ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) IS NULL END)
-                    OR (nullif(trim(j.salary_min), '') IS NOT NULL AND TRY_CAST(j.salary_min AS DOUBLE) IS NULL)
-                    OR (nullif(trim(j.salary_max), '') IS NOT NULL AND TRY_CAST(j.salary_max AS DOUBLE) IS NULL)
-                    OR len(list_filter(json_keys(line), lambda k: NOT list_contains($known, k))) > 0) AS doubtful
-            FROM lines WHERE ok
+                    -- an amount that is no plain number of at most two decimals ("30k", "$30,000", 1e5), a
+                    -- period word other than the plain ones, a blank currency, a pay text that is no string
+                    OR (j.salary_min IS NOT NULL AND NOT regexp_full_match(j.salary_min, '[0-9]+([.][0-9]{{1,2}})?'))
+                    OR (j.salary_max IS NOT NULL AND NOT regexp_full_match(j.salary_max, '[0-9]+([.][0-9]{{1,2}})?'))
+                    OR coalesce(salary_period_word NOT IN ({plain_periods}), FALSE)
+                    OR (j.salary_currency IS NOT NULL AND default_currency IS NULL)
+                    OR coalesce(json_type(j.salary) NOT IN ('VARCHAR', 'NULL'), FALSE)
+                    OR len(list_filter(json_keys(line), lambda k: NOT list_contains($known, k))) > 0
+                    -- places that are no strings: the model says what it makes of them
+                    OR coalesce(json_type(j.locations) NOT IN ('ARRAY', 'VARCHAR', 'NULL'), FALSE)
+                    OR coalesce(json_type(j.locations) = 'ARRAY' AND NOT list_bool_and(list_transform(
+                           from_json(j.locations, '["JSON"]'), lambda e: json_type(e) = 'VARCHAR')), FALSE)
+                    OR coalesce(json_type(j.location) NOT IN ('VARCHAR', 'NULL'), FALSE)) AS doubtful
+            FROM (
+                SELECT line_no, line, j,
+                       py_strip(j.source) AS source,
+                       py_strip(j.source_id) AS source_id,
+                       py_strip(j.title) AS title,
+                       coalesce(py_strip(j.company), py_strip($company)) AS company,
+                       listed_places(j.locations) AS listed,
+                       py_strip(j.url) AS url,
+                       py_strip(j.description) AS description,
+                       CASE WHEN json_type(j.posted_at) IN ('BIGINT', 'UBIGINT', 'DOUBLE')
+                            THEN to_timestamp(TRY_CAST(j.posted_at::VARCHAR AS DOUBLE))
+                            ELSE TRY_CAST(j.posted_at->>'$' AS TIMESTAMPTZ) END AS posted_at,
+                       {REMOTE_SQL} AS remote,
+                       -- pay as connectors.salary.annualize reads it: amounts above zero, 'year' unless stated
+                       nullif(lower(py_strip(j.salary_period)), '') AS salary_period_word,
+                       coalesce(nullif(lower(py_strip(j.salary_period)), ''), 'year') AS period,
+                       CASE WHEN TRY_CAST(j.salary_min AS DOUBLE) > 0 THEN TRY_CAST(j.salary_min AS DOUBLE) END AS salary_min,
+                       CASE WHEN TRY_CAST(j.salary_max AS DOUBLE) > 0 THEN TRY_CAST(j.salary_max AS DOUBLE) END AS salary_max,
+                       upper(py_strip(j.salary_currency)) AS salary_currency,
+                       py_strip(j.salary_currency) AS default_currency,  -- what a pay text is read with
+                       CASE WHEN j.salary->>'$' <> '' THEN j.salary->>'$' END AS salary_text
+                FROM lines WHERE ok)
             """,
             {"company": company, "remote_words": sorted(REMOTE_VALUES), "known": sorted(GENERIC_FIELDS)},
         ).fetchall()
@@ -248,18 +281,31 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
                           if repeated else "")
         table = con.sql(
             f"""
-            SELECT line_no, source || ':' || source_id AS posting_uid, source, $key AS source_key, source_id, title, company,
+            SELECT line_no, source || ':' || source_id AS posting_uid, source, NULL AS source_key, source_id, title, company,
                    locations, remote, description, url, url AS apply_url, posted_at,
-                   coalesce(salary_min * CASE period {factors} ELSE 1 END, text_min) AS salary_min,
-                   coalesce(salary_max * CASE period {factors} ELSE 1 END, text_max) AS salary_max,
-                   coalesce(salary_currency, text_currency) AS salary_currency,
-                   coalesce(CASE WHEN (salary_min IS NOT NULL OR salary_max IS NOT NULL) AND period IN ({', '.join(f"'{k}'" for k in ANNUAL_FACTOR)}) THEN period END, text_period) AS salary_period,
+                   -- the lower first, as the model orders them
+                   CASE WHEN pay_min IS NOT NULL AND pay_max IS NOT NULL THEN least(pay_min, pay_max) ELSE pay_min END AS salary_min,
+                   CASE WHEN pay_min IS NOT NULL AND pay_max IS NOT NULL THEN greatest(pay_min, pay_max) ELSE pay_max END AS salary_max,
+                   salary_currency, salary_period,
                    NULL AS department, NULL AS employment_type, []::VARCHAR[] AS tags, NULL AS credit,
                    NULL AS contact, NULL AS note
-            FROM priced WHERE NOT doubtful
+            FROM (
+                -- the pay fields; else the pay text; else a pay sentence of the description (the model's order)
+                SELECT *,
+                       CASE WHEN has_fields THEN round(salary_min * factor, 2) WHEN has_text THEN text_min ELSE desc_min END AS pay_min,
+                       CASE WHEN has_fields THEN round(salary_max * factor, 2) WHEN has_text THEN text_max ELSE desc_max END AS pay_max,
+                       CASE WHEN has_fields THEN field_currency WHEN has_text THEN text_currency
+                            WHEN has_desc THEN desc_currency ELSE text_currency END AS salary_currency,
+                       CASE WHEN has_fields THEN period WHEN has_text THEN text_period
+                            WHEN has_desc THEN desc_period ELSE text_period END AS salary_period
+                FROM (SELECT * RENAME (salary_currency AS field_currency),
+                             salary_min IS NOT NULL OR salary_max IS NOT NULL AS has_fields,
+                             text_min IS NOT NULL OR text_max IS NOT NULL AS has_text,
+                             desc_min IS NOT NULL OR desc_max IS NOT NULL AS has_desc,
+                             CASE period {factors} END AS factor
+                      FROM priced WHERE NOT doubtful))
             {last_line_wins}
-            """,
-            params={"key": path.name},
+            """
         ).to_arrow_table()
         # In line order (the payloads and the quarantine follow it). A scan keeps it; after a join or a window
         # Arrow sorts (an ORDER BY in the query sorted every wide row even when in order: 0.6-0.9 s at a million).
@@ -295,10 +341,13 @@ def _without_tracking(table: pa.Table) -> pa.Table:
     import pyarrow.compute as pc
 
     urls = table["url"]
-    # A plain key=value query with no tracking key is left as it is: only the rest is cleaned in Python.
-    untouched = pc.and_(pc.match_substring_regex(urls, PLAIN_QUERY_URL_PATTERN),
-                        pc.invert(pc.match_substring_regex(urls, TRACKING_KEY_PATTERN)))
-    to_clean = pc.and_(pc.match_substring(urls, "?"), pc.invert(untouched)).fill_null(False)
+    # Left as they are: a plain key=value query with no tracking key, and a URL with neither a query nor a
+    # fragment (the model drops a fragment: "careers.oracle.com/jobs/#en/job/211250009"). Only the rest is
+    # cleaned in Python.
+    untouched = pc.or_(pc.and_(pc.match_substring_regex(urls, PLAIN_QUERY_URL_PATTERN),
+                               pc.invert(pc.match_substring_regex(urls, TRACKING_KEY_PATTERN))),
+                       pc.match_substring_regex(urls, PLAIN_URL_PATTERN))
+    to_clean = pc.invert(untouched).fill_null(False)
     if not pc.any(to_clean).as_py():
         return table
     listed = urls.to_pylist()
@@ -348,20 +397,22 @@ def fmt_source(line: str) -> str:
 
 
 def _price_salary_texts(con) -> None:
-    """`priced`: the parsed rows with their free-text `salary` read by the same parser as the model path.
+    """`priced`: the parsed rows with the pay the model path would find in words: their free-text `salary`
+    (text_*), and for a row with no pay at all a pay sentence of its description (desc_*), each read by the
+    same parser as the model path (`parse_salary_text`, `salary_in_description`).
 
-    Each distinct text is parsed once in Python (a million rows hold few distinct pay texts).
+    Each distinct text is parsed once in Python, and only descriptions that name pay and hold a digit are read
+    (the test is looser than the parser's own, so it skips none it would find): most files have no pay in
+    words and get no copy of their rows through a join.
     """
     import pyarrow as pa
 
+    from connectors.salary import _PAY_WORDS
+
     texts = con.execute(
-        "SELECT DISTINCT salary_text, salary_currency FROM parsed "
-        "WHERE salary_text IS NOT NULL AND salary_min IS NULL AND salary_max IS NULL"
+        "SELECT DISTINCT salary_text, default_currency FROM parsed "
+        "WHERE NOT doubtful AND salary_text IS NOT NULL AND salary_min IS NULL AND salary_max IS NULL"
     ).fetchall()
-    if not texts:  # most files: no pay in words, so no copy of every row through a join
-        con.execute("CREATE TEMP VIEW priced AS SELECT *, NULL::DOUBLE AS text_min, NULL::DOUBLE AS text_max, "
-                    "NULL::VARCHAR AS text_currency, NULL::VARCHAR AS text_period FROM parsed").fetchall()
-        return
     rows = []
     for text, currency in texts:
         pay = parse_salary_text(text, currency, is_salary=True)
@@ -371,8 +422,38 @@ def _price_salary_texts(con) -> None:
                         ("text_max", pa.float64()), ("text_currency", pa.string()), ("text_period", pa.string())])
     con.register("text_pay", pa.Table.from_pylist(rows, schema=schema))
     con.execute(
-        "CREATE TEMP TABLE priced AS SELECT p.*, t.text_min, t.text_max, t.text_currency, t.text_period "
+        "CREATE TEMP TABLE texted AS SELECT p.*, t.text_min, t.text_max, t.text_currency, t.text_period "
         "FROM parsed p LEFT JOIN text_pay t ON p.salary_min IS NULL AND p.salary_max IS NULL "
-        "AND p.salary_text = t.t_text AND p.salary_currency IS NOT DISTINCT FROM t.t_cur"
+        "AND p.salary_text = t.t_text AND p.default_currency IS NOT DISTINCT FROM t.t_cur"
+        if rows else
+        "CREATE TEMP VIEW texted AS SELECT *, NULL::DOUBLE AS text_min, NULL::DOUBLE AS text_max, "
+        "NULL::VARCHAR AS text_currency, NULL::VARCHAR AS text_period FROM parsed"
     ).fetchall()
     con.unregister("text_pay")
+    # the model reads a description with the currency the pay fields left it (a pay text's, or none)
+    descriptions = con.execute(
+        "SELECT DISTINCT description, text_currency FROM texted WHERE NOT doubtful AND description IS NOT NULL "
+        "AND salary_min IS NULL AND salary_max IS NULL AND text_min IS NULL AND text_max IS NULL "
+        "AND regexp_matches(description, $pay_words) AND regexp_matches(description, '\\p{Nd}')",
+        {"pay_words": "(?i)" + _PAY_WORDS.pattern},
+    ).fetchall()
+    found = []
+    for description, currency in descriptions:
+        pay = salary_in_description(description, currency)
+        if pay.minimum is not None or pay.maximum is not None:
+            found.append({"d_text": description, "d_cur": currency, "desc_min": pay.minimum, "desc_max": pay.maximum,
+                          "desc_currency": pay.currency, "desc_period": pay.period})
+    if not found:
+        con.execute("CREATE TEMP VIEW priced AS SELECT *, NULL::DOUBLE AS desc_min, NULL::DOUBLE AS desc_max, "
+                    "NULL::VARCHAR AS desc_currency, NULL::VARCHAR AS desc_period FROM texted").fetchall()
+        return
+    schema = pa.schema([("d_text", pa.string()), ("d_cur", pa.string()), ("desc_min", pa.float64()),
+                        ("desc_max", pa.float64()), ("desc_currency", pa.string()), ("desc_period", pa.string())])
+    con.register("description_pay", pa.Table.from_pylist(found, schema=schema))
+    con.execute(
+        "CREATE TEMP TABLE priced AS SELECT p.*, d.desc_min, d.desc_max, d.desc_currency, d.desc_period "
+        "FROM texted p LEFT JOIN description_pay d ON p.salary_min IS NULL AND p.salary_max IS NULL "
+        "AND p.text_min IS NULL AND p.text_max IS NULL AND p.description = d.d_text "
+        "AND p.text_currency IS NOT DISTINCT FROM d.d_cur"
+    ).fetchall()
+    con.unregister("description_pay")

@@ -50,6 +50,8 @@ _PLAIN_QUERY_URL = re.compile(r"(https?://[^/?#\s]+[^?#\s]*)\?((?:[A-Za-z0-9_.~-
 TRACKING_KEY_PATTERN = (r"(?i)[?&](?:utm_[^&=#]*|" + "|".join(re.escape(k) for k in sorted(TRACKING_PARAMS))
                         + r")(?:[=&#]|$)")
 PLAIN_QUERY_URL_PATTERN = "^" + _PLAIN_QUERY_URL.pattern + "$"
+# A URL strip_tracking leaves as it is for want of a query or a fragment to clean (RE2 and Python alike).
+PLAIN_URL_PATTERN = r"^https?://[^?#\s]+$"
 
 
 def strip_tracking(url: str | None) -> str | None:

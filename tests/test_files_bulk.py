@@ -4,6 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from connectors.files import read_generic, read_generic_bulk
 
 
@@ -118,3 +121,79 @@ def test_a_record_repeated_in_the_file_keeps_its_last_line(tmp_path: Path):
     unique = tmp_path / "unique.jsonl"  # no record repeated: every line, in file order
     unique.write_text("\n".join(json.dumps(r) for r in rows[:2]) + "\n", encoding="utf-8")
     assert [r["source_id"] for r in read_generic_bulk(unique).bulk.to_pylist()] == ["1", "2"]
+
+
+def _every_field(path: Path) -> tuple[dict, dict]:
+    """source_id -> every stored field, as the per-line reader and as the bulk reader give them."""
+    from connectors.models import POSTING_SCHEMA
+
+    fields = [f for f in POSTING_SCHEMA.names if f != "posting_uid"]
+    small = {p.source_id: {f: getattr(p, f) for f in fields} for p in read_generic(path, "jsonl").postings}
+    result = read_generic_bulk(path)
+    bulk = {r["source_id"]: {f: r[f] for f in fields} for r in result.bulk.to_pylist()}
+    bulk.update({p.source_id: {f: getattr(p, f) for f in fields} for p in result.postings})
+    return small, bulk
+
+
+def test_both_readers_store_every_field_alike(tmp_path: Path):
+    """What a 10k-line file showed (session 10): the bulk reader kept a title's tab, a place listed twice and a
+    URL's fragment, and stored the file name as the board token, where the model strips, dedupes and drops."""
+    base = {"source": "x", "title": "Nurse", "company": "Ward 5"}
+    rows = [
+        {**base, "source_id": "1", "title": "Software Engineer Intern\t", "company": "ZS Associates\t"},
+        {**base, "source_id": "2", "title": "\u00a0Chef\u2003", "description": " text \n"},
+        {**base, "source_id": "3", "locations": ["Denver, CO", "Boulder,  CO", "Denver, CO", " ", "Denver,\u00a0CO"]},
+        {**base, "source_id": "4", "locations": "Paris; ; Lyon ;Paris"},
+        {**base, "source_id": "5", "locations": [], "location": "  Berlin\tMitte "},
+        {**base, "source_id": "6", "locations": "", "location": "Rome"},
+        {**base, "source_id": "7", "locations": ["  "], "location": "Rome"},
+        {**base, "source_id": "8", "url": "https://careers.oracle.com/jobs/#en/sites/job/211250009/"},
+        {**base, "source_id": "9", "url": " https://acme.com/j/9 ", "salary_currency": " eur\t"},
+        {**base, "source_id": "10", "locations": [5, "Oslo"]},
+        {**base, "source_id": "11", "location": 7},
+        {**base, "source_id": "12", "locations": {"city": "Oslo"}},
+        {**base, "source_id": "13", "locations": None, "location": "Oslo"},
+        # pay as annualize and the model read it: rounded, ordered, zero unknown, words to the model step
+        {**base, "source_id": "20", "salary_min": 12.35, "salary_max": "11.5", "salary_period": "HOUR", "salary_currency": "gbp"},
+        {**base, "source_id": "21", "salary_min": 0, "salary_max": 52000, "salary_period": ""},
+        {**base, "source_id": "22", "salary_min": "30k", "salary_period": "Annual"},
+        {**base, "source_id": "23", "salary_min": 1e5, "salary_max": 30000.125},
+        {**base, "source_id": "24", "salary_currency": "EUR", "salary": "£30k - £35k per annum"},
+        {**base, "source_id": "25", "description": "Great team. Salary: £32,000 - £36,000 per annum. 5 days."},
+        {**base, "source_id": "26", "description": "We raised $5M in 2023 and pay well.", "salary": "competitive"},
+        {**base, "source_id": "27", "salary": 45000, "description": "Pay: 20 per hour"},
+        {**base, "source_id": "28", "salary_min": True},
+    ]
+    path = tmp_path / "tricky.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    small, bulk = _every_field(path)
+    assert sorted(bulk) == sorted(small)
+    for source_id, fields in small.items():
+        assert bulk[source_id] == fields, source_id
+    assert small["1"]["title"] == "Software Engineer Intern" and small["3"]["locations"] == ["Denver, CO", "Boulder, CO"]
+    assert small["8"]["url"] == "https://careers.oracle.com/jobs/" and small["1"]["source_key"] is None
+    assert (small["20"]["salary_min"], small["20"]["salary_max"]) == (23920.0, 25688.0)
+    assert small["25"]["salary_min"] == 32000.0
+
+
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1f \x85\xa0\u2003\u2028\u3000"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries({
+    "title": st.text(alphabet="ab" + _SPACES, min_size=1, max_size=8),
+    "company": st.text(alphabet="cd" + _SPACES, min_size=1, max_size=8),
+    "locations": st.one_of(st.none(), st.text(alphabet="ef;" + _SPACES, max_size=10),
+                           st.lists(st.text(alphabet="ef" + _SPACES, max_size=6), max_size=4)),
+    "location": st.one_of(st.none(), st.text(alphabet="gh" + _SPACES, max_size=6)),
+    "url": st.one_of(st.none(), st.sampled_from(["https://a.io/j/1", "https://a.io/j/1#x", " https://a.io/j?id=1&utm_x=2 ",
+                                                 "HTTPS://a.io/j", "https://a.io/j?", "https://a.io/j?id=1"])),
+}), min_size=1, max_size=6))
+def test_both_readers_agree_on_any_spacing(tmp_path: Path, rows):
+    path = tmp_path / "random.jsonl"
+    path.write_text("\n".join(json.dumps({"source": "x", "source_id": str(i), **{k: v for k, v in r.items() if v is not None}})
+                              for i, r in enumerate(rows)) + "\n", encoding="utf-8")
+    small, bulk = _every_field(path)
+    assert bulk == small
+    small_quarantine = [q.reason for q in read_generic(path, "jsonl").quarantined]
+    assert [q.reason for q in read_generic_bulk(path).quarantined] == small_quarantine
