@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from connectors.files import read_generic_bulk  # noqa: E402
+from connectors.files_bulk import read_generic_bulk  # noqa: E402
 from warehouse import db, dedupe, load  # noqa: E402
 from warehouse.publish import rollup_leads  # noqa: E402
 

@@ -10,7 +10,8 @@ from typing import Callable
 
 from connectors import SOURCES, make_source
 from connectors.base import ExtractResult, SourceSpec
-from connectors.files import read_generic, read_generic_bulk
+from connectors.files import read_generic
+from connectors.files_bulk import read_generic_bulk
 from connectors.http import BadPayload
 from connectors.jobspy import read_jobspy
 from jobleads import usecases

@@ -69,7 +69,8 @@ def test_arbitrary_files_raise_only_our_own_errors(tmp_path, body):
     from connectors import contacts
     from connectors.base import SourceSpec
     from connectors.errors import SourceError
-    from connectors.files import read_generic, read_generic_bulk
+    from connectors.files import read_generic
+    from connectors.files_bulk import read_generic_bulk
     from connectors import make_source
 
     path = tmp_path / "input.txt"

@@ -7,7 +7,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors.files import read_generic, read_generic_bulk
+from connectors.files import read_generic
+from connectors.files_bulk import read_generic_bulk
 
 
 def test_bulk_reader_matches_the_model_path_and_numbers_bad_lines(tmp_path: Path):

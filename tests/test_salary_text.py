@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from connectors.files import read_generic, read_generic_bulk
+from connectors.files import read_generic
+from connectors.files_bulk import read_generic_bulk
 from connectors.models import Posting
 from connectors.salary import parse_salary_text, salary_in_description
 
