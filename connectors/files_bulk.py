@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from connectors.base import ExtractResult
 from connectors.files import GENERIC_FIELDS, NOT_AN_OBJECT, REMOTE_VALUES, _quarantined, fmt_source, read_row
 from connectors.http import BadPayload
-from connectors.salary import parse_salary_text, salary_in_description
+from connectors.salary import PAY_WORDS_PATTERN, parse_salary_text, salary_in_description
 from connectors.text import PLAIN_QUERY_URL_PATTERN, PLAIN_URL_PATTERN, TRACKING_KEY_PATTERN, strip_tracking
 
 if TYPE_CHECKING:
@@ -269,10 +269,6 @@ def _price_salary_texts(con) -> None:
     (the test is looser than the parser's own, so it skips none it would find): most files have no pay in
     words and get no copy of their rows through a join.
     """
-    import pyarrow as pa
-
-    from connectors.salary import _PAY_WORDS
-
     texts = con.execute(
         "SELECT DISTINCT salary_text, default_currency FROM parsed "
         "WHERE NOT doubtful AND salary_text IS NOT NULL AND salary_min IS NULL AND salary_max IS NULL"
@@ -280,44 +276,43 @@ def _price_salary_texts(con) -> None:
     rows = []
     for text, currency in texts:
         pay = parse_salary_text(text, currency, is_salary=True)
-        rows.append({"t_text": text, "t_cur": currency, "text_min": pay.minimum, "text_max": pay.maximum,
-                     "text_currency": pay.currency, "text_period": pay.period})
-    schema = pa.schema([("t_text", pa.string()), ("t_cur", pa.string()), ("text_min", pa.float64()),
-                        ("text_max", pa.float64()), ("text_currency", pa.string()), ("text_period", pa.string())])
-    con.register("text_pay", pa.Table.from_pylist(rows, schema=schema))
-    con.execute(
-        "CREATE TEMP TABLE texted AS SELECT p.*, t.text_min, t.text_max, t.text_currency, t.text_period "
-        "FROM parsed p LEFT JOIN text_pay t ON p.salary_min IS NULL AND p.salary_max IS NULL "
-        "AND p.salary_text = t.t_text AND p.default_currency IS NOT DISTINCT FROM t.t_cur"
-        if rows else
-        "CREATE TEMP VIEW texted AS SELECT *, NULL::DOUBLE AS text_min, NULL::DOUBLE AS text_max, "
-        "NULL::VARCHAR AS text_currency, NULL::VARCHAR AS text_period FROM parsed"
-    ).fetchall()
-    con.unregister("text_pay")
+        rows.append((text, currency, pay))
+    _attach_pay(con, "texted", "parsed", "text", rows,
+                "p.salary_min IS NULL AND p.salary_max IS NULL AND p.salary_text = f.k_text "
+                "AND p.default_currency IS NOT DISTINCT FROM f.k_cur")
     # the model reads a description with the currency the pay fields left it (a pay text's, or none)
     descriptions = con.execute(
         "SELECT DISTINCT description, text_currency FROM texted WHERE NOT doubtful AND description IS NOT NULL "
         "AND salary_min IS NULL AND salary_max IS NULL AND text_min IS NULL AND text_max IS NULL "
         "AND regexp_matches(description, $pay_words) AND regexp_matches(description, '\\p{Nd}')",
-        {"pay_words": "(?i)" + _PAY_WORDS.pattern},
+        {"pay_words": "(?i)" + PAY_WORDS_PATTERN},
     ).fetchall()
-    found = []
-    for description, currency in descriptions:
-        pay = salary_in_description(description, currency)
-        if pay.minimum is not None or pay.maximum is not None:
-            found.append({"d_text": description, "d_cur": currency, "desc_min": pay.minimum, "desc_max": pay.maximum,
-                          "desc_currency": pay.currency, "desc_period": pay.period})
-    if not found:
-        con.execute("CREATE TEMP VIEW priced AS SELECT *, NULL::DOUBLE AS desc_min, NULL::DOUBLE AS desc_max, "
-                    "NULL::VARCHAR AS desc_currency, NULL::VARCHAR AS desc_period FROM texted").fetchall()
+    found = [(description, currency, pay) for description, currency in descriptions
+             for pay in [salary_in_description(description, currency)]
+             if pay.minimum is not None or pay.maximum is not None]
+    _attach_pay(con, "priced", "texted", "desc", found,
+                "p.salary_min IS NULL AND p.salary_max IS NULL AND p.text_min IS NULL AND p.text_max IS NULL "
+                "AND p.description = f.k_text AND p.text_currency IS NOT DISTINCT FROM f.k_cur")
+
+
+def _attach_pay(con, into: str, source: str, prefix: str, read: list, match: str) -> None:
+    """`into`: the rows of `source` with the pay read in their words as {prefix}_min, _max, _currency, _period,
+    from `read` ((text, currency, Salary) each) where `match` holds; a view with nothing when nothing was read."""
+    import pyarrow as pa
+
+    kinds = [("min", pa.float64(), "DOUBLE"), ("max", pa.float64(), "DOUBLE"), ("currency", pa.string(), "VARCHAR"),
+             ("period", pa.string(), "VARCHAR")]
+    if not read:
+        nulls = ", ".join(f"NULL::{sql} AS {prefix}_{name}" for name, _, sql in kinds)
+        con.execute(f"CREATE TEMP VIEW {into} AS SELECT *, {nulls} FROM {source}").fetchall()
         return
-    schema = pa.schema([("d_text", pa.string()), ("d_cur", pa.string()), ("desc_min", pa.float64()),
-                        ("desc_max", pa.float64()), ("desc_currency", pa.string()), ("desc_period", pa.string())])
-    con.register("description_pay", pa.Table.from_pylist(found, schema=schema))
-    con.execute(
-        "CREATE TEMP TABLE priced AS SELECT p.*, d.desc_min, d.desc_max, d.desc_currency, d.desc_period "
-        "FROM texted p LEFT JOIN description_pay d ON p.salary_min IS NULL AND p.salary_max IS NULL "
-        "AND p.text_min IS NULL AND p.text_max IS NULL AND p.description = d.d_text "
-        "AND p.text_currency IS NOT DISTINCT FROM d.d_cur"
-    ).fetchall()
-    con.unregister("description_pay")
+    schema = pa.schema([("k_text", pa.string()), ("k_cur", pa.string())]
+                       + [(f"{prefix}_{name}", kind) for name, kind, _ in kinds])
+    table = pa.Table.from_pylist([{"k_text": text, "k_cur": currency, f"{prefix}_min": pay.minimum,
+                                   f"{prefix}_max": pay.maximum, f"{prefix}_currency": pay.currency,
+                                   f"{prefix}_period": pay.period} for text, currency, pay in read], schema=schema)
+    con.register("pay_read", table)
+    columns = ", ".join(f"f.{prefix}_{name}" for name, _, _ in kinds)
+    con.execute(f"CREATE TEMP TABLE {into} AS SELECT p.*, {columns} FROM {source} p LEFT JOIN pay_read f ON {match}"
+                ).fetchall()
+    con.unregister("pay_read")

@@ -118,6 +118,7 @@ _PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|
 UNSTATED_PERIOD_MIN = 10_000
 _PAY_WORDS = re.compile(r"salary|compensation|\bpay\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|per (?:hour|annum|year|day)|"
                         r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
+PAY_WORDS_PATTERN = _PAY_WORDS.pattern  # for a looser test in SQL (connectors/files_bulk.py)
 # Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).
 PLAUSIBLE_ANNUAL = (3_000, 3_000_000)
 
