@@ -83,6 +83,8 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
             f"""
             CREATE TEMP TABLE parsed AS
             SELECT * EXCLUDE (j, line, listed, salary_period_word),
+                   coalesce(salary_period_word, 'year') AS period,
+                   upper(default_currency) AS salary_currency,
                    -- as generic_posting and the model: a string is split at ';', an empty listing (or none)
                    -- gives way to `location`, each place's spaces are collapsed, the first of each kept
                    first_of_each(list_filter(
@@ -124,10 +126,8 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
                        {REMOTE_SQL} AS remote,
                        -- pay as connectors.salary.annualize reads it: amounts above zero, 'year' unless stated
                        nullif(lower(py_strip(j.salary_period)), '') AS salary_period_word,
-                       coalesce(nullif(lower(py_strip(j.salary_period)), ''), 'year') AS period,
                        CASE WHEN TRY_CAST(j.salary_min AS DOUBLE) > 0 THEN TRY_CAST(j.salary_min AS DOUBLE) END AS salary_min,
                        CASE WHEN TRY_CAST(j.salary_max AS DOUBLE) > 0 THEN TRY_CAST(j.salary_max AS DOUBLE) END AS salary_max,
-                       upper(py_strip(j.salary_currency)) AS salary_currency,
                        py_strip(j.salary_currency) AS default_currency,  -- what a pay text is read with
                        CASE WHEN j.salary->>'$' <> '' THEN j.salary->>'$' END AS salary_text
                 FROM lines WHERE ok)

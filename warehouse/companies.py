@@ -55,18 +55,9 @@ class Resolver:
         rank = " ".join(f"WHEN '{origin}' THEN {n}" for origin, n in ORIGIN_RANK.items())
         rows = con.execute(f"SELECT alias_norm, alias, company_id FROM company_aliases "
                            f"ORDER BY CASE origin {rank} ELSE 0 END, alias_norm").fetchall()
-        # `_index` of each alias, inlined: at a million postings there are ~165k aliases to read at every run
-        by_alias, by_compact, spelled, by_signature = self.by_alias, self.by_compact, self.spelled, self.by_signature
-        for alias_norm, alias, cid in rows:
+        for alias_norm, alias, cid in rows:  # sorted by the database: ~165k aliases at a million postings
             name_words = tokens(alias)  # once for both the signature and the spelled words
-            by_alias[alias_norm] = cid
-            joined = compact(alias_norm)
-            if joined not in by_compact:
-                by_compact[joined] = cid
-                spelled[joined] = spelled_of(name_words) or alias_norm
-            sig = "".join(distinctive_of(name_words))
-            if sig and sig not in by_signature:
-                by_signature[sig] = cid
+            self._index(alias_norm, "".join(distinctive_of(name_words)), cid, spelled_of(name_words))
         self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
 
     def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
