@@ -218,3 +218,26 @@ def test_every_csv_writes_lists_the_same_way_as_json_text(capsys, imported):
     for lead_id, row in top.items():
         assert row["locations"] == exported[lead_id]["locations"]
         assert isinstance(json.loads(row["locations"]), list) and isinstance(json.loads(row["sources"]), list)
+
+
+def test_an_import_on_a_terminal_shows_how_many_postings_it_loads():
+    """The live display of `leads import` said "0 postings" through every load stage of a 400k-line file."""
+    import io
+
+    from rich.console import Console
+
+    from jobleads.cli import running
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    original = running.err_console
+    running.err_console = console
+    try:
+        with running.RunDisplay(live=True, plain_lines=False) as display:
+            display.read_file(400_000)
+            display.stage("storing postings")
+            display._progress.refresh()
+    finally:
+        running.err_console = original
+    assert "400000 postings" in screen.getvalue()
+    assert "0 postings" not in screen.getvalue().replace("400000 postings", "")

@@ -56,7 +56,7 @@ def import_(
     with RunDisplay(plain_lines=False) as display:
         display.note(f"reading {path}")
         result = read_postings(path, fmt, company=company, board=board)  # parse fully before touching the db
-        display.note(f"read {result.parsed} postings")
+        display.read_file(result.parsed)
         with writer(state.db, "import") as con:
             from warehouse.publish import publish
 

@@ -136,6 +136,11 @@ class RunDisplay:
                 what = "failed" if result.status == "failed" else f"{result.parsed} postings"
                 err_console.print(f"[{self.done}/{self.total}] {result.label}: {what}", markup=False, highlight=False)
 
+    def read_file(self, parsed: int) -> None:
+        """A file's postings read (`leads import`): the load stages after it show how many."""
+        self.parsed = parsed
+        self.note(f"read {parsed} postings")
+
     def stage(self, name: str) -> None:
         if self.quiet:
             return
