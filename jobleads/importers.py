@@ -44,6 +44,16 @@ BULK_JSONL_BYTES = 1024 * 1024
 
 
 def read_postings(path: Path, fmt: str, company: str | None = None, board: str | None = None) -> ExtractResult:
+    """The postings of a saved file; a file of which no record is a posting (another format, a CSV with other
+    column names) is refused with the first record's reason, before anything is stored."""
+    result = _read(path, fmt, company, board)
+    if result.quarantined and not result.parsed:
+        first = result.quarantined[0].reason
+        raise BadPayload(f"{path}: not one of its {len(result.quarantined)} records is a posting ({fmt}); {first}")
+    return result
+
+
+def _read(path: Path, fmt: str, company: str | None, board: str | None) -> ExtractResult:
     if not path.exists():
         raise BadPayload(f"{path}: no such file")
     if fmt == "jsonl" and path.stat().st_size >= BULK_JSONL_BYTES:

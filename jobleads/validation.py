@@ -12,4 +12,12 @@ def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 def reasons(exc: Any, first_only: bool = False) -> str:
     """A pydantic ValidationError as "field: message; field: message" (or only the first)."""
     errors = exc.errors()[:1] if first_only else exc.errors()
-    return "; ".join(f"{field_path(err['loc'])}: {err['msg']}" for err in errors)
+    return "; ".join(f"{field_path(err['loc'])}: {_message(err)}" for err in errors)
+
+
+def _message(err: dict) -> str:
+    # Readers pass an absent text field on as "": "String should have at least 1 character" did not say that
+    # the file lacks the field (a CSV from elsewhere with "Job Title" for `title` failed every row that way).
+    if err.get("type") == "string_too_short" and err.get("input") == "":
+        return "required, missing or empty"
+    return err["msg"]

@@ -241,3 +241,17 @@ def test_an_import_on_a_terminal_shows_how_many_postings_it_loads():
         running.err_console = original
     assert "400000 postings" in screen.getvalue()
     assert "0 postings" not in screen.getvalue().replace("400000 postings", "")
+
+
+def test_a_file_with_no_posting_in_it_is_refused_in_one_line_and_stores_nothing(capsys, tmp_path, imported):
+    """JSONL written by another tool ("Job Title", "Company Name") quarantined every record with exit 0 and said
+    "source: String should have at least 1 character"; it is bad input, named by its first record's reason."""
+    other = tmp_path / "export.jsonl"
+    other.write_text('{"Job Title": "Nurse", "Company Name": "St Mary"}\n{"Job Title": "Chef", "Company Name": "Ivy"}\n',
+                     encoding="utf-8")
+    before = json.loads(leads(capsys, "top", "--format", "json")[1])
+    code, out, err = leads(capsys, "import", str(other), "-f", "jsonl")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and len(lines) == 1, err
+    assert "not one of its 2 records is a posting" in lines[0] and "source: required, missing or empty" in lines[0]
+    assert json.loads(leads(capsys, "top", "--format", "json")[1]) == before

@@ -26,7 +26,7 @@ def test_bulk_reader_matches_the_model_path_and_numbers_bad_lines(tmp_path: Path
     result = read_generic_bulk(path)
     assert [q.reason for q in result.quarantined] == [
         "postings.jsonl line 3: not a JSON object",
-        "postings.jsonl line 4: title: String should have at least 1 character"]
+        "postings.jsonl line 4: title: required, missing or empty"]
     bulk = {r["source_id"]: r for r in result.bulk.to_pylist()}
     clean = tmp_path / "clean.jsonl"
     clean.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
@@ -58,7 +58,7 @@ def test_both_readers_agree_on_a_file_with_bad_rows(tmp_path: Path):
         "postings.jsonl line 2: remote: Input should be 'remote', 'hybrid' or 'onsite'",
         "postings.jsonl line 3: posted_at: Value error, Invalid isoformat string: 'yesterday'",
         "postings.jsonl line 4: not a JSON object",
-        "postings.jsonl line 5: title: String should have at least 1 character",
+        "postings.jsonl line 5: title: required, missing or empty",
         "postings.jsonl line 7: not a JSON object",
     ]
     bulk_postings = {r["source_id"]: r for r in bulk.bulk.to_pylist()}
