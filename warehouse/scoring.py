@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Iterable
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from jobleads.config import Config
 from warehouse.score_parts import (
-    PARTS, RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, epoch_us, gated, location_fit, match_title, profile_levels,
+    RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, epoch_us, gated, location_fit, match_title, profile_levels,
     recency_fit, salary_fit, seniority_fit, shares, skill_fit, user_seniority,
 )
 from warehouse.memo import remembered
@@ -165,13 +166,13 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
             con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM score_todo) "
                         f"OR lead_id NOT IN (SELECT lead_id FROM leads WHERE status = 'open')").fetchall()
     for batch in todo.to_batches(max_chunksize=SCORE_CHUNK):
-        scores, lead_skill_columns = scorer.score(zip(*(column.to_pylist() for column in batch.columns[:-1])))
-        if scores["lead_id"]:
-            written = pa.Table.from_pydict(scores, schema=SCORE_SCHEMA).append_column("inputs", batch.column(-1))
-            run_over(con, written, "INSERT INTO lead_scores BY NAME SELECT * FROM arrow_batch")
-        if lead_skill_columns["lead_id"]:
-            run_over(con, pa.Table.from_pydict(lead_skill_columns, schema=LEAD_SKILL_SCHEMA),
-                     "INSERT INTO lead_skills BY NAME SELECT * FROM arrow_batch")
+        if not batch.num_rows:
+            continue
+        scores, lead_skills = scorer.score(batch)
+        run_over(con, scores.append_column("inputs", batch.column(-1)),
+                 "INSERT INTO lead_scores BY NAME SELECT * FROM arrow_batch")
+        if lead_skills.num_rows:
+            run_over(con, lead_skills, "INSERT INTO lead_skills BY NAME SELECT * FROM arrow_batch")
     return todo.num_rows
 
 
@@ -190,47 +191,59 @@ class _Scorer:
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
         self.matches: dict[str, TitleMatch] = {}
+        self._recency: dict[int | None, float] = {}  # per posted time: leads of one day share it
         self._postings: dict[tuple, _PostingFit] = {}  # see _same_posting
 
-    def score(self, rows: Iterable[tuple]) -> tuple[dict[str, list], dict[str, list]]:
-        """Columns of lead_scores and lead_skills for these leads (columns: less memory than a dict per lead,
-        and 10x faster to hand to Arrow)."""
-        tiered, warmth_of, now_us = bool(self.target_titles), self.warmth.get, epoch_us(self.now)
-        memo = self._postings
-        # combine(), unrolled: the same products added in the same order, so the very same floats
-        w_skills, w_title, w_warmth, w_recency, w_salary, w_location, w_seniority = (self.share[p] for p in PARTS)
-        scores: dict[str, list] = {name: [] for name in SCORE_SCHEMA.names}
-        lead_skill_columns: dict[str, list] = {name: [] for name in LEAD_SKILL_SCHEMA.names}
+    def score(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table]:
+        """The lead_scores and lead_skills rows of a batch of `score_leads`' leads. Only the score and its parts
+        are the lead's own; what the leads of one posting share (details, occupation, skills and their rows) is
+        turned into Arrow once per posting and gathered by index: each lead's copy of its posting's details
+        text, made into Arrow one by one, was most of writing a million leads' scores."""
+        lead_ids = batch.column(0).cast(pa.string())
+        rows = zip(*(column.to_pylist() for column in batch.columns[:9]))
+        tiered, warmth, now_us = bool(self.target_titles), self.warmth, epoch_us(self.now)
+        memo, recency_at = self._postings, self._recency
+        w_warmth, w_recency = self.share["warmth"], self.share["recency"]
+        fits: list[_PostingFit] = []  # this batch's postings, each once; `fits` keeps them alive, so ids stay theirs
+        slot: dict[int, int] = {}
+        which: list[int] = []  # per lead: its posting's place in `fits`
+        score_column: list[float] = []
+        parts_column: list[str] = []
         # each column's append, bound once: the loop runs once per open lead (700k a night at a million)
-        add_id, add_score, add_parts, add_matched, add_missing, add_details, add_occupation = (
-            scores[name].append for name in ("lead_id", "score", "parts", "skills_matched", "skills_missing",
-                                             "details", "occupation"))
+        add_which, add_score, add_parts = which.append, score_column.append, parts_column.append
         for lead_id, title, locations, remote, posted_us, lo, hi, cur, key in rows:
             facts = (title, tuple(locations or ()), remote, lo, hi, cur, key, posted_us is None)
             same = memo.get(facts) or self._same_posting(facts)
-            warmth, recency = round(warmth_of(lead_id, 0.0), 3), recency_fit(posted_us, now_us)
-            total = round(same.skills * w_skills + same.title * w_title + warmth * w_warmth + recency * w_recency
-                          + same.salary * w_salary + same.location * w_location + same.seniority * w_seniority, 4)
+            place = slot.get(id(same))
+            if place is None:
+                place = slot[id(same)] = len(fits)
+                fits.append(same)
+            add_which(place)
+            lead_warmth = round(warmth[lead_id], 3) if lead_id in warmth else 0.0
+            recency = recency_at.get(posted_us)
+            if recency is None:
+                recency = recency_at[posted_us] = recency_fit(posted_us, now_us)
+            # combine(), unrolled: the same seven products added in the same order, so the very same floats
+            salary_term, location_term, seniority_term = same.weighted_tail
+            total = round(same.weighted_head + lead_warmth * w_warmth + recency * w_recency + salary_term
+                          + location_term + seniority_term, 4)
             # json.dumps of the parts dict, written out (floats as repr, as json writes them): a quarter of the time
-            parts = (f'{{"skills": {same.skills!r}, "title": {same.title!r}, "warmth": {warmth!r}, '
-                     f'"recency": {recency!r}, "salary": {same.salary!r}, "location": {same.location!r}, '
-                     f'"seniority": {same.seniority!r}}}')
-            add_id(lead_id)
+            add_parts(f'{same.parts_head}{lead_warmth!r}, "recency": {recency!r}{same.parts_tail}')
             add_score(gated(total, same.tier if tiered else None))
-            add_parts(parts)
-            add_matched(same.matched)
-            add_missing(same.missing)
-            add_details(same.details)
-            add_occupation(same.occupation)
-            for skill, imp, category, has, evidence in same.skill_rows:
-                lead_skill_columns["lead_id"].append(lead_id)
-                lead_skill_columns["skill"].append(skill)
-                lead_skill_columns["category"].append(category)
-                lead_skill_columns["importance"].append(imp)
-                lead_skill_columns["has_skill"].append(has)
-                lead_skill_columns["evidence"].append(evidence)
-        scores["computed_at"] = [self.now] * len(scores["lead_id"])  # one time for the whole scoring
-        return scores, lead_skill_columns
+        index = pa.array(which, pa.int32())
+
+        def shared(values: list, kind: pa.DataType) -> pa.Array:
+            return pa.array(values, kind).take(index)
+
+        scores = pa.Table.from_arrays([
+            lead_ids, pa.array(score_column, pa.float64()), pa.array(parts_column, pa.string()),
+            shared([f.matched for f in fits], pa.list_(pa.string())),
+            shared([f.missing for f in fits], pa.list_(pa.string())),
+            shared([f.details for f in fits], pa.string()),
+            pa.repeat(pa.scalar(self.now, pa.timestamp("us", tz="UTC")), len(which)),  # one time for the scoring
+            shared([f.occupation for f in fits], pa.string()),
+        ], schema=SCORE_SCHEMA)
+        return scores, _lead_skills(lead_ids, fits, np.array(which, dtype=np.int64))
 
     def _same_posting(self, facts: tuple) -> "_PostingFit":
         """Every part but warmth and recency, and the details, which depend on the posting alone (`facts`:
@@ -269,11 +282,19 @@ class _Scorer:
             details["salary_note"] = salary_note
         skill_rows = tuple((skill, imp, self.taxonomy.category(skill), bool(levels.get(skill)),
                             asked.evidence.get(skill)) for skill, imp in importance.items())
-        return _PostingFit(skills=fit, title=match.part, salary=salary,
-                           location=location_fit(locations, remote, profile), seniority=seniority,
+        location = location_fit(locations, remote, profile)
+        share = self.share
+        return _PostingFit(skills=fit, title=match.part, salary=salary, location=location, seniority=seniority,
                            tier=match.tier, matched=matched, missing=missing,
                            details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
-                           occupation=match.occupation_json, skill_rows=skill_rows)
+                           occupation=match.occupation_json, skill_rows=skill_rows,
+                           # the weighted sum's first two terms and last three, and the parts text around the
+                           # lead's own warmth and recency: what `score` adds and writes in the very same order
+                           weighted_head=fit * share["skills"] + match.part * share["title"],
+                           weighted_tail=(salary * share["salary"], location * share["location"],
+                                          seniority * share["seniority"]),
+                           parts_head=f'{{"skills": {fit!r}, "title": {match.part!r}, "warmth": ',
+                           parts_tail=f', "salary": {salary!r}, "location": {location!r}, "seniority": {seniority!r}}}')
 
 
 @dataclass(frozen=True)
@@ -290,6 +311,32 @@ class _PostingFit:
     details: str
     occupation: str | None
     skill_rows: tuple[tuple, ...]
+    weighted_head: float
+    weighted_tail: tuple[float, float, float]
+    parts_head: str
+    parts_tail: str
+
+
+def _lead_skills(lead_ids: pa.Array, fits: list["_PostingFit"], which: np.ndarray) -> pa.Table:
+    """lead_skills rows: each lead's posting's skill rows in order, leads in order; the rows of every posting
+    made into Arrow once and gathered by index."""
+    counts = np.array([len(f.skill_rows) for f in fits], dtype=np.int64)
+    per_lead = counts[which]
+    total = int(per_lead.sum())
+    if not total:
+        return LEAD_SKILL_SCHEMA.empty_table()
+    columns = list(zip(*(row for f in fits for row in f.skill_rows)))
+    first_row = np.cumsum(counts) - counts  # each posting's first row among all postings' rows
+    lead_of_row = np.repeat(np.arange(len(which)), per_lead)
+    row_in_lead = np.arange(total) - np.repeat(np.cumsum(per_lead) - per_lead, per_lead)
+    take = pa.array(np.repeat(first_row[which], per_lead) + row_in_lead)
+    skill, importance, category, has_skill, evidence = columns  # a _PostingFit's skill_rows, in their order
+    return pa.Table.from_arrays(
+        [lead_ids.take(pa.array(lead_of_row)), *(pa.array(list(values), field.type).take(take) for values, field in (
+            (skill, LEAD_SKILL_SCHEMA.field("skill")), (category, LEAD_SKILL_SCHEMA.field("category")),
+            (importance, LEAD_SKILL_SCHEMA.field("importance")), (has_skill, LEAD_SKILL_SCHEMA.field("has_skill")),
+            (evidence, LEAD_SKILL_SCHEMA.field("evidence"))))],
+        schema=LEAD_SKILL_SCHEMA)
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
