@@ -123,6 +123,17 @@ def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
     assert "DevOps" in extract(taxonomy, "Senior DevOps Engineer", text).required
 
 
+def test_a_mention_that_is_itself_a_role_is_a_person_not_a_skill_asked(taxonomy):
+    text = ("Requirements:\n- 5 years of project management\n"
+            "- You will work with our product manager, the Scrum Master and an executive assistant.")
+    found = extract(taxonomy, "Senior Backend Engineer", text)
+    assert "Project Management" in found.required
+    assert not {"Product Management", "Scrum", "Executive Assistance"} & set(found.required + found.preferred
+                                                                             + found.mentioned)
+    # the posting's own title is the job: a Project Manager posting asks project management
+    assert "Project Management" in extract(taxonomy, "Project Manager", "Lead our delivery.").required
+
+
 def test_a_department_named_after_a_field_asks_nothing_of_it(taxonomy):
     department = "The Department of Gynaecology & Obstetrics at the hospital seeks a nurse."
     assert extract(taxonomy, "Staff Nurse", department).evidence == {}
