@@ -139,6 +139,9 @@ def test_a_department_named_after_a_field_asks_nothing_of_it(taxonomy):
     assert extract(taxonomy, "Staff Nurse", department).evidence == {}
     asked = extract(taxonomy, "Staff Nurse", department + "\nYou have worked in Obstetrics.")
     assert asked.evidence == {"Labor and Delivery": "Obstetrics"}  # where it is no department's name
+    # nor the field a head of something is named after
+    head = extract(taxonomy, "Backend Engineer", "Requirements:\n- You will report to the Head of Blockchain\n- Python")
+    assert head.evidence == {"Python": "Python"}
 
 
 def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(taxonomy):

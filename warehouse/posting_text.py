@@ -236,11 +236,13 @@ _ROLE_AFTER = re.compile(
 # assistant supports you"): a person in the text, where the title is the job (read apart). On SkillSpan's
 # train split 14 of 16 such mentions are in no annotated span.
 _ROLE_NAME = re.compile(r"(?:managers?|masters?|owners?|assistants?|designers?|analysts?)$", re.I)
-# ... nor the field a department or a faculty is named after ("the Department of Gynaecology & Obstetrics",
-# "the Faculty of Chemistry and Pharmacy"): read in the few words before the mention. (Not a school or a
+# ... nor the field a department, a faculty or its head is named after ("the Department of Gynaecology &
+# Obstetrics", "the Faculty of Chemistry and Pharmacy", "our Head of HR"): read in the few words before the
+# mention. (Not a school or a
 # college: "a graduate of a School of Nursing" asks for nursing.)
 _UNIT_BEFORE = re.compile(
-    r"\b(?:department|dept\.?|faculty|institute|division|centre|center|chair)\s+(?:of|for)\s+"
+    r"\b(?:department|dept\.?|faculty|institute|division|centre|center|chair|head|director|vp|vice president)\s+"
+    r"(?:of|for)\s+"
     r"(?:[\w&,'-]+\s+){0,4}$", re.I)
 _UNIT_REACH = 60  # characters read back from a mention for _UNIT_BEFORE
 # ... nor the employer's own hiring ("our recruitment process", "the online recruitment system", "an onboarding
