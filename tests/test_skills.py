@@ -134,6 +134,14 @@ def test_a_mention_that_is_itself_a_role_is_a_person_not_a_skill_asked(taxonomy)
     assert "Project Management" in extract(taxonomy, "Project Manager", "Lead our delivery.").required
 
 
+def test_a_language_the_application_is_written_in_is_not_asked_of_the_candidate(taxonomy):
+    form = extract(taxonomy, "Researcher", "The application must be submitted in English.\nWe offer free German classes.")
+    assert not {"English", "German"} & set(form.required + form.preferred + form.mentioned), form
+    spoken = extract(taxonomy, "Researcher", "Requirements:\n- Fluent written and spoken English\n"
+                                             "- Please apply in German if your German skills are good")
+    assert {"English", "German"} <= set(spoken.required + spoken.preferred + spoken.mentioned), spoken
+
+
 def test_a_department_named_after_a_field_asks_nothing_of_it(taxonomy):
     department = "The Department of Gynaecology & Obstetrics at the hospital seeks a nurse."
     assert extract(taxonomy, "Staff Nurse", department).evidence == {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from typing import Protocol
 
 
@@ -255,6 +256,23 @@ _HIRING_OWN = re.compile(
     r"period|portal)\b", re.I)
 
 
+# ... nor a language named as the form of the application or of what the employer offers ("The application must
+# be in English", "Apply online in English", "free English classes"), unless the sentence speaks of commanding
+# it ("fluent", "spoken", "skills"). On SkillSpan's train split 6 of 13 mentions of English outside any span.
+_LANGUAGE_FORM = re.compile(r"\b(?:apply|applying|applications?|submit\w*|attached|cover letters?|cv|publications?|"
+                            r"classes|courses|lessons)\b", re.I)
+_LANGUAGE_COMMAND = re.compile(r"\b(?:fluen\w*|speak\w*|spoken|proficien\w*|skills?|communicat\w*|command|verbal\w*|"
+                               r"oral\w*|native|level)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _languages() -> frozenset[str]:
+    """Names of the languages with a two-letter ISO 639-1 code (English, German, Danish ...)."""
+    import pycountry
+
+    return frozenset(language.name for language in pycountry.languages if hasattr(language, "alpha_2"))
+
+
 # A sentence in the employer's own voice that says nothing of the candidate ("We build Cloud based SaaS for
 # pharma", "We strive to build long-term partnerships with our clients") describes the employer: the names in
 # it are not asked, in whatever section, unless it lists what the team works with ("Our stack: Python, Django,
@@ -295,6 +313,9 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
         if name in _HIRING_SKILLS and _HIRING_OWN.match(text, end):
             continue
         kind, begin, stop = parts[index]
+        if (name in _languages() and _LANGUAGE_FORM.search(text, begin, stop)
+                and not _LANGUAGE_COMMAND.search(text, begin, stop)):
+            continue
         if index not in about_employer:
             about_employer[index] = _about_employer(text[begin:stop])
         if about_employer[index]:
