@@ -191,7 +191,6 @@ class _Scorer:
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
         self.matches: dict[str, TitleMatch] = {}
-        self._recency: dict[int | None, float] = {}  # per posted time: leads of one day share it
         self._postings: dict[tuple, _PostingFit] = {}  # see _same_posting
 
     def score(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table]:
@@ -202,7 +201,8 @@ class _Scorer:
         lead_ids = batch.column(0).cast(pa.string())
         rows = zip(*(column.to_pylist() for column in batch.columns[:9]))
         tiered, warmth, now_us = bool(self.target_titles), self.warmth, epoch_us(self.now)
-        memo, recency_at = self._postings, self._recency
+        memo = self._postings
+        recency_at: dict[int | None, float] = {}  # per posted time (leads of one day share it), within the batch
         w_warmth, w_recency = self.share["warmth"], self.share["recency"]
         fits: list[_PostingFit] = []  # this batch's postings, each once; `fits` keeps them alive, so ids stay theirs
         slot: dict[int, int] = {}
