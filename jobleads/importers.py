@@ -44,8 +44,8 @@ BULK_JSONL_BYTES = 1024 * 1024
 
 
 def read_postings(path: Path, fmt: str, company: str | None = None, board: str | None = None) -> ExtractResult:
-    """The postings of a saved file; a file of which no record is a posting (another format, a CSV with other
-    column names) is refused with the first record's reason, before anything is stored."""
+    """The postings of a saved file; a file of which no record is a posting (another tool's field names, the
+    wrong format) is refused with the first record's reason, before anything is stored."""
     result = _read(path, fmt, company, board)
     if result.quarantined and not result.parsed:
         first = result.quarantined[0].reason

@@ -17,7 +17,7 @@ def reasons(exc: Any, first_only: bool = False) -> str:
 
 def _message(err: dict) -> str:
     # Readers pass an absent text field on as "": "String should have at least 1 character" did not say that
-    # the file lacks the field (a CSV from elsewhere with "Job Title" for `title` failed every row that way).
+    # the file lacks the field (JSONL from another tool, "Job Title" for `title`, failed every record that way).
     if err.get("type") == "string_too_short" and err.get("input") == "":
         return "required, missing or empty"
     return err["msg"]

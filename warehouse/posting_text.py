@@ -239,8 +239,7 @@ _ROLE_AFTER = re.compile(
 _ROLE_NAME = re.compile(r"(?:managers?|masters?|owners?|assistants?|designers?|analysts?)$", re.I)
 # ... nor the field a department, a faculty or its head is named after ("the Department of Gynaecology &
 # Obstetrics", "the Faculty of Chemistry and Pharmacy", "our Head of HR"): read in the few words before the
-# mention. (Not a school or a
-# college: "a graduate of a School of Nursing" asks for nursing.)
+# mention. (Not a school or a college: "a graduate of a School of Nursing" asks for nursing.)
 _UNIT_BEFORE = re.compile(
     r"\b(?:department|dept\.?|faculty|institute|division|centre|center|chair|head|director|vp|vice president)\s+"
     r"(?:of|for)\s+"
@@ -306,7 +305,9 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     about_employer: dict[int, bool] = {}
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
-        if index < 0 or start >= parts[index][2] or _ROLE_AFTER.match(text, end) or _ROLE_NAME.search(text, start, end):
+        if index < 0 or start >= parts[index][2]:
+            continue
+        if _ROLE_AFTER.match(text, end) or _ROLE_NAME.search(text, start, end):
             continue
         if _UNIT_BEFORE.search(text, max(parts[index][1], start - _UNIT_REACH), start):
             continue
