@@ -50,13 +50,15 @@ def needs_full_rescore(con: duckdb.DuckDBPyConnection, config: Config, now: date
     return state is None or state[0] != fingerprint(config) or state[1].astimezone(timezone.utc).date() != now.date()
 
 
-def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None) -> int:
+def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None,
+            ahead=None) -> int:
     """Score the open leads that need it (all, on a new day or another profile) and remember, after a full
-    rescore, what the scores were computed from and when. Returns how many leads were scored."""
+    rescore, what the scores were computed from and when. Returns how many leads were scored. `ahead`: a
+    warehouse.scoring_ahead.ScoringAhead begun on this run's postings."""
     from warehouse.scoring import score_leads
 
     full = needs_full_rescore(con, config, now) if full is None else full
-    count = score_leads(con, config, now, full=full)
+    count = score_leads(con, config, now, full=full, ahead=ahead)
     if full:
         remember(con, config, now)
     return count

@@ -17,6 +17,7 @@ from warehouse import companies, dedupe, freshness, load, network, outreach
 from warehouse.db import transaction
 from warehouse.matching import REPOST_DAYS
 from warehouse.rules import RANKING_ORDER
+from warehouse.scoring_ahead import ScoringAhead
 from warehouse.sqlfile import run_script
 from warehouse.staging import staged
 
@@ -86,17 +87,22 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
             on_stage: Callable[[str], None] = _no_report) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
     open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
-    on_stage("resolving companies")
-    companies.resolve_companies(con)  # dedupe compares postings.company_id
-    on_stage("merging copies into leads")
-    new_leads = dedupe.assign_leads(con, now)
-    rollup_leads(con, now)
-    on_stage("linking contacts")
-    network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
-    closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
-    newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
-    on_stage("scoring leads")
-    freshness.rescore(con, config, now)
+    # The run's new titles and descriptions are read for scoring on a second thread meanwhile.
+    ahead = ScoringAhead(con, config, now)
+    try:
+        on_stage("resolving companies")
+        companies.resolve_companies(con)  # dedupe compares postings.company_id
+        on_stage("merging copies into leads")
+        new_leads = dedupe.assign_leads(con, now)
+        rollup_leads(con, now)
+        on_stage("linking contacts")
+        network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
+        closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
+        newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
+        on_stage("scoring leads")
+        freshness.rescore(con, config, now, ahead=ahead)
+    finally:
+        ahead.stop()  # after a failure, the thread ends at its next title instead of finishing the list
     return new_leads, newly_closed
 
 

@@ -7,6 +7,11 @@ from __future__ import annotations
 RANKING_ORDER = "s.score DESC NULLS LAST, l.posted_at DESC NULLS LAST, l.lead_id"
 
 
+# The key of a posting's or lead's text in the skill_extractions cache: the same title and description are
+# read once, whichever lead or run they come from.
+CONTENT_KEY_SQL = "md5(title || chr(31) || coalesce(description, ''))"
+
+
 # The user's statuses that take a lead out of the ranking (it stays, with its history).
 HIDDEN_STATUSES = ("not_interested", "archived")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 import duckdb
 import numpy as np
@@ -21,10 +21,14 @@ from warehouse.score_parts import (
     recency_fit, salary_fit, seniority_fit, shares, skill_fit, user_seniority,
 )
 from warehouse.memo import remembered
+from warehouse.rules import CONTENT_KEY_SQL
 from warehouse.staging import run_over, staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.versions import classifier_version, extraction_version
 from warehouse.skills import Extraction, Taxonomy, extract, taxonomy_for
+
+if TYPE_CHECKING:
+    from warehouse.scoring_ahead import ScoringAhead
 
 SCORE_SCHEMA = pa.schema([
     ("lead_id", pa.string()), ("score", pa.float64()), ("parts", pa.string()),
@@ -42,7 +46,6 @@ LEAD_SKILL_SCHEMA = pa.schema([
     ("has_skill", pa.bool_()), ("evidence", pa.string()),
 ])
 
-CONTENT_KEY_SQL = "md5(title || chr(31) || coalesce(description, ''))"
 # Everything of a lead its score depends on, besides the profile, weights and tables (the fingerprint,
 # warehouse.freshness) and the day (recency): a rescore within a day recomputes only leads where this changed.
 SCORE_INPUTS_SQL = (
@@ -54,10 +57,13 @@ SCORE_INPUTS_SQL = (
 
 # --- the transform --------------------------------------------------------------------------------
 
-def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: datetime) -> dict[str, Extraction]:
+def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: datetime,
+                       done: Mapping[str, Extraction] | None = None) -> dict[str, Extraction]:
     """Extraction per content key of every open lead: what the cache has for this taxonomy, plus the rest
-    extracted now and stored. Descriptions are read from the database only for texts not cached. The cache
-    is keyed on the taxonomy and on the rules that read a description (`extraction_version`)."""
+    extracted now (or `done` ahead: warehouse/scoring_ahead.py) and stored. Descriptions are read from the
+    database only for texts not cached. The cache is keyed on the taxonomy and on the rules that read a
+    description (`extraction_version`)."""
+    done = done or {}
     version = extraction_version(taxonomy.version)
     con.execute("DELETE FROM skill_extractions WHERE taxonomy_version <> ?", [version]).fetchall()
     out: dict[str, Extraction] = {}
@@ -74,8 +80,7 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
         f"SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, description "
         f"FROM leads SEMI JOIN score_todo USING (lead_id)) WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
     ).fetchall():
-        found = extract(taxonomy, title, description)
-        out[key] = found
+        out[key] = found = done[key] if key in done else extract(taxonomy, title, description)
         fresh.append({"content_key": key, "taxonomy_version": version, "required": found.required,
                       "preferred": found.preferred, "mentioned": found.mentioned, "years_asked": found.years,
                       "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now,
@@ -86,11 +91,13 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
     return out
 
 
-def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,
-                       also: Iterable[str] = ()) -> dict[str, Occupation | None]:
+def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex, also: Iterable[str] = (),
+                       done: Mapping[str, Occupation | None] | None = None) -> dict[str, Occupation | None]:
     """The occupation of every open lead's title and of the titles `also` (the profile's): what
-    title_occupations has for these tables and rules, plus the titles not seen before, classified now and
-    stored. A night of new postings classifies only its new titles (the 87k labels are not even loaded)."""
+    title_occupations has for these tables and rules, plus the titles not seen before, classified now (or
+    `done` ahead: warehouse/scoring_ahead.py) and stored. A night of new postings classifies only its new
+    titles (the 87k labels are not even loaded)."""
+    done = done or {}
     version = classifier_version()
     con.execute("DELETE FROM title_occupations WHERE classifier_version <> ?", [version]).fetchall()
     wanted = ("SELECT title FROM leads SEMI JOIN score_todo USING (lead_id) WHERE title IS NOT NULL "
@@ -105,7 +112,7 @@ def cached_occupations(con: duckdb.DuckDBPyConnection, index: OccupationIndex,
         f"SELECT DISTINCT title FROM ({wanted}) WHERE title NOT IN (SELECT title FROM title_occupations)",
         {"also": list(also)},
     ).fetchall():
-        out[title] = found = index.classify(title)
+        out[title] = found = done[title] if title in done else index.classify(title)
         fresh["title"].append(title)
         fresh["classifier_version"].append(version)
         fresh["occupation"].append(json.dumps(found.as_stored()) if found else None)
@@ -143,21 +150,24 @@ def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool) -> None:
 SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' columns never sit in memory at once
 
 
-def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = True) -> int:
+def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = True,
+                ahead: "ScoringAhead | None" = None) -> int:
     """Recompute lead_scores and lead_skills: of every open lead, or (not `full`) of the open leads whose
-    inputs changed since they were scored (extraction and occupations are cached either way). Returns how
-    many leads were scored."""
+    inputs changed since they were scored (extraction and occupations are cached either way; `ahead`: the
+    run's new titles and texts, read on a second thread meanwhile). Returns how many leads were scored."""
+    occupations_done, extractions_done = ahead.done() if ahead else ({}, {})
     plan_scoring(con, full)
     profile = config.profile
-    taxonomy = taxonomy_for(config)
+    taxonomy = ahead.taxonomy if ahead else taxonomy_for(config)
     target_titles = [t for t in profile.titles if t.strip()]
     # Read as Arrow (compact) and turned into Python a chunk at a time.
     todo = con.sql(
         f"SELECT lead_id, title, locations, remote, epoch_us(posted_at), salary_min, salary_max, "
         f"salary_currency, {CONTENT_KEY_SQL} AS content_key, t.inputs FROM leads JOIN score_todo t USING (lead_id)"
     ).to_arrow_table()
-    scorer = _Scorer(config, taxonomy, now, found=cached_extractions(con, taxonomy, now),
-                     occupations=cached_occupations(con, occupation_index(), also=target_titles),
+    index = ahead.index if ahead else occupation_index()
+    scorer = _Scorer(config, taxonomy, now, found=cached_extractions(con, taxonomy, now, extractions_done),
+                     occupations=cached_occupations(con, index, also=target_titles, done=occupations_done),
                      warmth=warmth_by_lead(con))
     for table in ("lead_scores", "lead_skills"):
         if full:
