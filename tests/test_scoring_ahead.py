@@ -113,3 +113,14 @@ def test_stopping_ends_the_second_process(tmp_path, monkeypatch):
     ahead.stop()
     assert process.poll() is not None and time.monotonic() - started < 10
     assert ahead.done() == ({}, {})
+
+
+def test_a_warehouse_folder_where_the_user_works_is_not_what_the_second_process_imports(
+        capsys, tmp_path, monkeypatch, reads):
+    own = tmp_path / "work" / "warehouse"
+    own.mkdir(parents=True)
+    (own / "__init__.py").write_text("raise SystemExit('the user folder was imported')\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setattr(scoring_ahead, "AHEAD_MIN_ITEMS", 1)
+    _import(capsys, tmp_path, "ahead")
+    assert reads[-1][0] >= 10

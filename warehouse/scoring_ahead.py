@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 
@@ -37,6 +38,8 @@ AHEAD_MIN_ITEMS = 2_000
 # at a million postings, whose 126k distinct titles are 3.6 times the 35k its leads keep), which took a
 # million's import from 1.87 to 2.00 GiB of the two processes together, for 2.6 s of 88 s (one run each).
 AHEAD_MAX_ITEMS = 200_000
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 Results = tuple[dict[str, Occupation | None], dict[str, Extraction]]
 
@@ -64,9 +67,11 @@ class ScoringAhead:
             return
         texts = con.execute(f"SELECT * {new_texts}", params).fetchall()
         try:
+            # Started where this package lives (`-m` puts the working folder first on the path: a user's own
+            # `warehouse` folder there must not be imported) with this process's path.
             self._process = subprocess.Popen(
-                worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
+                worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                cwd=PACKAGE_ROOT, env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
         except OSError:
             return  # no process to spare: scoring reads everything itself
         # The work goes down the pipe from a thread: the new interpreter reads it only once it has started
