@@ -100,7 +100,8 @@ def set_status(db_path: Path, lead_ref: str, status: str, note: str | None = Non
     history. While a refresh holds the database the change is queued beside it and applied when the refresh
     lets go: never lost, never refused. Raises StatusError for an unknown status or lead."""
     from warehouse import statuses
-    from warehouse.db import WarehouseBusy, connect, readable_path
+    from warehouse.db import WarehouseBusy
+    from warehouse.read_side import published_reader
 
     status = statuses.parse_status(status)
     shown = status.replace("_", " ")
@@ -110,11 +111,8 @@ def set_status(db_path: Path, lead_ref: str, status: str, note: str | None = Non
         return Outcome(f"{lead_id}: {shown}" + (f" ({note.strip()})" if note and note.strip() else ""),
                        lead_ids=[lead_id])
     except WarehouseBusy:
-        con = connect(readable_path(db_path), read_only=True)  # the lead must exist in the published state
-        try:
+        with published_reader(db_path) as con:  # the lead must exist in the published state
             lead_id = statuses.resolve_lead(con, lead_ref)
-        finally:
-            con.close()
         statuses.queue_status(db_path, lead_id, status, note, origin)
         return Outcome(f"{lead_id}: {shown}, queued: a refresh is writing the database; it is applied as the "
                        f"refresh finishes", lead_ids=[lead_id])

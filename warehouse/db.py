@@ -14,6 +14,7 @@ from typing import Iterator
 
 import duckdb
 
+from warehouse.file_patch import patch_in_place
 from warehouse.rules import render
 
 DEFAULT_DB = Path("data/leads.duckdb")
@@ -301,19 +302,28 @@ def publish_read_copy(db_path: str | Path) -> Path | None:
             return None
     copy, stamp = read_copy_path(main), _stamp_path(main)
     identity = _identity(main)
-    for target, write in ((copy, lambda out: _copy_into(main, out)), (stamp, lambda out: out.write(identity.encode()))):
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # contacts are in it
-        try:
-            with os.fdopen(fd, "wb") as out:
-                write(out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+    # Only what changed is written when no reader has the copy open (warehouse/file_patch.py); the stamp goes
+    # first, so a patch cut short leaves a copy nobody takes for current. Else a whole copy is written aside.
+    if not patch_in_place(main, copy, before=lambda: stamp.unlink(missing_ok=True)):
+        _write_aside(copy, lambda out: _copy_into(main, out))
+    _write_aside(stamp, lambda out: out.write(identity.encode()))
     return copy
+
+
+def _write_aside(target: Path, write) -> None:
+    """`write(file)` into a new file beside `target`, synced, then renamed over it: a reader that has the old
+    file open keeps it whole."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # contacts are in it
+    try:
+        with os.fdopen(fd, "wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _copy_into(main: Path, out) -> None:

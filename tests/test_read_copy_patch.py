@@ -1,0 +1,121 @@
+"""The read copy brought up to date in place when nobody reads it (warehouse/file_patch.py), written aside
+and renamed over when somebody does; a reader never sees a half-written copy."""
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from warehouse import file_patch
+from warehouse.db import publish_read_copy, read_copy_is_current, read_copy_path, writer
+from warehouse.read_side import published_reader
+
+
+def _bytes(n: int, seed: int) -> bytes:
+    return bytes((i * 31 + seed) % 251 for i in range(n))
+
+
+def test_a_patch_writes_only_the_pieces_that_differ_and_leaves_the_target_equal(tmp_path, monkeypatch):
+    monkeypatch.setattr(file_patch, "PIECE", 4096)
+    monkeypatch.setattr(file_patch, "CHUNK", 4 * 4096)
+    source, target = tmp_path / "source", tmp_path / "target"
+    old = bytearray(_bytes(50_000, 1))
+    target.write_bytes(old)
+    new = bytearray(old)
+    new[5] ^= 1  # piece 0
+    new[20_000] ^= 1  # piece 4 (second chunk)
+    new += b"tail that grows the file"
+    source.write_bytes(new)
+    written = []
+    real_pwrite = os.pwrite
+    monkeypatch.setattr(file_patch.os, "pwrite", lambda fd, data, at: written.append(at) or real_pwrite(fd, data, at))
+    inode = target.stat().st_ino
+    assert file_patch.patch_in_place(source, target)
+    assert target.read_bytes() == bytes(new) and target.stat().st_ino == inode
+    assert written == [0, 4 * 4096, 12 * 4096]  # pieces 0 and 4 (the second chunk), and the last, short one
+    source.write_bytes(bytes(new[:10_000]))  # shrinks too
+    assert file_patch.patch_in_place(source, target) and target.read_bytes() == bytes(new[:10_000])
+
+
+def test_no_patch_while_a_reader_holds_the_file(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(b"new" * 1000)
+    target.write_bytes(b"old" * 1000)
+    with file_patch.shared_hold(target):
+        assert not file_patch.patch_in_place(source, target)
+    assert target.read_bytes() == b"old" * 1000
+    assert file_patch.patch_in_place(source, target) and target.read_bytes() == b"new" * 1000
+
+
+def test_a_reader_waits_while_a_patch_runs(tmp_path):
+    target = tmp_path / "target"
+    target.write_bytes(b"x")
+    fd = os.open(target, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as patch_in_place holds it
+    entered = []
+
+    def read():
+        with file_patch.shared_hold(target):
+            entered.append(time.monotonic())
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    time.sleep(0.3)
+    assert not entered
+    released = time.monotonic()
+    os.close(fd)
+    thread.join(5)
+    assert entered and entered[0] >= released
+
+
+def _add_run(db: Path, run_id: str) -> None:
+    with writer(db, "test") as con:
+        con.execute("INSERT INTO runs (run_id, kind, started_at, status) VALUES (?, 'refresh', now(), 'ok')",
+                    [run_id])
+
+
+def _runs(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()}
+
+
+def test_the_read_copy_is_patched_when_nobody_reads_and_replaced_when_somebody_does(tmp_path):
+    db = tmp_path / "data" / "leads.duckdb"
+    _add_run(db, "r1")
+    copy = read_copy_path(db)
+    assert read_copy_is_current(db)
+    inode = copy.stat().st_ino
+    _add_run(db, "r2")
+    assert copy.stat().st_ino == inode and copy.read_bytes() == db.read_bytes()  # patched in place
+    assert read_copy_is_current(db)
+    with published_reader(db) as con:
+        assert _runs(con) == {"r1", "r2"}
+        _add_run(db, "r3")  # a reader has the copy open: a new copy is written aside and renamed over
+        assert copy.stat().st_ino != inode and read_copy_is_current(db)
+        assert _runs(con) == {"r1", "r2"}  # the open reader still reads the state it opened
+    with published_reader(db) as con:
+        assert _runs(con) == {"r1", "r2", "r3"}
+    assert publish_read_copy(db) == copy and copy.read_bytes() == db.read_bytes()
+
+
+def test_a_file_system_without_flock_gets_whole_copies_and_readers_still_read(tmp_path, monkeypatch):
+    import errno
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(file_patch.fcntl, "flock", no_locks)
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.write_bytes(b"new")
+    target.write_bytes(b"old")
+    assert not file_patch.patch_in_place(source, target) and target.read_bytes() == b"old"
+    with file_patch.shared_hold(target) as inode:
+        assert inode == target.stat().st_ino
+    db = tmp_path / "data" / "leads.duckdb"
+    _add_run(db, "r1")
+    _add_run(db, "r2")
+    with published_reader(db) as con:
+        assert _runs(con) == {"r1", "r2"}
