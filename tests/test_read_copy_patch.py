@@ -103,11 +103,14 @@ def test_the_read_copy_is_patched_when_nobody_reads_and_replaced_when_somebody_d
 
 def test_a_file_system_without_flock_gets_whole_copies_and_readers_still_read(tmp_path, monkeypatch):
     import errno
+    import types
 
     def no_locks(fd, operation):
         raise OSError(errno.ENOLCK, "No locks available")
 
-    monkeypatch.setattr(file_patch.fcntl, "flock", no_locks)
+    # the copy's locks only: the writer lock beside the database is another matter
+    monkeypatch.setattr(file_patch, "fcntl", types.SimpleNamespace(flock=no_locks, LOCK_SH=fcntl.LOCK_SH,
+                                                                   LOCK_EX=fcntl.LOCK_EX, LOCK_NB=fcntl.LOCK_NB))
     source, target = tmp_path / "source", tmp_path / "target"
     source.write_bytes(b"new")
     target.write_bytes(b"old")
