@@ -84,8 +84,8 @@ class ScoringAhead:
         try:
             with process.stdin:
                 pickle.dump(work, process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        except (OSError, ValueError):
-            pass  # the second process is gone: done() finds no results and scoring reads everything
+        except Exception:  # noqa: BLE001 - gone, or the work would not pickle: scoring reads everything itself
+            pass
 
     def done(self) -> Results:
         """(occupation per title, extraction per content key) read ahead; empty when nothing was, or when the
@@ -98,7 +98,7 @@ class ScoringAhead:
                     results = pickle.load(self._process.stdout)
                     if self._process.wait() == 0:
                         self._results = results
-                except (EOFError, OSError, pickle.UnpicklingError):
+                except Exception:  # noqa: BLE001 - cut short or unreadable: scoring reads everything itself
                     pass
                 self.stop()
         return self._results
