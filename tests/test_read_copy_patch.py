@@ -122,3 +122,24 @@ def test_a_file_system_without_flock_gets_whole_copies_and_readers_still_read(tm
     _add_run(db, "r2")
     with published_reader(db) as con:
         assert _runs(con) == {"r1", "r2"}
+
+
+def test_a_patch_cut_short_leaves_a_copy_nobody_takes_for_current(tmp_path, monkeypatch):
+    db = tmp_path / "data" / "leads.duckdb"
+    _add_run(db, "r1")
+    real_pwrite = os.pwrite
+
+    def crash_after_first_piece(fd, data, at):
+        real_pwrite(fd, data, at)
+        raise OSError("killed mid-patch")
+
+    monkeypatch.setattr(file_patch.os, "pwrite", crash_after_first_piece)
+    try:
+        _add_run(db, "r2")
+    except OSError:
+        pass
+    monkeypatch.setattr(file_patch.os, "pwrite", real_pwrite)
+    assert not read_copy_is_current(db)  # the stamp went before the first byte changed
+    with published_reader(db) as con:  # the next reader publishes again, whole
+        assert _runs(con) == {"r1", "r2"}
+    assert read_copy_is_current(db) and read_copy_path(db).read_bytes() == db.read_bytes()
