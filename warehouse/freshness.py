@@ -53,8 +53,8 @@ def needs_full_rescore(con: duckdb.DuckDBPyConnection, config: Config, now: date
 def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None,
             ahead=None) -> int:
     """Score the open leads that need it (all, on a new day or another profile) and remember, after a full
-    rescore, what the scores were computed from and when. Returns how many leads were scored. `ahead`: a
-    warehouse.scoring_ahead.ScoringAhead begun on this run's postings."""
+    rescore, what the scores were computed from and when. Returns how many leads were scored. `ahead`: the
+    warehouse.scoring_ahead.ScoringAhead begun on this run's postings, if any."""
     from warehouse.scoring import score_leads
 
     full = needs_full_rescore(con, config, now) if full is None else full

@@ -87,7 +87,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
             on_stage: Callable[[str], None] = _no_report) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
     open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
-    # The run's new titles and descriptions are read for scoring on a second thread meanwhile.
+    # The run's new titles and descriptions are read for scoring in a second process meanwhile.
     ahead = ScoringAhead(con, config, now)
     try:
         on_stage("resolving companies")
@@ -102,7 +102,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
         on_stage("scoring leads")
         freshness.rescore(con, config, now, ahead=ahead)
     finally:
-        ahead.stop()  # after a failure, the thread ends at its next title instead of finishing the list
+        ahead.stop()  # after a failure the second process is ended, not left to finish its list
     return new_leads, newly_closed
 
 
