@@ -154,7 +154,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
                 ahead: "ScoringAhead | None" = None) -> int:
     """Recompute lead_scores and lead_skills: of every open lead, or (not `full`) of the open leads whose
     inputs changed since they were scored (extraction and occupations are cached either way; `ahead`: the
-    run's new titles and texts, read on a second thread meanwhile). Returns how many leads were scored."""
+    run's new titles and texts, read in a second process meanwhile). Returns how many leads were scored."""
     occupations_done, extractions_done = ahead.done() if ahead else ({}, {})
     plan_scoring(con, full)
     profile = config.profile
