@@ -125,6 +125,15 @@ def test_query_commands_do_not_import_prefect(tmp_path):
     subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
 
 
+def test_starting_the_cli_does_not_import_numpy(tmp_path):
+    """numpy costs 70 ms at every command; only writers and scoring need it (warehouse/file_patch.py imports
+    it where it patches, not at the top, as every reader imports that module)."""
+    import subprocess
+
+    code = "import sys; from jobleads.cli import app; assert 'numpy' not in sys.modules, 'numpy imported'"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
+
+
 LEADS_BIN = Path(sys.executable).parent / "leads"
 
 

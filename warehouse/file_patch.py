@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import numpy as np
-
 PIECE = 256 * 1024  # compared and written as a unit (DuckDB's block size; any size would be correct)
 CHUNK = 64 * PIECE  # read at a time from each file
 
@@ -82,6 +80,8 @@ def _read_exactly(fd: int, buffer: bytearray, size: int, offset: int) -> None:
 
 def _differing(theirs: bytearray, ours: bytearray, size: int) -> list[int]:
     """The indexes of the pieces of the first `size` bytes that differ."""
+    import numpy as np  # only writers patch: every reader imports this module, and numpy costs 70 ms
+
     whole = size // PIECE * PIECE
     a = np.frombuffer(theirs, dtype=np.uint64, count=whole // 8).reshape(-1, PIECE // 8)
     b = np.frombuffer(ours, dtype=np.uint64, count=whole // 8).reshape(-1, PIECE // 8)
