@@ -143,3 +143,32 @@ def test_a_patch_cut_short_leaves_a_copy_nobody_takes_for_current(tmp_path, monk
     with published_reader(db) as con:  # the next reader publishes again, whole
         assert _runs(con) == {"r1", "r2"}
     assert read_copy_is_current(db) and read_copy_path(db).read_bytes() == db.read_bytes()
+
+
+def test_a_duckdb_reader_outside_jobleads_gets_a_whole_copy_not_a_patch(tmp_path):
+    """The duckdb shell or a notebook on the read copy takes no flock, only DuckDB's own lock."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "data" / "leads.duckdb"
+    _add_run(db, "r1")
+    copy = read_copy_path(db)
+    outside = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1], read_only=True); "
+         "print(sorted(r[0] for r in con.execute('SELECT run_id FROM runs').fetchall()), flush=True); "
+         "sys.stdin.readline(); "
+         "print(sorted(r[0] for r in con.execute('SELECT run_id FROM runs').fetchall()), flush=True)", str(copy)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert outside.stdout.readline().strip() == "['r1']"
+        inode = copy.stat().st_ino
+        _add_run(db, "r2")
+        assert copy.stat().st_ino != inode and read_copy_is_current(db)  # written aside, renamed over
+        outside.stdin.write("\n")
+        outside.stdin.flush()
+        assert outside.stdout.readline().strip() == "['r1']"  # its file is whole and as it opened it
+    finally:
+        outside.kill()
+        outside.wait()
+    with published_reader(db) as con:
+        assert _runs(con) == {"r1", "r2"}

@@ -7,7 +7,8 @@ copying the whole 570 MB file for readers took 0.2-5.5 s on the same machine fro
 The two sides of the protocol, both on the copy file itself with flock(2): a reader holds a shared lock
 for as long as its connection is open (`shared_hold`); a writer patches only under an exclusive lock it
 gets at once (`patch_in_place`), and otherwise writes a whole new copy aside and renames it over, as
-before, so an open reader keeps the file it opened. A reader that arrives during a patch waits for it
+before, so an open reader keeps the file it opened. The writer also needs DuckDB's own POSIX lock free, so
+a DuckDB connection opened on the copy by anything else (the duckdb shell, a notebook) gets a whole copy too. A reader that arrives during a patch waits for it
 (a second or less) and then reads the patched file.
 """
 from __future__ import annotations
@@ -48,6 +49,12 @@ def patch_in_place(source: Path, target: Path, before=lambda: None) -> bool:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:  # a reader holds it, or the file system has no flock: a whole copy instead
+            return False
+        try:
+            # DuckDB's own lock (a POSIX read lock while a connection is open): a reader outside jobleads,
+            # the duckdb shell or a notebook on the copy, holds no flock but this one
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             return False
         before()
         size = source.stat().st_size
