@@ -168,7 +168,7 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
     index = ahead.index if ahead else occupation_index()
     scorer = _Scorer(config, taxonomy, now, found=cached_extractions(con, taxonomy, now, extractions_done),
                      occupations=cached_occupations(con, index, also=target_titles, done=occupations_done),
-                     warmth=warmth_by_lead(con))
+                     warmth=warmth_by_lead(con), index=index)
     for table in ("lead_scores", "lead_skills"):
         if full:
             con.execute(f"DELETE FROM {table}").fetchall()
@@ -191,12 +191,12 @@ class _Scorer:
     cached extractions and occupations, warmth; each distinct title is classified and compared once."""
 
     def __init__(self, config: Config, taxonomy: Taxonomy, now: datetime, found: dict[str, Extraction],
-                 occupations: dict[str, Occupation | None], warmth: dict[str, float]):
+                 occupations: dict[str, Occupation | None], warmth: dict[str, float], index: OccupationIndex):
         self.profile, self.taxonomy, self.now = config.profile, taxonomy, now
         self.levels = profile_levels(taxonomy, self.profile)
         self.weights = config.weights.model_dump()
         self.share = shares(self.weights)
-        self.index = occupation_index()
+        self.index = index  # the one cached_occupations used: its tables are read once
         self.target_titles = [t for t in self.profile.titles if t.strip()]
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
