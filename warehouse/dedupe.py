@@ -170,7 +170,9 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     for table in ("dedupe_chosen", "dedupe_places"):
         con.execute(f"DROP TABLE {table}").fetchall()
     nodes = con.sql(
-        "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level FROM dedupe_nodes ORDER BY node"
+        "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level, "
+        "CASE WHEN lead_id IS NULL THEN node ELSE min(node) OVER (PARTITION BY lead_id) END AS lead_root "
+        "FROM dedupe_nodes ORDER BY node"
     ).to_arrow_table()
     stats.block_nodes = nodes.num_rows
     con.execute(_CANDIDATES).fetchall()
@@ -229,74 +231,87 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
     per node: the root's representative after clustering, number of refused unions).
 
     A union is refused when it would put two different job ids of one ATS in a cluster (or two different
-    years, seasons or levels named in titles), or two existing leads together (their ids must stay stable)."""
+    years, seasons or levels named in titles), or two existing leads together (their ids must stay stable).
+
+    Every old record starts under its lead's first record (`lead_root`), and an existing lead's root never
+    joins another root, so only the nodes the edges reach, and the records of their leads, are read in
+    Python: a nightly fold's blocks hold a quarter of a million records, its edges a few thousand."""
     n = nodes.num_rows
-    parent = list(range(n))  # a list: numpy scalars made every find() step several times slower
-    lead_of = nodes["lead_id"].to_pylist()
-    ats = nodes["ats"].to_pylist()
-    job = nodes["ats_job_id"].to_pylist()
-    is_new = nodes["is_new"].to_pylist()
-    years, seasons, level = (nodes[part].to_pylist() for part in ("title_years", "title_seasons", "title_level"))
-    existing: dict[int, str] = {}
-    first_root: dict[str, int] = {}
-
-    def marks(i: int) -> dict[str, str]:
-        """What a lead may hold only one of: one job id per ATS, one year, one season, one level (written out:
-        this runs for most of a million edges)."""
-        found = {}
-        if years[i]:
-            found["title_years"] = years[i]
-        if seasons[i]:
-            found["title_seasons"] = seasons[i]
-        if level[i]:
-            found["title_level"] = level[i]
-        if ats[i] and job[i]:
-            found[ats[i]] = job[i]
-        return found
-
-    # marks of merged clusters; a node never merged has its own marks, computed when first needed
-    ids: dict[int, dict[str, str]] = {}
-    for i in range(n):
-        lead = lead_of[i]
-        if lead is not None:
-            root = first_root.setdefault(lead, i)
-            if root != i:
-                parent[i] = root
-                ids.setdefault(root, marks(root)).update(marks(i))
-            existing[root] = lead
+    lead_root = nodes["lead_root"].to_numpy()
+    base = lead_root.tolist()  # a list: numpy scalars made every find() step several times slower
+    is_new = nodes["is_new"].to_numpy(zero_copy_only=False)
+    ends = np.unique(np.concatenate([edge_a, edge_b])) if len(edge_a) else np.empty(0, np.int64)
+    touched_leads = np.unique(lead_root[ends][~is_new[ends]])
+    needed = np.union1d(ends, np.flatnonzero(np.isin(lead_root, touched_leads)))
+    mark_of = dict(zip(needed.tolist(), _marks(nodes.take(needed))))
+    by_root = np.argsort(lead_root, kind="stable")  # each lead's records together, in node order
+    sorted_roots = lead_root[by_root]
+    new = is_new.tolist()
+    parent: dict[int, int] = {}  # a cluster's root -> the root it joined
 
     def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
+        start = root = base[x]
+        while root in parent:
             root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
+        while start != root:
+            parent[start], start = root, parent[start]
         return root
 
+    def lead_marks(root: int) -> dict[str, str]:
+        """What an existing lead holds: its records' marks, in node order (a later record's win)."""
+        low, high = np.searchsorted(sorted_roots, [root, root + 1])
+        found: dict[str, str] = {}
+        for i in by_root[low:high].tolist():
+            found.update(mark_of[i])
+        return found
+
+    # marks of merged clusters; a cluster never merged has its lead's or its own, computed when first needed
+    ids: dict[int, dict[str, str]] = {}
     joined_by = np.full(n, -1, dtype=np.int64)
     refused = 0
     for e, (a, b) in enumerate(zip(edge_a.tolist(), edge_b.tolist())):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        if ra in existing and rb in existing:
+        old_a, old_b = not new[ra], not new[rb]  # a root is an old record only as its lead's first
+        if old_a and old_b:
             refused += 1
             continue
-        ia = ids[ra] if ra in ids else marks(ra)
-        ib = ids[rb] if rb in ids else marks(rb)
+        ia = ids[ra] if ra in ids else (lead_marks(ra) if old_a else mark_of[ra])
+        ib = ids[rb] if rb in ids else (lead_marks(rb) if old_b else mark_of[rb])
         if ia and ib and any(ib.get(k, v) != v for k, v in ia.items()):
             refused += 1
             continue
-        if rb in existing or (ra not in existing and len(ib or ()) > len(ia or ())):
+        if old_b or (not old_a and len(ib or ()) > len(ia or ())):
             ra, rb, a, b = rb, ra, b, a
         parent[rb] = ra
         ids[ra] = {**ia, **ib}
         ids.pop(rb, None)
-        target = b if is_new[b] and joined_by[b] < 0 else a
-        if is_new[target] and joined_by[target] < 0:
+        target = b if new[b] and joined_by[b] < 0 else a
+        if new[target] and joined_by[target] < 0:
             joined_by[target] = e
-    roots = np.fromiter((find(i) for i in range(n)), dtype=np.int64, count=n)
+    roots = lead_root.astype(np.int64)  # an old record stays under its lead's root, which never moves
+    for i in np.flatnonzero(is_new).tolist():
+        roots[i] = find(i)
     return joined_by, roots, refused
+
+
+def _marks(nodes: pa.Table) -> list[dict[str, str]]:
+    """Per node, what a lead may hold only one of: one job id per ATS, one year, one season, one level."""
+    found = []
+    for years, seasons, level, ats, job in zip(*(nodes[part].to_pylist() for part in (
+            "title_years", "title_seasons", "title_level", "ats", "ats_job_id"))):
+        marks = {}
+        if years:
+            marks["title_years"] = years
+        if seasons:
+            marks["title_seasons"] = seasons
+        if level:
+            marks["title_level"] = level
+        if ats and job:
+            marks[ats] = job
+        found.append(marks)
+    return found
 
 
 def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_rule: np.ndarray,

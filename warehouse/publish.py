@@ -86,7 +86,9 @@ def rollup_leads(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
 def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
             on_stage: Callable[[str], None] = _no_report) -> tuple[int, int]:
     """The transforms after loading, in order; returns (new leads, newly closed leads)."""
-    open_before = {r[0] for r in con.execute("SELECT lead_id FROM leads WHERE status = 'open'").fetchall()}
+    # In SQL, not a Python set: 700k open lead ids cost 0.3 s to fetch in a nightly fold at a million.
+    con.execute("CREATE OR REPLACE TEMP TABLE rebuild_open_before AS SELECT lead_id FROM leads WHERE status = 'open'"
+                ).fetchall()
     # The run's new titles and descriptions are read for scoring in a second process meanwhile.
     ahead = ScoringAhead(con, config, now)
     try:
@@ -97,8 +99,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, config: Config, now: datetime,
         rollup_leads(con, now)
         on_stage("linking contacts")
         network.link_contacts(con, config, now)  # lead_contacts: scoring reads warmth from it
-        closed = con.execute("SELECT lead_id FROM leads WHERE status = 'closed'").fetchall()
-        newly_closed = sum(1 for (lead_id,) in closed if lead_id in open_before)
+        newly_closed = con.execute("SELECT count(*) FROM leads SEMI JOIN rebuild_open_before USING (lead_id) "
+                                   "WHERE status = 'closed'").fetchone()[0]
+        con.execute("DROP TABLE rebuild_open_before").fetchall()
         on_stage("scoring leads")
         freshness.rescore(con, config, now, ahead=ahead)
     finally:
