@@ -201,3 +201,64 @@ def test_a_venture_fund_is_not_the_company_and_a_wrong_alias_can_be_undone(tmp_p
     assert {p["name"]: p["company"] for p in people}["Vera Fund"] == "Amplitude Ventures"
     code, _, err = run_leads(capsys, "--db", db, "company", "unalias", "Nobody Inc")
     assert code == 2 and "no alias the resolver knows" in err
+
+
+def _resolver_read_word_by_word(con) -> dict:
+    """The resolver's indexes as built before the words were stored: every alias read word by word, in order."""
+    from warehouse.company_names import compact, distinctive_of, spelled_of, tokens
+
+    rank = " ".join(f"WHEN '{o}' THEN {n}" for o, n in companies.ORIGIN_RANK.items())
+    by_alias, by_compact, by_signature, spelled = {}, {}, {}, {}
+    for alias_norm, alias, cid in con.execute(f"SELECT alias_norm, alias, company_id FROM company_aliases "
+                                              f"ORDER BY CASE origin {rank} ELSE 0 END, alias_norm").fetchall():
+        words = tokens(alias)
+        sig = "".join(distinctive_of(words))
+        by_alias[alias_norm] = cid
+        by_compact.setdefault(compact(alias_norm), cid)
+        spelled.setdefault(compact(alias_norm), spelled_of(words) or alias_norm)
+        if sig:
+            by_signature.setdefault(sig, cid)
+    return {"by_alias": by_alias, "by_compact": by_compact, "by_signature": by_signature, "spelled": spelled}
+
+
+def test_the_resolver_loads_stored_words_into_the_indexes_reading_every_alias_would_build(db_path):
+    names = ["Northwind Cloud Technologies", "NorthwindCloud", "Navan (fka TripActions)", "Lockheed Martin Corp.",
+             "Acme Robotics Milo", "Acme Robotics Ralo", "Société Générale", "The Group Ltd", "U.S. Bank", "Tamr"]
+    with writer(db_path) as con:
+        resolver = companies.Resolver(con)
+        for name in names:
+            resolver.resolve(name)
+        resolver.add_board("northwind", resolver.resolve("Northwind Cloud Technologies"))
+        resolver.save()
+        companies.add_alias(con, "NWC Holdings", "Northwind Cloud Technologies")  # a user's alias: no words stored
+        stored = {a for (a,) in con.execute("SELECT alias FROM company_alias_words").fetchall()}
+        assert "NWC Holdings" not in stored and "Navan (fka TripActions)" in stored and "northwind" in stored
+        # a user's spelling whose compact key and signature the rule's spelling claimed first: the rule's stays
+        companies.add_alias(con, "North Wind Cloud", "Tamr")
+
+        loaded = companies.Resolver(con)  # reads the user's alias word by word once, and keeps its words
+        expected = _resolver_read_word_by_word(con)
+        for index, built in expected.items():
+            assert getattr(loaded, index) == built
+            assert list(getattr(loaded, index)) == list(built)  # the same order: typo ties are broken by it
+        assert con.execute("SELECT count(*) FROM company_alias_words WHERE alias = 'NWC Holdings'").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM company_aliases ANTI JOIN company_alias_words USING (alias)"
+                           ).fetchone()[0] == 0  # every alias's words are kept now, each once
+        assert con.execute("SELECT count(*) FROM (SELECT alias FROM company_alias_words GROUP BY alias "
+                           "HAVING count(*) > 1)").fetchone()[0] == 0
+        from warehouse.company_names import signature, words
+        from warehouse.normalize import company_key
+        typo = "Lockheed Martn"  # the typo tier reads the loaded indexes too
+        assert loaded.lookup(company_key(typo), signature(typo), words(typo)) == \
+            loaded.by_alias[company_key("Lockheed Martin Corp.")]
+
+
+def test_words_stored_by_another_version_of_the_rules_are_read_again(db_path, monkeypatch):
+    with writer(db_path) as con:
+        resolver = companies.Resolver(con)
+        resolver.resolve("Northwind Cloud Technologies")
+        resolver.save()
+        con.execute("UPDATE company_alias_words SET signature = 'wrong', spelled = 'wrong'").fetchall()
+        monkeypatch.setattr(companies, "ALIAS_WORDS_VERSION", companies.ALIAS_WORDS_VERSION + 1)
+        loaded = companies.Resolver(con)
+        assert "wrong" not in loaded.by_signature and loaded.by_signature == _resolver_read_word_by_word(con)["by_signature"]

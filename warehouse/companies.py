@@ -20,14 +20,15 @@ from typing import Iterable
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
 from warehouse.company_names import (
-    TYPO_MIN_LENGTH, TYPO_RATIO, company_id_for, compact, distinctive, distinctive_of, key_aliases,
-    lengths_within_ratio, one_word_typo, signature, spelled_of, tokens, words,
+    ALIAS_WORDS_VERSION, TYPO_MIN_LENGTH, TYPO_RATIO, company_id_for, compact, distinctive, distinctive_of, key_aliases,
+    lengths_within_ratio, one_word_typo, signature, spelled_of, tokens,
 )
 from warehouse.normalize import company_key
-from warehouse.staging import staged
+from warehouse.staging import settle, staged
 
 # Sources whose board token names one employer (aggregators list many companies under one key).
 BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
@@ -47,18 +48,47 @@ class Resolver:
         self.by_compact: dict[str, str] = {}
         self.by_signature: dict[str, str] = {}
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
-        self.new_aliases: dict[str, tuple[str, str, str]] = {}  # alias_norm -> (id, alias, origin)
+        # alias_norm -> (id, alias, origin, and the alias's words: its signature and its spelled words)
+        self.new_aliases: dict[str, tuple[str, str, str, str, str]] = {}
         # compact keys by their first two letters and their length, each list in the order the keys came
         self._by_start: dict[tuple[str, int], list[str]] | None = None
         self._arrival: dict[str, int] = {}  # compact key -> its place in that order, to break ties as one list would
         self.spelled: dict[str, str] = {}  # compact key -> the key with its spaces (words), first claimed
+        rows = self._stored_aliases(con)
+        if pc.any(rows["unread"]).as_py():  # aliases the user stored, or words of an older version: read once
+            unread = rows.filter(rows["unread"])["alias"].to_pylist()
+            _store_words(con, [(alias, *alias_words(alias)) for alias in unread])
+            rows = self._stored_aliases(con)
+        # What `_index` does per alias, as whole columns (~165k aliases at a million postings: each one read
+        # word by word took 0.5 s of every nightly run); the first alias to claim a looser key keeps it.
+        self.by_alias = dict(zip(rows["alias_norm"].to_pylist(), rows["company_id"].to_pylist()))
+        first = rows.filter(rows["first_joined"])
+        joined = first["joined"].to_pylist()
+        self.by_compact = dict(zip(joined, first["company_id"].to_pylist()))
+        self.spelled = dict(zip(joined, first["spelled"].to_pylist()))
+        first = rows.filter(rows["first_signature"])
+        self.by_signature = dict(zip(first["signature"].to_pylist(), first["company_id"].to_pylist()))
+        self.known_ids = set(con.sql("SELECT company_id FROM companies").to_arrow_table()["company_id"].to_pylist())
+
+    @staticmethod
+    def _stored_aliases(con: duckdb.DuckDBPyConnection) -> pa.Table:
+        """Every stored alias with its words, in the order aliases claim keys (rules, then boards, then users;
+        by key within each), marking the first to claim each compact key and each signature."""
         rank = " ".join(f"WHEN '{origin}' THEN {n}" for origin, n in ORIGIN_RANK.items())
-        rows = con.execute(f"SELECT alias_norm, alias, company_id FROM company_aliases "
-                           f"ORDER BY CASE origin {rank} ELSE 0 END, alias_norm").fetchall()
-        for alias_norm, alias, cid in rows:  # sorted by the database: ~165k aliases at a million postings
-            name_words = tokens(alias)  # once for both the signature and the spelled words
-            self._index(alias_norm, "".join(distinctive_of(name_words)), cid, spelled_of(name_words))
-        self.known_ids = {r[0] for r in con.execute("SELECT company_id FROM companies").fetchall()}
+        settle(con)  # a relation is refused while the caller's last statement is unread
+        return con.sql(f"""
+            WITH ordered AS (
+                SELECT a.alias_norm, a.company_id, a.alias, w.signature, w.spelled,
+                       replace(a.alias_norm, ' ', '') AS joined,
+                       row_number() OVER (ORDER BY CASE a.origin {rank} ELSE 0 END, a.alias_norm) AS arrival
+                FROM company_aliases a
+                LEFT JOIN company_alias_words w ON w.alias = a.alias AND w.version = {ALIAS_WORDS_VERSION})
+            SELECT alias_norm, company_id, alias, joined, signature,
+                   coalesce(nullif(spelled, ''), alias_norm) AS spelled, signature IS NULL AS unread,
+                   row_number() OVER (PARTITION BY joined ORDER BY arrival) = 1 AS first_joined,
+                   coalesce(signature <> '', FALSE)
+                       AND row_number() OVER (PARTITION BY signature ORDER BY arrival) = 1 AS first_signature
+            FROM ordered ORDER BY arrival""").to_arrow_table()
 
     def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
@@ -94,10 +124,10 @@ class Resolver:
         if len(key) < TYPO_MIN_LENGTH:
             return None
         if self._by_start is None:  # only keys long enough to be misspelt: filtering them per lookup cost 10 s at 1M
-            self._by_start = {}
-            for known in self.by_compact:
-                if len(known) >= TYPO_MIN_LENGTH:
-                    self._file_for_typos(known)
+            self._by_start, long_enough = {}, [known for known in self.by_compact if len(known) >= TYPO_MIN_LENGTH]
+            self._arrival = dict(zip(long_enough, range(len(long_enough))))
+            for known in long_enough:  # what `_file_for_typos` does, written out for ~165k keys
+                self._by_start.setdefault((known[:2], len(known)), []).append(known)
         found = []
         start = key[:2]
         for length in lengths_within_ratio(len(key)):  # no other length can reach TYPO_RATIO: not worth scoring
@@ -128,7 +158,7 @@ class Resolver:
                 self.known_ids.add(cid)
         for alias_key in [key, *former]:
             if alias_key not in self.by_alias:
-                self.new_aliases[alias_key] = (cid, name.strip(), "rule")
+                self.new_aliases[alias_key] = (cid, name.strip(), "rule", sig, spelled)
                 self._index(alias_key, sig if alias_key == key else "", cid, spelled if alias_key == key else "")
         return cid
 
@@ -142,8 +172,9 @@ class Resolver:
         ).fetchone()
         if current and (current[1] == "user" or current[0] == cid):
             return
-        self.new_aliases[key] = (cid, board, "board")
-        self._index(key, signature(board), cid, words(board))
+        board_sig, board_spelled = alias_words(board)
+        self.new_aliases[key] = (cid, board, "board", board_sig, board_spelled)
+        self._index(key, board_sig, cid, board_spelled)
 
     def save(self) -> None:
         if self.new_companies:
@@ -155,15 +186,34 @@ class Resolver:
                 )
         if self.new_aliases:
             rows = [{"alias_norm": k, "company_id": c, "alias": a, "origin": o}
-                    for k, (c, a, o) in self.new_aliases.items()]
+                    for k, (c, a, o, _, _) in self.new_aliases.items()]
             with staged(self.con, "new_aliases", pa.Table.from_pylist(rows)):
                 self.con.execute(
                     "INSERT INTO company_aliases SELECT alias_norm, company_id, alias, origin FROM new_aliases "
                     "ON CONFLICT (alias_norm) DO UPDATE SET company_id = excluded.company_id, "
                     "alias = excluded.alias, origin = excluded.origin"
                 )
+            _store_words(self.con, [(a, sig, spelled) for _, a, _, sig, spelled in self.new_aliases.values()])
         self.new_companies.clear()
         self.new_aliases.clear()
+
+
+def alias_words(alias: str) -> tuple[str, str]:
+    """What the resolver reads from a stored alias: its signature and its words without legal suffixes."""
+    name_words = tokens(alias)  # once for both
+    return "".join(distinctive_of(name_words)), spelled_of(name_words)
+
+
+def _store_words(con: duckdb.DuckDBPyConnection, words_of: list[tuple[str, str, str]]) -> None:
+    """Keep (alias, signature, spelled) for the next load of the resolver; an alias already kept is skipped."""
+    table = pa.table({"alias": [w[0] for w in words_of], "signature": [w[1] for w in words_of],
+                      "spelled": [w[2] for w in words_of]})
+    with staged(con, "alias_words", table):
+        con.execute(
+            f"INSERT INTO company_alias_words SELECT alias, {ALIAS_WORDS_VERSION}, any_value(signature), "
+            f"any_value(spelled) FROM alias_words ANTI JOIN (SELECT alias FROM company_alias_words "
+            f"WHERE version = {ALIAS_WORDS_VERSION}) USING (alias) GROUP BY alias"
+        ).fetchall()
 
 
 def _display_names(names: Iterable[tuple[str, int]]) -> list[str]:

@@ -37,6 +37,10 @@ TYPO_WORD_RATIO = 80
 
 _PARENTHESES = re.compile(r"\(.*?\)")
 
+# The version of what `tokens`, `distinctive_of` and `spelled_of` make of a name: the words stored per alias
+# (table company_alias_words) are read only when they were made by this version. Raise it when those change.
+ALIAS_WORDS_VERSION = 1
+
 
 def tokens(name: str | None) -> list[str]:
     """The words of a company name as written (folded; parentheses and dots out, so "U.S." is "US")."""
