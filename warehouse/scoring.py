@@ -48,10 +48,11 @@ LEAD_SKILL_SCHEMA = pa.schema([
 
 # Everything of a lead its score depends on, besides the profile, weights and tables (the fingerprint,
 # warehouse.freshness) and the day (recency): a rescore within a day recomputes only leads where this changed.
+# DuckDB's 64-bit hash of the fields themselves: an md5 of their text took 0.4 s more over a million leads'
+# every nightly run (a changed lead keeps its old value by chance once in 2^64).
 SCORE_INPUTS_SQL = (
-    "md5(concat_ws(chr(31), l.title, l.locations::VARCHAR, l.remote, l.posted_at::VARCHAR, l.salary_min::VARCHAR, "
-    "l.salary_max::VARCHAR, l.salary_currency, md5(l.title || chr(31) || coalesce(l.description, '')), "
-    "coalesce(w.warmth, 0)::VARCHAR))"
+    "hash(l.title, l.locations, l.remote, l.posted_at, l.salary_min, l.salary_max, l.salary_currency, "
+    "l.description, coalesce(w.warmth, 0))::VARCHAR"
 )
 
 
