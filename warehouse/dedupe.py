@@ -244,9 +244,11 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
     touched_leads = np.unique(lead_root[ends][~is_new[ends]])
     needed = np.union1d(ends, np.flatnonzero(np.isin(lead_root, touched_leads)))
     mark_of = dict(zip(needed.tolist(), _marks(nodes.take(needed))))
-    by_root = np.argsort(lead_root, kind="stable")  # each lead's records together, in node order
-    sorted_roots = lead_root[by_root]
     new = is_new.tolist()
+    records: dict[int, list[int]] = {}  # an edge's old lead -> its records, in node order (`needed` is sorted)
+    for i in needed.tolist():
+        if not new[i]:
+            records.setdefault(base[i], []).append(i)
     parent: dict[int, int] = {}  # a cluster's root -> the root it joined
 
     def find(x: int) -> int:
@@ -259,9 +261,8 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
 
     def lead_marks(root: int) -> dict[str, str]:
         """What an existing lead holds: its records' marks, in node order (a later record's win)."""
-        low, high = np.searchsorted(sorted_roots, [root, root + 1])
         found: dict[str, str] = {}
-        for i in by_root[low:high].tolist():
+        for i in records[root]:
             found.update(mark_of[i])
         return found
 
