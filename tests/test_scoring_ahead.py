@@ -124,3 +124,12 @@ def test_a_warehouse_folder_where_the_user_works_is_not_what_the_second_process_
     monkeypatch.setattr(scoring_ahead, "AHEAD_MIN_ITEMS", 1)
     _import(capsys, tmp_path, "ahead")
     assert reads[-1][0] >= 10
+
+
+def test_a_run_that_is_a_small_part_of_the_database_reads_in_scoring(capsys, tmp_path, monkeypatch, reads):
+    monkeypatch.setattr(scoring_ahead, "AHEAD_MIN_ITEMS", 1)
+    first = _import(capsys, tmp_path, "ahead")  # a first import: the whole database is new
+    assert reads[-1][0] >= 10
+    monkeypatch.setattr(scoring_ahead, "AHEAD_MIN_SHARE", 1.01)  # the same run now counts as too small a part
+    assert _import(capsys, tmp_path, "small") == first
+    assert reads[-1] == (0, 0)

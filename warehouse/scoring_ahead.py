@@ -38,6 +38,11 @@ AHEAD_MIN_ITEMS = 2_000
 # at a million postings, whose 126k distinct titles are 3.6 times the 35k its leads keep), which took a
 # million's import from 1.87 to 2.00 GiB of the two processes together, for 2.6 s of 88 s (one run each).
 AHEAD_MAX_ITEMS = 200_000
+# Nor when the run is a small part of what is stored: a night folded into a large database spends its time
+# in DuckDB over the stored postings (blocks, rollup), on both cores, and a second process only takes one
+# away. Whole folds of 10,000 postings, helper on and off alternated, four each (docs/benchmarks.md): into a
+# million (1% of the postings) 8.3 s on, 7.6 s off; into 100,000 (9%) 3.9 s on, 4.1 s off.
+AHEAD_MIN_SHARE = 0.05
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,6 +58,10 @@ class ScoringAhead:
         self.index: OccupationIndex = occupation_index()  # its labels load only if scoring classifies any title
         self._process: subprocess.Popen | None = None
         self._results: Results | None = None
+        run, stored = con.execute("SELECT count(*) FILTER (WHERE last_seen = $now), count(*) FROM postings",
+                                  {"now": now}).fetchone()
+        if run < AHEAD_MIN_SHARE * stored:
+            return
         titles = [t for (t,) in con.execute(
             "SELECT DISTINCT title FROM postings WHERE last_seen = $now AND title IS NOT NULL "
             "EXCEPT SELECT title FROM title_occupations WHERE classifier_version = $version",
