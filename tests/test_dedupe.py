@@ -248,3 +248,18 @@ def test_a_misspelt_city_is_the_city_it_means_but_two_cities_stay_two():
     other = {**base, "location_norm": ["cambridge"], "locations": ["Cambridge, MA"], "posted_at": T0 + timedelta(hours=9)}
     assert matching.is_same_job(boston, typo)[0] is True
     assert matching.is_same_job(boston, other)[0] is False
+
+
+def test_the_run_announces_only_leads_no_earlier_run_had(con):
+    gh = "https://boards.greenhouse.io/acme/jobs/"
+    night1 = [result("greenhouse", post("greenhouse", "501", "Data Scientist", url=gh + "501", locations=["London, UK"]),
+                     post("greenhouse", "502", "Site Reliability Engineer", url=gh + "502", locations=["Berlin"]))]
+    first = publish(con, night1, CONFIG)
+    assert {lead["title"] for lead in first.top_new_leads} == {"Data Scientist", "Site Reliability Engineer"}
+    night2 = [result("greenhouse", post("greenhouse", "501", "Data Scientist", url=gh + "501", locations=["London, UK"]),
+                     post("greenhouse", "503", "Backend Engineer", url=gh + "503", locations=["Remote"])),
+              result("adzuna", post("adzuna", "z1", "Site Reliability Engineer", "Acme Ltd", locations=["Berlin"]))]
+    second = publish(con, night2, CONFIG)
+    # seen again, or a new copy of an old job: not new; a job no earlier run had: new
+    assert [lead["title"] for lead in second.top_new_leads] == ["Backend Engineer"]
+    assert second.new_leads == 1

@@ -134,8 +134,6 @@ def publish(
         ))
     with transaction(con) if own_transaction else nullcontext():
         warm_before = _warm_company_names(con)
-        # Snapshot in SQL, not Python: a million lead ids would cost a second and 100 MB per run.
-        con.execute("CREATE OR REPLACE TEMP TABLE run_leads_before AS SELECT lead_id FROM leads").fetchall()
         on_stage("storing postings")
         load.load_raw(con, summary.run_id, results, now)
         summary.quarantined = load.load_quarantine(con, summary.run_id, results, now)
@@ -152,10 +150,9 @@ def publish(
         on_stage("recording the run")
         summary.open_leads = con.execute("SELECT count(*) FROM leads WHERE status = 'open'").fetchone()[0]
         summary.new_warm_companies = sorted(_warm_company_names(con) - warm_before)
-        summary.top_new_leads = _top_new_leads(con, config.notify.top)
+        summary.top_new_leads = _top_new_leads(con, config.notify.top, now)
         summary.followups = [{k: f[k] for k in ("kind", "title", "company", "days", "lead_id")}
                              for f in outreach.followups(con, config.network.followup_days, now)]
-        con.execute("DROP TABLE run_leads_before").fetchall()
         _remember_sources(con, summary.run_id, results, now)
         summary.finished_at = datetime.now(timezone.utc)
         ok = sum(1 for s in summary.sources if s.status == "ok")
@@ -179,17 +176,20 @@ def _warm_company_names(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {row[0] for row in con.execute("SELECT DISTINCT company FROM warm_companies").fetchall() if row[0]}
 
 
-def _top_new_leads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict]:
-    """The best-scoring leads first seen in this run: what the digest announces (no contact details)."""
+def _top_new_leads(con: duckdb.DuckDBPyConnection, top: int, now: datetime) -> list[dict]:
+    """The best-scoring leads first seen in this run: what the digest announces (no contact details).
+
+    A lead is first seen in this run when every record of it is (its first_seen is the earliest of theirs):
+    a lead that existed before keeps an older record. Read from the column, not by comparing with a snapshot
+    of the lead ids taken before the run (0.2 s at a million leads)."""
     rows = con.execute(
         f"""
         SELECT l.lead_id, l.title, l.company, l.url, round(coalesce(s.score, 0), 3) AS rounded_score
-        FROM leads l LEFT JOIN lead_scores s USING (lead_id)
-        WHERE l.status = 'open' AND l.lead_id NOT IN (SELECT lead_id FROM run_leads_before)
+        FROM (SELECT * FROM leads WHERE status = 'open' AND first_seen = $now) l LEFT JOIN lead_scores s USING (lead_id)
         ORDER BY {RANKING_ORDER}
         LIMIT $top
         """,
-        {"top": top},
+        {"top": top, "now": now},
     ).fetchall()
     return [{"lead_id": r[0], "title": r[1], "company": r[2], "url": r[3], "score": r[4]} for r in rows]
 
