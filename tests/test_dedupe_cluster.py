@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from warehouse.dedupe import cluster
 
-MARK_COLUMNS = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id")
+from warehouse.dedupe import MARK_COLUMNS
 
 
 def reference_cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray):

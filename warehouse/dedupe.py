@@ -226,6 +226,10 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     return new_leads
 
 
+# What a lead may hold only one of: one year, one season, one level named in titles, one job id per ATS.
+MARK_COLUMNS = ("title_years", "title_seasons", "title_level", "ats", "ats_job_id")
+
+
 def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Union-find over the edges in order; returns (per node: index of the edge that attached it or -1,
     per node: the root's representative after clustering, number of refused unions).
@@ -233,40 +237,60 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
     A union is refused when it would put two different job ids of one ATS in a cluster (or two different
     years, seasons or levels named in titles), or two existing leads together (their ids must stay stable).
 
-    Every old record starts under its lead's first record (`lead_root`), and an existing lead's root never
-    joins another root, so only the nodes the edges reach, and the records of their leads, are read in
+    Every old record starts under its lead's first record (`lead_root`, from SQL), and an existing lead's root
+    never joins another root, so only the nodes the edges reach, and the records of their leads, are read in
     Python: a nightly fold's blocks hold a quarter of a million records, its edges a few thousand."""
     n = nodes.num_rows
     lead_root = nodes["lead_root"].to_numpy()
-    base = lead_root.tolist()  # a list: numpy scalars made every find() step several times slower
+    parent = lead_root.tolist()  # a list: numpy scalars made every find() step several times slower
     is_new = nodes["is_new"].to_numpy(zero_copy_only=False)
-    ends = np.unique(np.concatenate([edge_a, edge_b])) if len(edge_a) else np.empty(0, np.int64)
-    touched_leads = np.unique(lead_root[ends][~is_new[ends]])
-    needed = np.union1d(ends, np.flatnonzero(np.isin(lead_root, touched_leads)))
-    mark_of = dict(zip(needed.tolist(), _marks(nodes.take(needed))))
     new = is_new.tolist()
+    # the nodes the edges reach, and every record of an old lead they reach (masks: np.unique over a first
+    # import's million nodes took 0.3 s a call)
+    reached = np.zeros(n, dtype=bool)
+    reached[edge_a] = True
+    reached[edge_b] = True
+    touched = np.zeros(n, dtype=bool)
+    touched[lead_root[reached & ~is_new]] = True
+    needed = np.flatnonzero(reached | (touched[lead_root] & ~is_new))
+    # the marks' columns: of every node when the edges reach most of them (a first import), else of those reached
+    position, columns = (None, nodes) if 4 * len(needed) > n else \
+        (dict(zip(needed.tolist(), range(len(needed)))), nodes.take(needed))
+    years, seasons, level, ats, job = (columns[column].to_pylist() for column in MARK_COLUMNS)
     records: dict[int, list[int]] = {}  # an edge's old lead -> its records, in node order (`needed` is sorted)
-    for i in needed.tolist():
-        if not new[i]:
-            records.setdefault(base[i], []).append(i)
-    parent: dict[int, int] = {}  # a cluster's root -> the root it joined
+    for i in needed[~is_new[needed]].tolist():
+        records.setdefault(parent[i], []).append(i)
 
-    def find(x: int) -> int:
-        start = root = base[x]
-        while root in parent:
-            root = parent[root]
-        while start != root:
-            parent[start], start = root, parent[start]
-        return root
+    def marks(i: int) -> dict[str, str]:
+        """A record's marks (written out: this runs for most of a million edges)."""
+        p = i if position is None else position[i]
+        found = {}
+        if years[p]:
+            found["title_years"] = years[p]
+        if seasons[p]:
+            found["title_seasons"] = seasons[p]
+        if level[p]:
+            found["title_level"] = level[p]
+        if ats[p] and job[p]:
+            found[ats[p]] = job[p]
+        return found
 
     def lead_marks(root: int) -> dict[str, str]:
         """What an existing lead holds: its records' marks, in node order (a later record's win)."""
         found: dict[str, str] = {}
         for i in records[root]:
-            found.update(mark_of[i])
+            found.update(marks(i))
         return found
 
-    # marks of merged clusters; a cluster never merged has its lead's or its own, computed when first needed
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    # marks of merged clusters; a cluster never merged has its lead's or its own, computed when needed
     ids: dict[int, dict[str, str]] = {}
     joined_by = np.full(n, -1, dtype=np.int64)
     refused = 0
@@ -278,8 +302,8 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
         if old_a and old_b:
             refused += 1
             continue
-        ia = ids[ra] if ra in ids else (lead_marks(ra) if old_a else mark_of[ra])
-        ib = ids[rb] if rb in ids else (lead_marks(rb) if old_b else mark_of[rb])
+        ia = ids[ra] if ra in ids else (lead_marks(ra) if old_a else marks(ra))
+        ib = ids[rb] if rb in ids else (lead_marks(rb) if old_b else marks(rb))
         if ia and ib and any(ib.get(k, v) != v for k, v in ia.items()):
             refused += 1
             continue
@@ -292,27 +316,9 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
         if new[target] and joined_by[target] < 0:
             joined_by[target] = e
     roots = lead_root.astype(np.int64)  # an old record stays under its lead's root, which never moves
-    for i in np.flatnonzero(is_new).tolist():
-        roots[i] = find(i)
+    new_nodes = np.flatnonzero(is_new)
+    roots[new_nodes] = np.fromiter((find(i) for i in new_nodes.tolist()), dtype=np.int64, count=len(new_nodes))
     return joined_by, roots, refused
-
-
-def _marks(nodes: pa.Table) -> list[dict[str, str]]:
-    """Per node, what a lead may hold only one of: one job id per ATS, one year, one season, one level."""
-    found = []
-    for years, seasons, level, ats, job in zip(*(nodes[part].to_pylist() for part in (
-            "title_years", "title_seasons", "title_level", "ats", "ats_job_id"))):
-        marks = {}
-        if years:
-            marks["title_years"] = years
-        if seasons:
-            marks["title_seasons"] = seasons
-        if level:
-            marks["title_level"] = level
-        if ats and job:
-            marks[ats] = job
-        found.append(marks)
-    return found
 
 
 def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_rule: np.ndarray,
