@@ -156,3 +156,20 @@ def test_the_same_title_gets_the_same_occupation_in_every_process():
                              env={**os.environ, "PYTHONHASHSEED": seed})
         answers.add(run.stdout.strip())
     assert len(answers) == 1, answers
+
+
+def test_the_nearest_labels_index_votes_the_same_after_a_trip_through_its_disk_file():
+    import pickle
+
+    from warehouse.occupation_vote import NearestLabels
+
+    labels = ["software engineer", "data engineer", "registered nurse", "nurse practitioner", "head chef",
+              "pastry chef", "site reliability engineer", "sales manager", "store manager", "rf engineer radio frequency engineer"]
+    index = NearestLabels(labels, ["2512", "2511", "2221", "2221", "3434", "3434", "2512", "1221", "1420", "2153"])
+    again = pickle.loads(pickle.dumps(index))
+    for title in (["platform", "engineer"], ["night", "nurse"], ["sous", "chef"], ["regional", "store", "manager"],
+                  ["radio", "engineer"], ["unknown", "words"]):
+        assert again.vote(title) == index.vote(title)
+    for table in ("postings", "heads", "weights"):
+        assert getattr(again, table).keys() == getattr(index, table).keys()
+        assert all((getattr(again, table)[w] == getattr(index, table)[w]).all() for w in getattr(index, table))
