@@ -21,16 +21,9 @@ def reference_cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray):
     years, seasons, level, ats, job = (nodes[c].to_pylist() for c in MARK_COLUMNS)
 
     def marks(i):
-        found = {}
-        if years[i]:
-            found["title_years"] = years[i]
-        if seasons[i]:
-            found["title_seasons"] = seasons[i]
-        if level[i]:
-            found["title_level"] = level[i]
-        if ats[i] and job[i]:
-            found[ats[i]] = job[i]
-        return found
+        found = {key: value for key, value in (("title_years", years[i]), ("title_seasons", seasons[i]),
+                                               ("title_level", level[i])) if value}
+        return {**found, ats[i]: job[i]} if ats[i] and job[i] else found
 
     ids, existing, first_root = {}, {}, {}
     for i in range(n):
