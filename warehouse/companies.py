@@ -44,16 +44,12 @@ class Resolver:
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
-        self.by_alias: dict[str, str] = {}
-        self.by_compact: dict[str, str] = {}
-        self.by_signature: dict[str, str] = {}
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
         # alias_norm -> (id, alias, origin, and the alias's words: its signature and its spelled words)
         self.new_aliases: dict[str, tuple[str, str, str, str, str]] = {}
         # compact keys by their first two letters and their length, each list in the order the keys came
         self._by_start: dict[tuple[str, int], list[str]] | None = None
         self._arrival: dict[str, int] = {}  # compact key -> its place in that order, to break ties as one list would
-        self.spelled: dict[str, str] = {}  # compact key -> the key with its spaces (words), first claimed
         rows = self._stored_aliases(con)
         if pc.any(rows["unread"]).as_py():  # aliases the user stored, or words of an older version: read once
             unread = rows.filter(rows["unread"])["alias"].to_pylist()
@@ -61,13 +57,14 @@ class Resolver:
             rows = self._stored_aliases(con)
         # What `_index` does per alias, as whole columns (~165k aliases at a million postings: each one read
         # word by word took 0.5 s of every nightly run); the first alias to claim a looser key keeps it.
-        self.by_alias = dict(zip(rows["alias_norm"].to_pylist(), rows["company_id"].to_pylist()))
+        self.by_alias: dict[str, str] = dict(zip(rows["alias_norm"].to_pylist(), rows["company_id"].to_pylist()))
         first = rows.filter(rows["first_joined"])
         joined = first["joined"].to_pylist()
-        self.by_compact = dict(zip(joined, first["company_id"].to_pylist()))
-        self.spelled = dict(zip(joined, first["spelled"].to_pylist()))
+        self.by_compact: dict[str, str] = dict(zip(joined, first["company_id"].to_pylist()))
+        # compact key -> the key with its spaces (words), first claimed
+        self.spelled: dict[str, str] = dict(zip(joined, first["spelled"].to_pylist()))
         first = rows.filter(rows["first_signature"])
-        self.by_signature = dict(zip(first["signature"].to_pylist(), first["company_id"].to_pylist()))
+        self.by_signature: dict[str, str] = dict(zip(first["signature"].to_pylist(), first["company_id"].to_pylist()))
         self.known_ids = set(con.sql("SELECT company_id FROM companies").to_arrow_table()["company_id"].to_pylist())
 
     @staticmethod

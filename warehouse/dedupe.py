@@ -170,7 +170,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     for table in ("dedupe_chosen", "dedupe_places"):
         con.execute(f"DROP TABLE {table}").fetchall()
     nodes = con.sql(
-        "SELECT node, lead_id, ats, ats_job_id, is_new, title_years, title_seasons, title_level, "
+        "SELECT node, ats, ats_job_id, is_new, title_years, title_seasons, title_level, "
         "CASE WHEN lead_id IS NULL THEN node ELSE min(node) OVER (PARTITION BY lead_id) END AS lead_root "
         "FROM dedupe_nodes ORDER BY node"
     ).to_arrow_table()
