@@ -93,7 +93,7 @@ class Resolver:
         self.by_alias[key] = cid
         joined = compact(key)
         if joined not in self.by_compact and self._by_start is not None and len(joined) >= TYPO_MIN_LENGTH:
-            self._file_for_typos(joined)
+            self._file_for_typos([joined])
         self.by_compact.setdefault(joined, cid)
         self.spelled.setdefault(joined, spelled or key)
         if sig:
@@ -121,10 +121,8 @@ class Resolver:
         if len(key) < TYPO_MIN_LENGTH:
             return None
         if self._by_start is None:  # only keys long enough to be misspelt: filtering them per lookup cost 10 s at 1M
-            self._by_start, long_enough = {}, [known for known in self.by_compact if len(known) >= TYPO_MIN_LENGTH]
-            self._arrival = dict(zip(long_enough, range(len(long_enough))))
-            for known in long_enough:  # what `_file_for_typos` does, written out for ~165k keys
-                self._by_start.setdefault((known[:2], len(known)), []).append(known)
+            self._by_start = {}
+            self._file_for_typos([known for known in self.by_compact if len(known) >= TYPO_MIN_LENGTH])
         found = []
         start = key[:2]
         for length in lengths_within_ratio(len(key)):  # no other length can reach TYPO_RATIO: not worth scoring
@@ -137,16 +135,18 @@ class Resolver:
                 return self.by_compact[known]
         return None
 
-    def _file_for_typos(self, joined: str) -> None:
-        self._by_start.setdefault((joined[:2], len(joined)), []).append(joined)
-        self._arrival[joined] = len(self._arrival)
+    def _file_for_typos(self, keys: list[str]) -> None:
+        """File compact keys for the typo tier, in the order they came (~165k at once when the tier first runs)."""
+        by_start, arrival = self._by_start, self._arrival
+        for joined in keys:
+            by_start.setdefault((joined[:2], len(joined)), []).append(joined)
+            arrival[joined] = len(arrival)
 
     def resolve(self, name: str) -> str | None:
         key, former = key_aliases(name)
         if not key:
             return None
-        name_words = tokens(name)  # once: the signature and the spelled words both read them
-        sig, spelled = "".join(distinctive_of(name_words)), spelled_of(name_words)
+        sig, spelled = alias_words(name)  # the words stored with its aliases, whose text is the name
         cid = self.lookup(key, sig, spelled)
         if cid is None:
             cid = company_id_for(sig or key)

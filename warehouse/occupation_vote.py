@@ -45,8 +45,7 @@ class NearestLabels:
                 postings[word].append(i)
             heads[label.rsplit(" ", 1)[-1]].append(i)
         self.postings = {w: np.array(ids, dtype=np.int32) for w, ids in postings.items()}
-        # each word's weight per label it is in (idf squared), ready to add up
-        self.weights = {w: np.full(len(ids), self.idf[w] ** 2) for w, ids in self.postings.items()}
+        self.weights = self._weights()
         self.heads = {w: np.array(ids, dtype=np.int32) for w, ids in heads.items()}
         self._head_masks: dict[str, np.ndarray] = {}
 
@@ -68,7 +67,11 @@ class NearestLabels:
             ends = np.cumsum(lengths).tolist()
             state[name] = {word: flat[end - n:end] for word, n, end in zip(words, lengths.tolist(), ends)}
         self.__dict__.update(state)
-        self.weights = {w: np.full(len(ids), self.idf[w] ** 2) for w, ids in self.postings.items()}
+        self.weights = self._weights()
+
+    def _weights(self) -> dict[str, np.ndarray]:
+        """Each word's weight per label it is in (idf squared), ready to add up."""
+        return {w: np.full(len(ids), self.idf[w] ** 2) for w, ids in self.postings.items()}
 
     def head_mask(self, word: str) -> np.ndarray:
         """For every label: does it end in `word`? (Built on first use of a head word.)"""
