@@ -94,7 +94,7 @@ def _number(value: float | str | None) -> float | None:
 _AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
-    + r"\s*(?:-|–|—|to)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
+    + r"\s*(?:-|–|—|(?i:to)\b)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
 )
 _SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
@@ -103,6 +103,8 @@ _BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?
 
 _UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
 _FROM = re.compile(r"\b(?:from|starting(?:\s+at)?|min(?:imum)?|at\s+least)\s*$", re.I)
+# "between £30k and £35k" is a range; "and" elsewhere joins other things ("£30,000 and 25 days' holiday").
+_BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\b", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
 _PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
@@ -134,7 +136,7 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     """
     if not text:
         return NO_SALARY
-    text = _CIRCA.sub("", str(text))
+    text = _BETWEEN.sub(r"\1 - ", _CIRCA.sub("", str(text)))
     match = _RANGE.search(text)
     if match:
         lo = _amount(match.group(2), match.group(3))

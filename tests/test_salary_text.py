@@ -38,6 +38,10 @@ CASES = [
     ("£350 pd", (91000, 91000, "GBP", "day")),
     ("Up to £500 p/d", (None, 130000, "GBP", "day")),
     ("£20,000.00 - £25,000.00 per annum", (20000, 25000, "GBP", "year")),  # pence after the thousands
+    ("40000 TO 50000", (40000, 50000, "GBP", "year")),  # a range's "to" in any case
+    ("£9.50 To £10.50 per hour", (19760, 21840, "GBP", "hour")),
+    ("between £30k and £35k", (30000, 35000, "GBP", "year")),
+    ("£30,000 and 25 days holiday", (30000, 30000, "GBP", "year")),  # "and" outside "between" joins no range
     # hours a week stated beside an hourly rate count instead of 2,080 a year; beside annual pay they change nothing
     ("£10.00 - £12.00 per hour, 37.5 hours per week", (19500, 23400, "GBP", "hour")),
     ("£15 ph (30 hrs/week)", (23400, 23400, "GBP", "hour")),
