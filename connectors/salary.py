@@ -94,6 +94,7 @@ def _number(value: float | str | None) -> float | None:
 _AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
+    + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b)?"  # "£9 per hour - £10 per hour"
     + r"\s*(?:-|–|—|(?i:to)\b)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
 )
@@ -159,7 +160,8 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
             hi = None
     if not is_salary and currency is None and default_currency is None and not _PAY_WORDS.search(text):
         return NO_SALARY
-    tail = text[match.end(): match.end() + 30]
+    # The period said after the amount, up to the next amount: "£19,500 (£10 per hour)" is not £19,500 an hour.
+    tail = re.split(r"[\d£$€¥₹]", text[match.end(): match.end() + 30], maxsplit=1)[0]
     near = _PERIOD_NEAR.search(tail) or _PERIOD_NEAR.search(text[max(0, match.start() - 12): match.start()])
     period = None
     if near:

@@ -42,6 +42,10 @@ CASES = [
     ("£9.50 To £10.50 per hour", (19760, 21840, "GBP", "hour")),
     ("between £30k and £35k", (30000, 35000, "GBP", "year")),
     ("£30,000 and 25 days holiday", (30000, 30000, "GBP", "year")),  # "and" outside "between" joins no range
+    ("£9.00 per hour - £10.00 per hour", (18720, 20800, "GBP", "hour")),  # the period said with each end
+    ("£350 p/d - £400 p/d", (91000, 104000, "GBP", "day")),
+    ("£19,500 (£10 per hour)", (19500, 19500, "GBP", "year")),  # the hour is the other amount's period
+    ("£10 per hour (£19,500 per annum)", (20800, 20800, "GBP", "hour")),
     # hours a week stated beside an hourly rate count instead of 2,080 a year; beside annual pay they change nothing
     ("£10.00 - £12.00 per hour, 37.5 hours per week", (19500, 23400, "GBP", "hour")),
     ("£15 ph (30 hrs/week)", (23400, 23400, "GBP", "hour")),
