@@ -51,6 +51,9 @@ def index():
     # where ESCO's alternative labels and tech boards part (session 10)
     ("Software Quality Engineer", "2519"), ("Software Testing Summer Intern", "2519"), ("Help Desk Technician", "3512"),
     ("UX Designer", "2513"), ("Developer Advocate Intern", "2512"),
+    # words no label has (a tool, a place, a product) do not keep the label beside them from being read
+    ("Co-Op - Software Sustaining Engineer", "2512"), ("Intern - Wifi Test Automation Engineer", "2519"),
+    ("Linux System Engineer - QA - Tooling - Automation", "3513"), ("Bootloader Embedded Engineer", "2511"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
@@ -61,6 +64,7 @@ def test_titles_as_job_boards_write_them(index, title, isco):
     ("Pottery Decorator", "3434"),  # "pastry decorator" is one word away, and no potter
     ("AI Transformation Owner, CRO", "2511"),  # AI in a business role's title does not make it a data scientist
     ("Upcoming Internship Opportunities", None),  # nothing but internship words: no occupation at all
+    ("Intern - Advanced Bioimaging", None),  # its last word ends no label: no role named, however it is read
     ("Team Leader - Care", "5164"),  # ESCO gives the bare "team leader" to zoo section leaders
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):

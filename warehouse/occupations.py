@@ -32,6 +32,8 @@ FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 # Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
 # the even rows of O*NET's reported titles): it cannot make a lead related, nor put it in a market, by itself.
 RELATED_CONFIDENCE = 0.25
+# A reading without the title's unknown words is a little less sure than the title as written.
+UNKNOWN_WORDS_LEFT_OUT = 0.95
 READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
 SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflected
 
@@ -193,15 +195,17 @@ class OccupationIndex:
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        best: tuple[float, str] | None = None
         readings = [(tuple(words), weight)
                     for segment in role_segments(title) for words, weight in role_readings(segment)]
-        for words, weight in readings:
-            found = self._read(words)
-            if found and (best is None or found[0] * weight > best[0]):
-                best = (found[0] * weight, found[1])
-        if best and self._read_in_full(best):
-            return self._decide(best, None)  # the vote could not overrule it: not worth its cost
+        # Words no label has (a tool, a place: "Python Developer Django", "Stress Engineer Glasgow") say nothing
+        # of the occupation, yet keep the label beside them from being the whole title: read without them too.
+        # Only a label read in full counts so (the vote below takes the title as written: its last word unknown
+        # means no role is named, "Intern - Advanced Bioimaging").
+        for tried in (readings, [(known, weight * UNKNOWN_WORDS_LEFT_OUT) for words, weight in readings
+                                 if (known := tuple(w for w in words if w in self.nearest.postings)) not in ((), words)]):
+            best = self._best_read(tried)
+            if best and self._read_in_full(best):
+                return self._decide(best, None)  # the vote could not overrule it: not worth its cost
         # Each word run decides alone and the surest wins, so in "Software Engineer Full Stack - Prevention" a
         # weak guess from one run never overrules what another run reads.
         decided = None
@@ -213,6 +217,14 @@ class OccupationIndex:
             if found and (decided is None or found.confidence > decided.confidence):
                 decided = found
         return decided
+
+    def _best_read(self, readings: list[tuple[tuple[str, ...], float]]) -> tuple[float, str] | None:
+        best: tuple[float, str] | None = None
+        for words, weight in readings:
+            found = self._read(words)
+            if found and (best is None or found[0] * weight > best[0]):
+                best = (found[0] * weight, found[1])
+        return best
 
     # A million postings carry ~126k distinct titles but only ~51k distinct word runs once cleaned ("Software
     # Engineer Intern" recurs beside every city and season): each run is read and voted on once per process.
