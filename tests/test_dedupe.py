@@ -212,6 +212,40 @@ def test_two_postings_months_apart_still_make_a_repost_and_a_country_never_joins
     assert matching.is_same_job(state, austin)[0] is False
 
 
+@pytest.mark.parametrize("metro, city, same", [
+    ("San Francisco Bay Area", "Oakland, CA", True), ("San Francisco Bay Area", "San Jose, CA", True),
+    ("Greater London", "Croydon, UK", True), ("Greater Boston Area", "Cambridge, MA", True),
+    ("Dallas-Fort Worth Metroplex", "Irving, TX", True), ("Greater Seattle Area", "Redmond, WA", True),
+    ("San Francisco Bay Area", "Sacramento, CA", False), ("Greater London", "Manchester, UK", False),
+    ("Greater Boston Area", "Cambridge, UK", False), ("Greater Seattle Area", "Portland, OR", False),
+])
+def test_a_metropolitan_area_holds_the_cities_around_its_first_city(metro, city, same):
+    base = {"company": "acme", "title_norm": "data engineer"}
+    area = {**base, "location_norm": [metro.lower()], "locations": [metro], "posted_at": T0}
+    town = {**base, "location_norm": [city.split(",")[0].lower()], "locations": [city], "posted_at": T0 + timedelta(hours=1)}
+    assert matching.is_same_job(area, town)[0] is same
+    assert matching.is_same_job(town, area)[0] is same
+
+
+def test_two_cities_of_one_metro_stay_two_places():
+    # a chain's stores in neighbouring towns are other jobs: being near is no containment
+    base = {"company": "acme", "title_norm": "store manager"}
+    oakland = {**base, "location_norm": ["oakland"], "locations": ["Oakland, CA"], "posted_at": T0}
+    berkeley = {**base, "location_norm": ["berkeley"], "locations": ["Berkeley, CA"], "posted_at": T0 + timedelta(hours=1)}
+    assert matching.is_same_job(oakland, berkeley)[0] is False
+
+
+def test_a_copy_listed_under_its_metro_joins_and_explain_names_the_metro(con):
+    publish(con, [result("greenhouse", post("greenhouse", "7002", "Data Engineer", "Acme",
+                                            "https://boards.greenhouse.io/acme/jobs/7002", ["Oakland, CA"]))], CONFIG)
+    publish(con, [result("remotive", post("remotive", "r-9", "Data Engineer", "Acme", "https://remotive.test/r-9",
+                                          ["San Francisco Bay Area"]))], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["remotive:r-9"] == leads["greenhouse:7002"]
+    record = next(r for r in lead_detail(con, leads["greenhouse:7002"])["records"] if r["source"] == "remotive")
+    assert record["evidence"]["why"] == "metro:san francisco bay area holds the other record's place"
+
+
 def test_one_global_job_id_is_one_job_however_the_company_is_spelt(con):
     publish(con, [result("greenhouse", post("greenhouse", "4455667", "Systems Engineer", "Lockheed Martin",
                                             "https://boards.greenhouse.io/lockheedmartin/jobs/4455667", ["Denver, CO"]))],

@@ -367,9 +367,11 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
                                    THEN 'a referral joins the posting it names at any age (' ||
                                         CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
                                    WHEN len(n.place_scope) > 0 AND list_has_any(n.place_scope, w.place_area)
-                                   THEN array_to_string(n.place_scope, ', ') || ' holds the other record''s place'
+                                   THEN array_to_string(list_filter(n.place_scope, lambda x: NOT starts_with(x, 'cell:')), ', ')
+                                        || ' holds the other record''s place'
                                    WHEN len(w.place_scope) > 0 AND list_has_any(w.place_scope, n.place_area)
-                                   THEN 'its place lies in the other record''s ' || array_to_string(w.place_scope, ', ')
+                                   THEN 'its place lies in the other record''s ' ||
+                                        array_to_string(list_filter(w.place_scope, lambda x: NOT starts_with(x, 'cell:')), ', ')
                                END), $now
             FROM dedupe_assigned d
             JOIN dedupe_nodes n USING (node, is_new)

