@@ -108,9 +108,10 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
 # A metropolitan area as boards and LinkedIn write it ("Greater London", "San Francisco Bay Area", "Greater
 # Boston Area", "Dallas-Fort Worth Metroplex") holds the cities around its first city: those whose map cell
 # (CELL_DEGREES of latitude by 1.2 times that of longitude, about 28 by 21 km at 50 degrees north) lies within
-# METRO_CELLS rows and 2 x METRO_CELLS columns of the first city's. About 40-60 km each way: a commute, not a
-# state. Two named cities are still never one place for being near: a chain's stores in neighbouring towns are
-# other jobs (the corpus's same-title pairs in cities 7-50 km apart all carry their own URLs).
+# METRO_CELLS rows and 2 x METRO_CELLS columns of the first city's: 28-56 km north and south, 40-80 km east and
+# west, as the first city lies in its cell and the latitude goes. A commute, not a state. Two named cities are
+# still never one place for being near: a chain's stores in neighbouring towns are other jobs (the corpus's
+# same-title pairs in cities 7-50 km apart all carry their own URLs).
 CELL_DEGREES = 0.25
 METRO_CELLS = 1
 _METRO = re.compile(r"^(?:greater\s+)?(?P<name>.+?)(?:\s+(?:metropolitan|metro))?(?:\s+(?:area|region|metroplex))?$")
