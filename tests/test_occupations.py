@@ -47,6 +47,8 @@ def index():
     ("Care Home Manager", "1343"),  # ESCO lists the words under residential care home workers
     ("Matron - Surgery", "2221"), ("Ward Manager - Band 7", "2221"), ("Agile Delivery Manager", "1330"),
     ("System Administrator", "2522"),  # O*NET lists the words under database administrators only
+    # a tool before an administrator's title: one who runs it ("Python Engineer" makes software)
+    ("Linux Administrator", "2522"), ("Jira Administrator", "2522"), ("Payroll Administrator", "4313"),
     # a year says when, not what (it kept "Software Engineering Intern 2024" from any occupation)
     ("Software Engineering Intern 2024 (USA)", "2512"), ("Data Science Internship-Summer 2025", "2511"),
     ("DevOps Intern", "2512"), ("Software Engineering Internships", "2512"), ("Full-Stack Intern", "2512"),

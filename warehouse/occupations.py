@@ -294,9 +294,11 @@ class OccupationIndex:
         return None
 
     def _by_tool(self, words: list[str]) -> tuple[float, str] | None:
-        """"Python Engineer", "Kafka Developer": a maker's title whose other words are a software or data
-        tool (from the skills taxonomy) is a software developer's, however the taxonomies spell it."""
-        if len(words) < 2 or words[-1] not in MAKER_HEADS:
+        """"Python Engineer", "Kafka Developer", "Linux Administrator": a maker's or an administrator's title whose
+        other words are a software or data tool (from the skills taxonomy) is a software developer's, a data
+        scientist's or an ICT system administrator's, however the taxonomies spell it (TOOL_TITLES)."""
+        families = TOOL_TITLES.get(words[-1])
+        if len(words) < 2 or families is None:
             return None
         from warehouse.skills import load_taxonomy
 
@@ -305,8 +307,8 @@ class OccupationIndex:
         phrases = [" ".join(modifiers[i:j]) for i in range(len(modifiers)) for j in range(i + 1, len(modifiers) + 1)]
         for phrase in phrases:
             name = tools.canonical(phrase)
-            if name and tools.category(name) in TOOL_FAMILIES:
-                return READ_IN_FULL, TOOL_FAMILIES[tools.category(name)]
+            if name and tools.category(name) in families:
+                return READ_IN_FULL, families[tools.category(name)]
         return None
 
     def targets(self, titles) -> list[Occupation]:
@@ -363,8 +365,11 @@ class OccupationIndex:
         return self.skills.get(code, [])
 
 
-MAKER_HEADS = frozenset({"engineer", "developer", "programmer", "architect"})
-TOOL_FAMILIES = {"software": "software developer", "data": "data scientist"}  # skills family -> ESCO label
+# A title's head word -> the skills family of the tool before it -> the ESCO label the title means: "Kafka
+# Developer" makes software, "Linux Administrator" or "Jira Administrator" runs it.
+_MAKES = {"software": "software developer", "data": "data scientist"}
+TOOL_TITLES = {**{head: _MAKES for head in ("engineer", "developer", "programmer", "architect")},
+               "administrator": {"software": "ict system administrator"}}
 
 
 @lru_cache(maxsize=1)
