@@ -70,6 +70,7 @@ def test_titles_as_job_boards_write_them(index, title, isco):
     ("AI Transformation Owner, CRO", "2511"),  # AI in a business role's title does not make it a data scientist
     ("Upcoming Internship Opportunities", None),  # nothing but internship words: no occupation at all
     ("Intern - Advanced Bioimaging", None),  # its last word ends no label: no role named, however it is read
+    ("Quant Researcher Intern", "1223"),  # one known word left alone is too broad to be read in full
     ("Team Leader - Care", "5164"),  # ESCO gives the bare "team leader" to zoo section leaders
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):

@@ -200,9 +200,11 @@ class OccupationIndex:
         # Words no label has (a tool, a place: "Python Developer Django", "Stress Engineer Glasgow") say nothing
         # of the occupation, yet keep the label beside them from being the whole title: read without them too.
         # Only a label read in full counts so (the vote below takes the title as written: its last word unknown
-        # means no role is named, "Intern - Advanced Bioimaging").
+        # means no role is named, "Intern - Advanced Bioimaging"), and two words at least must be left: one word
+        # alone is too broad a label for what the others narrowed ("EDM Programmer", "Quant Researcher").
         for tried in (readings, [(known, weight * UNKNOWN_WORDS_LEFT_OUT) for words, weight in readings
-                                 if (known := tuple(w for w in words if w in self.nearest.postings)) not in ((), words)]):
+                                 if len(known := tuple(w for w in words if w in self.nearest.postings)) >= 2
+                                 and known != words]):
             best = self._best_read(tried)
             if best and self._read_in_full(best):
                 return self._decide(best, None)  # the vote could not overrule it: not worth its cost
