@@ -34,6 +34,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,11 +89,20 @@ def metros_of(areas: tuple[str, ...]) -> tuple[str | None, str | None]:
         cos = math.sin(a) * math.sin(b) + math.cos(a) * math.cos(b) * math.cos(math.radians(lon - here[1]))
         return 6371 * math.acos(max(-1.0, min(1.0, cos)))
 
-    big = sorted(((pop, other, km(lat, lon)) for other, entries in _cities().items()
-                  for pop, code, _, lat, lon in entries[:1] if pop >= 300_000 and code == "us"), reverse=True)
-    near = next((other.title() for _, other, d in big if d <= METRO_KM), None)
-    far = next((other.title() for _, other, d in big if FAR_KM[0] <= d <= FAR_KM[1]), None)
+    by_distance = [(other, km(lat, lon)) for other, lat, lon in large_us_cities()]
+    near = next((other.title() for other, d in by_distance if d <= METRO_KM), None)
+    far = next((other.title() for other, d in by_distance if FAR_KM[0] <= d <= FAR_KM[1]), None)
     return near, far
+
+
+@lru_cache(maxsize=1)
+def large_us_cities() -> list[tuple[str, float, float]]:
+    """(name, latitude, longitude) of the US cities of 300,000 people or more, most populous first."""
+    from warehouse.places import _cities
+
+    return [(name, lat, lon) for pop, name, lat, lon in sorted(
+        ((pop, name, lat, lon) for name, entries in _cities().items()
+         for pop, code, _, lat, lon in entries[:1] if pop >= 300_000 and code == "us"), reverse=True)]
 
 
 def variants(row: dict, rng: random.Random) -> dict[str, dict]:

@@ -354,7 +354,7 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
         con.execute("""
             DELETE FROM lead_sources WHERE posting_uid IN (SELECT posting_uid FROM dedupe_nodes WHERE is_new)
         """).fetchall()
-        con.execute("""
+        con.execute(f"""
             INSERT INTO lead_sources
             SELECT l.lead_id, n.posting_uid, p.source, p.source_id, p.url, d.rule, d.score,
                    json_object('title', n.title_norm, 'company', n.cid, 'locations', n.location_norm,
@@ -367,11 +367,11 @@ def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_
                                    THEN 'a referral joins the posting it names at any age (' ||
                                         CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
                                    WHEN len(n.place_scope) > 0 AND list_has_any(n.place_scope, w.place_area)
-                                   THEN array_to_string(list_filter(n.place_scope, lambda x: NOT starts_with(x, 'cell:')), ', ')
+                                   THEN {m.READABLE_SCOPE_SQL.format(scope="n.place_scope")}
                                         || ' holds the other record''s place'
                                    WHEN len(w.place_scope) > 0 AND list_has_any(w.place_scope, n.place_area)
                                    THEN 'its place lies in the other record''s ' ||
-                                        array_to_string(list_filter(w.place_scope, lambda x: NOT starts_with(x, 'cell:')), ', ')
+                                        {m.READABLE_SCOPE_SQL.format(scope="w.place_scope")}
                                END), $now
             FROM dedupe_assigned d
             JOIN dedupe_nodes n USING (node, is_new)

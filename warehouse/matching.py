@@ -77,6 +77,8 @@ LOCATION_OK_SQL = """(len(a.location_norm) = 0 OR len(b.location_norm) = 0
         AND (list_has_any(a.place_scope, b.place_area) OR list_has_any(b.place_scope, a.place_area)
              OR list_has_any(a.place_city, b.place_city))))"""
 PLACE_CITY_SQL = "list_filter({area}, lambda x: starts_with(x, 'city:'))"  # the cities of an area list
+# A scope as explanations write it: without the map cells a metropolitan area holds (warehouse/places.py).
+READABLE_SCOPE_SQL = "array_to_string(list_filter({scope}, lambda x: NOT starts_with(x, 'cell:')), ', ')"
 SAME_INSTANT_SQL = "(a.posted_at = b.posted_at AND (second(a.posted_at) <> 0 OR minute(a.posted_at) <> 0))"
 # Rules 1-4 in SQL: 1 same id, 2 same URL, 3 left to the titles (rules 5-6), 0 settled as different.
 # The first four read no list column, so they can sift millions of pairs cheaply (OPEN_PAIR_SQL).

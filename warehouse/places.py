@@ -92,11 +92,11 @@ def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     areas = set()
     if cities:
         name = cities[0] if cities[0] in _cities() else _nearest_city(cities[0], region, country)
-        for _, code, admin, latitude, longitude in _cities().get(name or "", []):
-            if (country is None or code == country) and (region is None or region == f"{code}-{admin}"):
-                areas.update({f"country:{code}", f"region:{code}-{admin}", f"city:{code}-{admin}:{name}",
-                              _cell(latitude, longitude)})
-                break
+        found = _city_in(name, country, region)
+        if found:
+            _, code, admin, latitude, longitude = found
+            areas.update({f"country:{code}", f"region:{code}-{admin}", f"city:{code}-{admin}:{name}",
+                          _cell(latitude, longitude)})
     if country:
         areas.add(f"country:{country}")
     if region:
@@ -143,13 +143,21 @@ def _metro(parts: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         return None
     country = next((_countries()[p] for p in parts[1:] if p in _countries()), None)
     region = next((_states()[p] for p in parts[1:] if p in _states()), None)
-    for _, code, admin, latitude, longitude in _cities().get(first, []):
-        if (country is None or code == country) and (region is None or region == f"{code}-{admin}"):
-            cells = [_cell(latitude, longitude, r, c) for r in range(-METRO_CELLS, METRO_CELLS + 1)
-                     for c in range(-2 * METRO_CELLS, 2 * METRO_CELLS + 1)]
-            areas = (f"country:{code}", f"region:{code}-{admin}", _cell(latitude, longitude))
-            return tuple(sorted(areas)), tuple(sorted([f"metro:{raw}", *cells]))
-    return None
+    found = _city_in(first, country, region)
+    if found is None:
+        return None
+    _, code, admin, latitude, longitude = found
+    cells = [_cell(latitude, longitude, r, c) for r in range(-METRO_CELLS, METRO_CELLS + 1)
+             for c in range(-2 * METRO_CELLS, 2 * METRO_CELLS + 1)]
+    areas = (f"country:{code}", f"region:{code}-{admin}", _cell(latitude, longitude))
+    return tuple(sorted(areas)), tuple(sorted([f"metro:{raw}", *cells]))
+
+
+def _city_in(name: str | None, country: str | None, region: str | None) -> tuple[int, str, str, float, float] | None:
+    """The most populous city of this name in the country and state given (either may be None: any)."""
+    return next((entry for entry in _cities().get(name or "", [])
+                 if (country is None or entry[1] == country) and (region is None or region == f"{entry[1]}-{entry[2]}")),
+                None)
 
 
 @lru_cache(maxsize=1)
