@@ -89,21 +89,29 @@ def _place_nodes(con: duckdb.DuckDBPyConnection) -> None:
 
     distinct = [r[0] for r in con.execute(
         "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_chosen) WHERE raw <> ''").fetchall()]
-    placed = [(raw, *place(raw), needs_areas(raw)) for raw in distinct]
+    # each raw place's lists sorted and distinct, as the aggregate below writes a node's: a node of one place
+    # (most of them) takes its place's lists as they are
+    placed = [(raw, *(sorted(set(lists)) for lists in place(raw)), needs_areas(raw)) for raw in distinct]
     table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
-                      "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
-                      "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string())),
+                      "area": pa.array([p[1] for p in placed], pa.list_(pa.string())),
+                      "scope": pa.array([p[2] for p in placed], pa.list_(pa.string())),
                       "needs": pa.array([p[3] for p in placed], pa.bool_())})
     with staged(con, "placed", table):
         con.execute("""
             CREATE OR REPLACE TEMP TABLE dedupe_places AS
-            WITH raw_nodes AS (SELECT posting_uid, block, unnest(raw_locations) AS raw FROM dedupe_chosen
-                               WHERE len(raw_locations) > 0),
-                 special AS (SELECT DISTINCT r.block FROM raw_nodes r JOIN placed p USING (raw) WHERE p.needs)
+            WITH special AS (SELECT DISTINCT block FROM (SELECT block, unnest(raw_locations) AS raw FROM dedupe_chosen)
+                             WHERE raw IN (SELECT raw FROM placed WHERE needs)),
+                 nodes AS (SELECT posting_uid, raw_locations FROM dedupe_chosen SEMI JOIN special USING (block)
+                           WHERE len(raw_locations) > 0)
+            SELECT n.posting_uid, p.area, CASE WHEN len(p.scope) > 0 THEN p.scope ELSE []::VARCHAR[] END AS scope
+            FROM nodes n JOIN placed p ON p.raw = n.raw_locations[1]
+            WHERE len(n.raw_locations) = 1
+            UNION ALL
             SELECT r.posting_uid, list_sort(list_distinct(flatten(list(p.area)))) AS area,
                    CASE WHEN bool_and(len(p.scope) > 0) THEN list_sort(list_distinct(flatten(list(p.scope))))
                         ELSE []::VARCHAR[] END AS scope
-            FROM raw_nodes r JOIN placed p USING (raw) SEMI JOIN special USING (block)
+            FROM (SELECT posting_uid, unnest(raw_locations) AS raw FROM nodes WHERE len(raw_locations) > 1) r
+            JOIN placed p USING (raw)
             GROUP BY r.posting_uid
         """).fetchall()
 

@@ -173,9 +173,10 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
     for table in ("lead_scores", "lead_skills"):
         if full:
             con.execute(f"DELETE FROM {table}").fetchall()
-        else:  # the rescored leads, and leads no longer open
-            con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM score_todo) "
-                        f"OR lead_id NOT IN (SELECT lead_id FROM leads WHERE status = 'open')").fetchall()
+        else:  # the rescored leads, and leads no longer open: two statements (one with OR took twice as long)
+            con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM score_todo)").fetchall()
+            con.execute(f"DELETE FROM {table} WHERE lead_id NOT IN (SELECT lead_id FROM leads WHERE status = 'open')"
+                        ).fetchall()
     for batch in todo.to_batches(max_chunksize=SCORE_CHUNK):
         if not batch.num_rows:
             continue
