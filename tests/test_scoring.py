@@ -315,6 +315,32 @@ def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con
     assert freshness.rescore(con, config(titles=["Registered Nurse"]), NOW + timedelta(days=1)) == 2  # new profile
 
 
+def test_a_new_day_rescores_the_leads_whose_recency_still_moves_and_they_score_as_a_full_rescore(con):
+    """Recency only falls with age, and a recency stored as 0 (posted ~154 days before) stays 0; an unknown
+    date's recency is always the neutral one. A new day's run leaves those leads as they were, and every
+    stored score, part and skill is what scoring everything would write."""
+    from warehouse import freshness
+
+    add_lead(con, "fresh", "Backend Engineer", "Requirements: Python", posted_at=NOW - timedelta(days=3))
+    add_lead(con, "old", "Backend Engineer", "Requirements: Python", posted_at=NOW - timedelta(days=200))
+    add_lead(con, "undated", "Site Reliability Engineer", "Requirements: Go", posted_at=None)
+    add_lead(con, "aging", "Backend Engineer", "Requirements: Go", posted_at=NOW - timedelta(days=150))
+    cfg = config()
+    assert freshness.rescore(con, cfg, NOW) == 4  # the first scoring is full
+    parts = {k: json.loads(v) for k, v in con.execute("SELECT lead_id, parts FROM lead_scores").fetchall()}
+    assert parts["old"]["recency"] == 0 and parts["undated"]["recency"] == 0.5 and parts["aging"]["recency"] > 0
+    later = NOW + timedelta(days=10)
+    assert freshness.rescore_scope(con, cfg, later) == "day"
+    assert freshness.rescore(con, cfg, later) == 2  # fresh and aging: their recency moved
+    assert freshness.rescore_scope(con, cfg, later + timedelta(hours=1)) == "changed"  # the day is remembered
+    columns = "lead_id, score, parts, skills_matched, skills_missing, details, occupation, inputs"
+    day = con.execute(f"SELECT {columns} FROM lead_scores ORDER BY lead_id").fetchall()
+    skills = con.execute("SELECT * FROM lead_skills ORDER BY ALL").fetchall()
+    assert freshness.rescore(con, cfg, later, full=True) == 4
+    assert con.execute(f"SELECT {columns} FROM lead_scores ORDER BY lead_id").fetchall() == day
+    assert con.execute("SELECT * FROM lead_skills ORDER BY ALL").fetchall() == skills
+
+
 def test_leads_of_one_posting_share_its_work_but_keep_their_own_recency_and_warmth(con):
     """The scorer works out a posting's parts once (_Scorer._same_posting); what belongs to the lead itself
     (its date, the warmth of the contacts) still differs, and the parts are exactly json.dumps' text."""

@@ -43,23 +43,26 @@ def remember(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> N
     con.execute("INSERT OR REPLACE INTO score_state VALUES (1, ?, ?)", [fingerprint(config), now]).fetchall()
 
 
-def needs_full_rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> bool:
-    """Every open lead is rescored when the profile, weights or tables changed, or on a new day (recency moves
-    for every lead); otherwise only the leads whose own inputs changed (warehouse.scoring.SCORE_INPUTS_SQL)."""
+def rescore_scope(con: duckdb.DuckDBPyConnection, config: Config, now: datetime) -> str:
+    """Which open leads a run rescores: "all" when the profile, weights or tables changed (or nothing was scored
+    yet); "day" on a new day (the leads whose inputs changed, and those whose recency still moves: a date known
+    and a recency above 0); otherwise "changed" (the leads whose own inputs changed: SCORE_INPUTS_SQL)."""
     state = stored_state(con)
-    return state is None or state[0] != fingerprint(config) or state[1].astimezone(timezone.utc).date() != now.date()
+    if state is None or state[0] != fingerprint(config):
+        return "all"
+    return "day" if state[1].astimezone(timezone.utc).date() != now.date() else "changed"
 
 
 def rescore(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool | None = None,
             ahead=None) -> int:
-    """Score the open leads that need it (all, on a new day or another profile) and remember, after a full
-    rescore, what the scores were computed from and when. Returns how many leads were scored. `ahead`: the
-    warehouse.scoring_ahead.ScoringAhead begun on this run's postings, if any."""
+    """Score the open leads that need it (`rescore_scope`; `full`: all of them, or only the changed ones) and
+    remember, after a scoring of all or of a new day, what the scores were computed from and when. Returns how
+    many leads were scored. `ahead`: the warehouse.scoring_ahead.ScoringAhead begun on this run's postings."""
     from warehouse.scoring import score_leads
 
-    full = needs_full_rescore(con, config, now) if full is None else full
-    count = score_leads(con, config, now, full=full, ahead=ahead)
-    if full:
+    scope = rescore_scope(con, config, now) if full is None else ("all" if full else "changed")
+    count = score_leads(con, config, now, full=scope == "all", new_day=scope == "day", ahead=ahead)
+    if scope != "changed":
         remember(con, config, now)
     return count
 

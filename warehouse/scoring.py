@@ -134,30 +134,36 @@ def warmth_by_lead(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         "SELECT lead_id, max(warmth) FROM lead_contacts GROUP BY lead_id").fetchall()}
 
 
-def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool) -> None:
+def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool, new_day: bool = False) -> None:
     """`score_todo`: the open leads to score, with their inputs; all of them, or (not `full`) those never
-    scored or whose inputs changed since."""
+    scored or whose inputs changed since, and on a `new_day` also those whose recency still moves. A recency
+    stored as 0 (posted some 154 days before) stays 0, since it only falls with age, and an unknown date's is
+    always the neutral one: those leads score what they scored yesterday, and are left as they are."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE score_todo AS
         WITH w AS (SELECT lead_id, max(warmth) AS warmth FROM lead_contacts GROUP BY lead_id)
-        SELECT l.lead_id, {SCORE_INPUTS_SQL} AS inputs FROM leads l LEFT JOIN w USING (lead_id) WHERE l.status = 'open'
+        SELECT l.lead_id, {SCORE_INPUTS_SQL} AS inputs, l.posted_at IS NULL AS undated
+        FROM leads l LEFT JOIN w USING (lead_id) WHERE l.status = 'open'
         """).fetchall()
     if not full:
-        con.execute("DELETE FROM score_todo t WHERE EXISTS (SELECT 1 FROM lead_scores s "
-                    "WHERE s.lead_id = t.lead_id AND s.inputs = t.inputs)").fetchall()
+        unchanged = "s.inputs = t.inputs"
+        if new_day:
+            unchanged += " AND (t.undated OR CAST(s.parts->>'$.recency' AS DOUBLE) = 0)"
+        con.execute(f"DELETE FROM score_todo t WHERE EXISTS (SELECT 1 FROM lead_scores s "
+                    f"WHERE s.lead_id = t.lead_id AND {unchanged})").fetchall()
 
 
 SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' columns never sit in memory at once
 
 
 def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = True,
-                ahead: "ScoringAhead | None" = None) -> int:
+                ahead: "ScoringAhead | None" = None, new_day: bool = False) -> int:
     """Recompute lead_scores and lead_skills: of every open lead, or (not `full`) of the open leads whose
     inputs changed since they were scored (extraction and occupations are cached either way; `ahead`: the
     run's new titles and texts, read in a second process meanwhile). Returns how many leads were scored."""
     occupations_done, extractions_done = ahead.done() if ahead else ({}, {})
-    plan_scoring(con, full)
+    plan_scoring(con, full, new_day)
     profile = config.profile
     taxonomy = ahead.taxonomy if ahead else taxonomy_for(config)
     target_titles = [t for t in profile.titles if t.strip()]
