@@ -1,13 +1,15 @@
 """The whole `leads import` as a user runs it, beside a plain-Python rule matcher on the same file.
 
-    .venv/bin/python benchmarks/import_wall.py [--n 100000] [--fold 10000] [--workdir DIR]
+    .venv/bin/python benchmarks/import_wall.py [--n 100000] [--fold 10000] [--next-day] [--workdir DIR]
 
 Generates N + fold synthetic postings (benchmarks/dedupe_generate.py, truth in `source_id`), then in one run:
 
 1. `leads import FIRST.jsonl -f jsonl` in a fresh folder: a new process, so start-up, reading, normalizing,
    company resolution, dedupe, rollup, scoring and the commit all count; wall time and the peak RSS of that
    process (os.wait4), and of it with its helper process (sampled);
-2. with --fold, a second `leads import` of the held-out postings into that database (10k new into N);
+2. with --fold, a second `leads import` of the held-out postings into that database (10k new into N), the same
+   day; with --next-day also first into a copy of it whose last scoring is moved a day back, as the next
+   night's run finds it (a new day rescores the leads whose recency still moves);
 3. `benchmarks/rule_matcher.py` on FIRST.jsonl, pair by pair (--loop) and with cdist, timed the same way.
 
 Prints each command's seconds and peak RSS, the ratio of the import to each matcher, and pairwise precision,
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,6 +105,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--fold", type=int, default=0, help="then import this many held-out postings into it")
     parser.add_argument("--workdir", default=None)
+    parser.add_argument("--next-day", action="store_true",
+                        help="with --fold, also fold into a copy of the database as the next night's run would")
     args = parser.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="import_wall_"))
     work.mkdir(parents=True, exist_ok=True)
@@ -120,6 +125,17 @@ def main() -> None:
     took, peak, together = timed([str(LEADS), "import", str(first), "-f", "jsonl"], home)
     print(f"leads import ({args.n:,} into an empty database): {took:.1f} s, peak RSS {peak:.2f} GiB "
           f"({together:.2f} GiB with its helper process), {quality(lead_groups(home))}", flush=True)
+    if args.fold and args.next_day:
+        night = work / "next_day"
+        shutil.rmtree(night, ignore_errors=True)
+        shutil.copytree(home, night)
+        con = duckdb.connect(str(night / "data" / "leads.duckdb"))
+        con.execute("UPDATE score_state SET computed_at = computed_at - INTERVAL 1 DAY").fetchall()  # a night ago
+        con.close()
+        day_took, day_peak, day_together = timed([str(LEADS), "import", str(second), "-f", "jsonl"], night)
+        print(f"leads import ({args.fold:,} new into {args.n:,}, the next day): {day_took:.1f} s, peak RSS "
+              f"{day_peak:.2f} GiB ({day_together:.2f} GiB with its helper process)", flush=True)
+        shutil.rmtree(night)
     if args.fold:
         fold_took, fold_peak, fold_together = timed([str(LEADS), "import", str(second), "-f", "jsonl"], home)
         print(f"leads import ({args.fold:,} new into {args.n:,}): {fold_took:.1f} s, peak RSS {fold_peak:.2f} GiB "

@@ -295,7 +295,7 @@ def refresh_network(con: duckdb.DuckDBPyConnection, config: Config, now: datetim
 
     companies.resolve_companies(con, full=full)
     link_contacts(con, config, now)
-    freshness.rescore(con, config, now)  # the leads whose warmth changed (all of them on a new day)
+    freshness.rescore(con, config, now)  # the leads whose warmth changed (on a new day also those whose recency moves)
 
 
 # ---- warm companies and whom to ask -----------------------------------------------------------------
