@@ -8,7 +8,7 @@ import pytest
 from connectors.base import ExtractResult
 from connectors.models import Contact, Posting
 from jobleads.config import Config
-from warehouse import companies, company_names, company_resolver, user_aliases
+from warehouse import companies, company_names
 from warehouse.company_names import match_tier
 from warehouse.db import writer
 from warehouse.network import upsert_contacts
@@ -101,7 +101,7 @@ def test_user_alias_for_parents_and_rebrands(db_path):
         companies.resolve_companies(con)
         sam = _company_of(con, "contacts", "name", "Sam")
         assert _company_of(con, "postings", "source_id", "1") != sam
-        cid, name = user_aliases.add_alias(con, "Meta Platforms", "Meta")
+        cid, name = companies.add_alias(con, "Meta Platforms", "Meta")
         companies.resolve_companies(con)
         assert _company_of(con, "postings", "source_id", "1") != sam  # a nightly run keeps resolved names
         companies.resolve_companies(con, full=True)
@@ -113,7 +113,7 @@ def test_user_alias_for_parents_and_rebrands(db_path):
         # the company that existed only under the old spelling is gone
         assert con.execute("SELECT count(*) FROM companies WHERE name = 'Meta Platforms, Inc.'").fetchone()[0] == 0
         with pytest.raises(ValueError, match="already the same company"):
-            user_aliases.add_alias(con, "Meta Inc.", "Meta")
+            companies.add_alias(con, "Meta Inc.", "Meta")
 
 
 def test_board_token_maps_to_its_company(db_path):
@@ -142,7 +142,7 @@ def test_former_names_in_parentheses_are_aliases(db_path):
         upsert_contacts(con, [Contact(name="Ana", company="TripActions")], "test", NOW)
         companies.resolve_companies(con)
         assert _company_of(con, "contacts", "name", "Ana") == _company_of(con, "postings", "source_id", "1")
-        listed = {r["company"]: r for r in user_aliases.company_rows(con)}
+        listed = {r["company"]: r for r in companies.company_rows(con)}
         assert listed["Navan (fka TripActions)"]["contacts"] == 1
         assert listed["Navan (fka TripActions)"]["open_leads"] == 1
 
@@ -166,7 +166,7 @@ def test_names_that_differ_by_a_whole_word_stay_apart_even_when_their_letters_ar
     import tempfile
     with tempfile.TemporaryDirectory() as folder:
         con = connect(f"{folder}/c.duckdb")
-        resolver = company_resolver.Resolver(con)
+        resolver = companies.Resolver(con)
         ids = {name: resolver.resolve(name) for name in (
             "Rockwell Automation", "Rockwell Automation Milo", "Rockwell Automation Ralo", "Capital Partners East",
             "Capital Partners West", "Lockheed Martin Corp", "Lockheed Martn")}
@@ -207,7 +207,7 @@ def _resolver_read_word_by_word(con) -> dict:
     """The resolver's indexes as built before the words were stored: every alias read word by word, in order."""
     from warehouse.company_names import compact, distinctive_of, spelled_of, tokens
 
-    rank = " ".join(f"WHEN '{o}' THEN {n}" for o, n in company_resolver.ORIGIN_RANK.items())
+    rank = " ".join(f"WHEN '{o}' THEN {n}" for o, n in companies.ORIGIN_RANK.items())
     by_alias, by_compact, by_signature, spelled = {}, {}, {}, {}
     for alias_norm, alias, cid in con.execute(f"SELECT alias_norm, alias, company_id FROM company_aliases "
                                               f"ORDER BY CASE origin {rank} ELSE 0 END, alias_norm").fetchall():
@@ -225,18 +225,18 @@ def test_the_resolver_loads_stored_words_into_the_indexes_reading_every_alias_wo
     names = ["Northwind Cloud Technologies", "NorthwindCloud", "Navan (fka TripActions)", "Lockheed Martin Corp.",
              "Acme Robotics Milo", "Acme Robotics Ralo", "Société Générale", "The Group Ltd", "U.S. Bank", "Tamr"]
     with writer(db_path) as con:
-        resolver = company_resolver.Resolver(con)
+        resolver = companies.Resolver(con)
         for name in names:
             resolver.resolve(name)
         resolver.add_board("northwind", resolver.resolve("Northwind Cloud Technologies"))
         resolver.save()
-        user_aliases.add_alias(con, "NWC Holdings", "Northwind Cloud Technologies")  # a user's alias: no words stored
+        companies.add_alias(con, "NWC Holdings", "Northwind Cloud Technologies")  # a user's alias: no words stored
         stored = {a for (a,) in con.execute("SELECT alias FROM company_alias_words").fetchall()}
         assert "NWC Holdings" not in stored and "Navan (fka TripActions)" in stored and "northwind" in stored
         # a user's spelling whose compact key and signature the rule's spelling claimed first: the rule's stays
-        user_aliases.add_alias(con, "North Wind Cloud", "Tamr")
+        companies.add_alias(con, "North Wind Cloud", "Tamr")
 
-        loaded = company_resolver.Resolver(con)  # reads the user's alias word by word once, and keeps its words
+        loaded = companies.Resolver(con)  # reads the user's alias word by word once, and keeps its words
         expected = _resolver_read_word_by_word(con)
         for index, built in expected.items():
             assert getattr(loaded, index) == built
@@ -255,10 +255,10 @@ def test_the_resolver_loads_stored_words_into_the_indexes_reading_every_alias_wo
 
 def test_words_stored_by_another_version_of_the_rules_are_read_again(db_path, monkeypatch):
     with writer(db_path) as con:
-        resolver = company_resolver.Resolver(con)
+        resolver = companies.Resolver(con)
         resolver.resolve("Northwind Cloud Technologies")
         resolver.save()
         con.execute("UPDATE company_alias_words SET signature = 'wrong', spelled = 'wrong'").fetchall()
-        monkeypatch.setattr(company_resolver, "ALIAS_WORDS_VERSION", company_resolver.ALIAS_WORDS_VERSION + 1)
-        loaded = company_resolver.Resolver(con)
+        monkeypatch.setattr(companies, "ALIAS_WORDS_VERSION", companies.ALIAS_WORDS_VERSION + 1)
+        loaded = companies.Resolver(con)
         assert "wrong" not in loaded.by_signature and loaded.by_signature == _resolver_read_word_by_word(con)["by_signature"]

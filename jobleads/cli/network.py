@@ -212,11 +212,11 @@ def company_alias(
     canonical: str = typer.Argument(..., help="The company it is, e.g. 'Meta'."),
 ) -> None:
     """Tell the resolver two names are one company (parents, rebrands: what rules cannot know)."""
-    from warehouse import user_aliases
+    from warehouse import companies
 
     with network_change("company alias", full=True) as con:
         try:
-            _cid, name = user_aliases.add_alias(con, alias, canonical)
+            _cid, name = companies.add_alias(con, alias, canonical)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     console.print(f"'{alias}' now resolves to {name}")
@@ -227,11 +227,11 @@ def company_unalias(
     name: str = typer.Argument(..., help="A name that was matched to the wrong company, e.g. 'Amplitude Ventures'."),
 ) -> None:
     """Undo a wrong match: NAME becomes a company of its own (contacts and leads written so move with it)."""
-    from warehouse import user_aliases
+    from warehouse import companies
 
     with network_change("company unalias", full=True) as con:
         try:
-            _cid, left = user_aliases.remove_alias(con, name)
+            _cid, left = companies.remove_alias(con, name)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     console.print(f"'{name}' is a company of its own now, no longer {left}", markup=False, highlight=False)
@@ -240,10 +240,10 @@ def company_unalias(
 @company_app.command("list")
 def company_list(fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv.")) -> None:
     """Companies the resolver knows, with their aliases, open leads and contacts."""
-    from warehouse import user_aliases
+    from warehouse import companies
 
     with reader(state.db) as con:
-        rows = user_aliases.company_rows(con)
+        rows = companies.company_rows(con)
     emit(rows, fmt, [Column("company", "Company"), Column("aliases", "Aliases", lambda v: "; ".join(v or []), max_width=60),
                      Column("open_leads", "Open leads", justify="right"), Column("contacts", "Contacts", justify="right")],
          title="Companies", empty="no companies yet")
