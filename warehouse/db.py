@@ -420,6 +420,9 @@ def _exclusive_lock(db_path: Path, what: str) -> Iterator[None]:
 @contextmanager
 def writer(db_path: str | Path, what: str = "refresh") -> Iterator[duckdb.DuckDBPyConnection]:
     """The single writer: lock, open, migrate; closed on exit."""
+    from warehouse.staging import skip_pandas_probe  # pyarrow: not every reader needs it
+
+    skip_pandas_probe()
     with writer_lock(db_path, what):
         con = connect(db_path)
         try:
