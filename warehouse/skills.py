@@ -279,6 +279,16 @@ def _grown(skills: dict[str, Skill], base: Taxonomy, case_sensitive: list[str]) 
 
 @lru_cache(maxsize=8)
 def _load(extra: tuple, profile_skills: tuple, grown: bool = True) -> Taxonomy:
+    """Built once per release and set of the user's skills, then kept on disk: building it (5,500 skills, 16,000
+    aliases) took 0.28 s of every command that reads a description or a profile."""
+    from warehouse.disk_memo import kept_on_disk, source_of
+    from warehouse.versions import shipped_tables_digest
+
+    built_from = [shipped_tables_digest(), *source_of(__name__), repr((extra, profile_skills, grown))]
+    return kept_on_disk("skills-taxonomy", built_from, lambda: _build(extra, profile_skills, grown))
+
+
+def _build(extra: tuple, profile_skills: tuple, grown: bool) -> Taxonomy:
     data = taxonomy_source()
     options = data.pop("options", {})
     skills: dict[str, Skill] = {}
