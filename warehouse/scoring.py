@@ -160,8 +160,9 @@ SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' 
 def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, full: bool = True,
                 ahead: "ScoringAhead | None" = None, new_day: bool = False) -> int:
     """Recompute lead_scores and lead_skills: of every open lead, or (not `full`) of the open leads whose
-    inputs changed since they were scored (extraction and occupations are cached either way; `ahead`: the
-    run's new titles and texts, read in a second process meanwhile). Returns how many leads were scored."""
+    inputs changed since they were scored, and on a `new_day` of those whose recency still moves (`plan_scoring`;
+    extraction and occupations are cached either way; `ahead`: the run's new titles and texts, read in a second
+    process meanwhile). Returns how many leads were scored."""
     occupations_done, extractions_done = ahead.done() if ahead else ({}, {})
     plan_scoring(con, full, new_day)
     profile = config.profile

@@ -25,13 +25,18 @@ def skip_pandas_probe() -> None:
     """
     import sys
 
-    if "pandas" in sys.modules:
-        return  # already paid for, or in use
-    sys.meta_path.insert(0, _NoPandas)
+    global _probed
+    if _probed or "pandas" in sys.modules:
+        return  # asked already, or pandas is in use anyway
+    _probed = True
+    sys.meta_path.insert(0, _NoPandas)  # for the one call below: a few microseconds
     try:
         pa.array([0])
     finally:
         sys.meta_path.remove(_NoPandas)
+
+
+_probed = False
 
 
 class _NoPandas:
