@@ -139,19 +139,19 @@ def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool, new_day: bool = Fal
     scored or whose inputs changed since, and on a `new_day` also those whose recency still moves. A recency
     stored as 0 (posted some 154 days before) stays 0, since it only falls with age, and an unknown date's is
     always the neutral one: those leads score what they scored yesterday, and are left as they are."""
+    unchanged = "s.inputs = t.inputs"  # a lead scored from these very inputs
+    if new_day:
+        unchanged += " AND (t.undated OR CAST(s.parts->>'$.recency' AS DOUBLE) = 0)"
+    # one statement (an anti join) rather than every open lead written and then most of them deleted: at 694k
+    # open leads 0.14-0.24 s instead of 0.18-0.30 s, on a new day 0.19-0.25 s instead of 0.52-0.75 s
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE score_todo AS
-        WITH w AS (SELECT lead_id, max(warmth) AS warmth FROM lead_contacts GROUP BY lead_id)
-        SELECT l.lead_id, {SCORE_INPUTS_SQL} AS inputs, l.posted_at IS NULL AS undated
-        FROM leads l LEFT JOIN w USING (lead_id) WHERE l.status = 'open'
+        WITH w AS (SELECT lead_id, max(warmth) AS warmth FROM lead_contacts GROUP BY lead_id),
+             t AS (SELECT l.lead_id, {SCORE_INPUTS_SQL} AS inputs, l.posted_at IS NULL AS undated
+                   FROM leads l LEFT JOIN w USING (lead_id) WHERE l.status = 'open')
+        SELECT t.* FROM t {"" if full else f"ANTI JOIN lead_scores s ON s.lead_id = t.lead_id AND {unchanged}"}
         """).fetchall()
-    if not full:
-        unchanged = "s.inputs = t.inputs"
-        if new_day:
-            unchanged += " AND (t.undated OR CAST(s.parts->>'$.recency' AS DOUBLE) = 0)"
-        con.execute(f"DELETE FROM score_todo t WHERE EXISTS (SELECT 1 FROM lead_scores s "
-                    f"WHERE s.lead_id = t.lead_id AND {unchanged})").fetchall()
 
 
 SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' columns never sit in memory at once
