@@ -227,6 +227,19 @@ def test_a_metropolitan_area_holds_the_cities_around_its_first_city(metro, city,
     assert matching.is_same_job(town, area)[0] is same
 
 
+@pytest.mark.parametrize("location", [
+    "Santa Clara, CA", "Camridge, MA", "United States", "California", "Greater Boston Area", "San Francisco Bay Area",
+    "New York, NY, United States", "London, UK", "Remote - US", "Multiple US Locations", "NYC", "",
+])
+def test_a_places_lists_are_sorted_without_repeats(location):
+    """dedupe gives a node of one place that place's lists as they are, where a node of several gets them sorted
+    and distinct: both must be the same lists."""
+    from warehouse.places import place
+
+    for lists in place(location):
+        assert list(lists) == sorted(set(lists))
+
+
 def test_two_cities_of_one_metro_stay_two_places():
     # a chain's stores in neighbouring towns are other jobs: being near is no containment
     base = {"company": "acme", "title_norm": "store manager"}

@@ -89,12 +89,12 @@ def _place_nodes(con: duckdb.DuckDBPyConnection) -> None:
 
     distinct = [r[0] for r in con.execute(
         "SELECT DISTINCT raw FROM (SELECT unnest(raw_locations) AS raw FROM dedupe_chosen) WHERE raw <> ''").fetchall()]
-    # each raw place's lists sorted and distinct, as the aggregate below writes a node's: a node of one place
+    # `place` writes its lists sorted and distinct, as the aggregate below writes a node's: a node of one place
     # (most of them) takes its place's lists as they are
-    placed = [(raw, *(sorted(set(lists)) for lists in place(raw)), needs_areas(raw)) for raw in distinct]
+    placed = [(raw, *place(raw), needs_areas(raw)) for raw in distinct]
     table = pa.table({"raw": pa.array([p[0] for p in placed], pa.string()),
-                      "area": pa.array([p[1] for p in placed], pa.list_(pa.string())),
-                      "scope": pa.array([p[2] for p in placed], pa.list_(pa.string())),
+                      "area": pa.array([list(p[1]) for p in placed], pa.list_(pa.string())),
+                      "scope": pa.array([list(p[2]) for p in placed], pa.list_(pa.string())),
                       "needs": pa.array([p[3] for p in placed], pa.bool_())})
     with staged(con, "placed", table):
         con.execute("""

@@ -66,7 +66,8 @@ def _read_cities() -> dict[str, list[tuple[int, str, str, float, float]]]:
 def place(location: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(areas, scope) of one location string. Areas: the city, country and state it lies in ("city:us-ca:santa
     clara", "country:us", "region:us-ca"; a misspelt city of a named state or country by its real name).
-    Scope: for a place that names no city, its most precise area; empty for a city."""
+    Scope: for a place that names no city, its most precise area; empty for a city. Both sorted, no repeats
+    (dedupe takes a node of one place's lists as they are)."""
     parts = [fold(part) for part in (location or "").split(",")]
     parts = [p for p in parts if p]
     if not parts or any(_REMOTE.search(p) for p in parts):
