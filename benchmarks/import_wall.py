@@ -100,6 +100,13 @@ def lead_groups(folder: Path) -> list[tuple[str, str]]:
         con.close()
 
 
+def fold(postings: Path, folder: Path, label: str) -> None:
+    """`leads import` of more postings into the database in `folder`, timed and printed."""
+    took, peak, together = timed([str(LEADS), "import", str(postings), "-f", "jsonl"], folder)
+    print(f"leads import ({label}): {took:.1f} s, peak RSS {peak:.2f} GiB ({together:.2f} GiB with its helper "
+          f"process)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=100_000)
@@ -132,14 +139,10 @@ def main() -> None:
         con = duckdb.connect(str(night / "data" / "leads.duckdb"))
         con.execute("UPDATE score_state SET computed_at = computed_at - INTERVAL 1 DAY").fetchall()  # a night ago
         con.close()
-        day_took, day_peak, day_together = timed([str(LEADS), "import", str(second), "-f", "jsonl"], night)
-        print(f"leads import ({args.fold:,} new into {args.n:,}, the next day): {day_took:.1f} s, peak RSS "
-              f"{day_peak:.2f} GiB ({day_together:.2f} GiB with its helper process)", flush=True)
+        fold(second, night, f"{args.fold:,} new into {args.n:,}, the next day")
         shutil.rmtree(night)
     if args.fold:
-        fold_took, fold_peak, fold_together = timed([str(LEADS), "import", str(second), "-f", "jsonl"], home)
-        print(f"leads import ({args.fold:,} new into {args.n:,}): {fold_took:.1f} s, peak RSS {fold_peak:.2f} GiB "
-              f"({fold_together:.2f} GiB with its helper process)", flush=True)
+        fold(second, home, f"{args.fold:,} new into {args.n:,}")
 
     matcher = ROOT / "benchmarks" / "rule_matcher.py"
     for label, extra in (("rule matcher, Python loop over pairs", ["--loop"]), ("rule matcher, cdist", [])):
