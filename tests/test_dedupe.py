@@ -110,6 +110,36 @@ def test_far_apart_dates_make_a_repost_counted_on_the_new_lead(con):
     assert row == (1, leads["hn:a"])
 
 
+@pytest.mark.parametrize("share", [0.0, float("inf")], ids=["every lead read", "touched keys' leads only"])
+def test_a_repost_is_found_the_same_whichever_records_are_read(con, monkeypatch, share):
+    """Re-posts are looked for among every lead's records when a run touched most leads, else among the leads
+    that can share a touched lead's key: both must find the same links. A lead's key is its first record's,
+    also when a later record (the same Greenhouse job) names its company otherwise."""
+    import warehouse.publish as publish_module
+
+    monkeypatch.setattr(publish_module, "EVERY_LEAD_SHARE", share)
+    gh = "https://boards.greenhouse.io/orbital/jobs/5550001"
+    publish(con, [result("hn",
+                         post("hn", "a", "Platform Engineer", locations=["Austin, TX"], posted_at=T0),
+                         post("hn", "c", "Data Engineer", locations=["Austin, TX"], posted_at=T0),
+                         post("hn", "d", "Platform Engineer", "Globex", locations=["Austin, TX"], posted_at=T0),
+                         post("hn", "e", "Site Engineer", "Orbital Aerospace", gh, ["Denver, CO"], posted_at=T0))],
+            CONFIG)
+    publish(con, [result("adzuna", post("adzuna", "f", "Site Engineer", "Orbital", gh, ["Denver, CO"],
+                                        posted_at=T0 + timedelta(days=1)))], CONFIG)
+    later = T0 + timedelta(days=200)
+    publish(con, [result("hn", post("hn", "b", "Platform Engineer", locations=["Austin"], posted_at=later),
+                         post("hn", "g", "Site Engineer", "Orbital", locations=["Denver, CO"], posted_at=later),
+                         complete=False)], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["hn:e"] == leads["adzuna:f"]  # one job id, two spellings of the employer
+    reposts = dict(con.execute("SELECT lead_id, (repost_count, repost_of) FROM leads").fetchall())
+    assert reposts[leads["hn:b"]] == (1, leads["hn:a"])
+    # the Orbital lead's key is its first record's employer, Orbital Aerospace: not the new Orbital posting's
+    assert reposts[leads["hn:g"]] == (0, None)
+    assert all(reposts[leads[uid]] == (0, None) for uid in ("hn:a", "hn:c", "hn:d", "hn:e"))
+
+
 def test_across_nights_only_new_records_are_matched_and_lead_ids_stay(con):
     night1 = [result("greenhouse", post("greenhouse", "77777777", "Data Scientist", url="https://boards.greenhouse.io/acme/jobs/77777777",
                                         locations=["London, UK"]))]
