@@ -342,7 +342,7 @@ def test_a_new_day_rescores_the_leads_whose_recency_still_moves_and_they_score_a
 
 
 def test_leads_of_one_posting_share_its_work_but_keep_their_own_recency_and_warmth(con):
-    """The scorer works out a posting's parts once (_Scorer._same_posting); what belongs to the lead itself
+    """The scorer works out a posting's parts once (_Scorer._same_postings); what belongs to the lead itself
     (its date, the warmth of the contacts) still differs, and the parts are exactly json.dumps' text."""
     text = "Requirements:\n- Python and Go\nNice to have: Kafka"
     add_lead(con, "fresh", "Backend Engineer", text, posted_at=NOW)

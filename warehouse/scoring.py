@@ -154,6 +154,12 @@ def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool, new_day: bool = Fal
         """).fetchall()
 
 
+# What a lead's score takes from its posting alone (title, places, remote, pay, text, whether it is dated), as one
+# 64-bit number: leads of one posting share it, so the scoring loop reads two numbers per lead, not nine columns
+# turned into Python (a chance collision of two postings' facts is once in 2^64, as SCORE_INPUTS_SQL's).
+POSTING_FACTS_SQL = ("hash(title, locations, remote, salary_min, salary_max, salary_currency, description, "
+                     "posted_at IS NULL)")
+
 SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' columns never sit in memory at once
 
 
@@ -170,8 +176,9 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
     target_titles = [t for t in profile.titles if t.strip()]
     # Read as Arrow (compact) and turned into Python a chunk at a time.
     todo = con.sql(
-        f"SELECT lead_id, title, locations, remote, epoch_us(posted_at), salary_min, salary_max, "
-        f"salary_currency, {CONTENT_KEY_SQL} AS content_key, t.inputs FROM leads JOIN score_todo t USING (lead_id)"
+        f"SELECT lead_id, title, locations, remote, epoch_us(posted_at) AS posted_us, salary_min, salary_max, "
+        f"salary_currency, {CONTENT_KEY_SQL} AS content_key, {POSTING_FACTS_SQL} AS facts, t.inputs "
+        f"FROM leads JOIN score_todo t USING (lead_id)"
     ).to_arrow_table()
     index = ahead.index if ahead else occupation_index()
     scorer = _Scorer(config, taxonomy, now, found=cached_extractions(con, taxonomy, now, extractions_done),
@@ -210,7 +217,7 @@ class _Scorer:
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
         self.matches: dict[str, TitleMatch] = {}
-        self._postings: dict[tuple, _PostingFit] = {}  # see _same_posting
+        self._postings: dict[int, _PostingFit] = {}  # by POSTING_FACTS_SQL: see _same_postings
 
     def score(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table]:
         """The lead_scores and lead_skills rows of a batch of `score_leads`' leads. Only the score and its parts
@@ -218,27 +225,21 @@ class _Scorer:
         turned into Arrow once per posting and gathered by index: each lead's copy of its posting's details
         text, made into Arrow one by one, was most of writing a million leads' scores."""
         lead_ids = batch.column(0).cast(pa.string())
-        rows = zip(*(column.to_pylist() for column in batch.columns[:9]))
         tiered, warmth, now_us = bool(self.target_titles), self.warmth, epoch_us(self.now)
-        memo = self._postings
+        ids = lead_ids.to_pylist() if warmth else None  # most profiles have no contact at a company with leads
+        # the batch's postings, each once (by POSTING_FACTS_SQL), and per lead its posting's place among them;
+        # only the first row of a posting not met in an earlier batch is read into Python
+        keys, first, inverse = np.unique(batch.column(9).to_numpy(), return_index=True, return_inverse=True)
+        fits = self._same_postings(batch, keys.tolist(), first)
         recency_at: dict[int | None, float] = {}  # per posted time (leads of one day share it), within the batch
         w_warmth, w_recency = self.share["warmth"], self.share["recency"]
-        fits: list[_PostingFit] = []  # this batch's postings, each once; `fits` keeps them alive, so ids stay theirs
-        slot: dict[int, int] = {}
-        which: list[int] = []  # per lead: its posting's place in `fits`
         score_column: list[float] = []
         parts_column: list[str] = []
         # each column's append, bound once: the loop runs once per open lead (700k a night at a million)
-        add_which, add_score, add_parts = which.append, score_column.append, parts_column.append
-        for lead_id, title, locations, remote, posted_us, lo, hi, cur, key in rows:
-            facts = (title, tuple(locations or ()), remote, lo, hi, cur, key, posted_us is None)
-            same = memo.get(facts) or self._same_posting(facts)
-            place = slot.get(id(same))
-            if place is None:
-                place = slot[id(same)] = len(fits)
-                fits.append(same)
-            add_which(place)
-            lead_warmth = round(warmth[lead_id], 3) if lead_id in warmth else 0.0
+        add_score, add_parts = score_column.append, parts_column.append
+        for row, (place, posted_us) in enumerate(zip(inverse.tolist(), batch.column(4).to_pylist())):
+            same = fits[place]
+            lead_warmth = round(warmth[ids[row]], 3) if ids is not None and ids[row] in warmth else 0.0
             recency = recency_at.get(posted_us)
             if recency is None:
                 recency = recency_at[posted_us] = recency_fit(posted_us, now_us)
@@ -249,7 +250,8 @@ class _Scorer:
             # json.dumps of the parts dict, written out (floats as repr, as json writes them): a quarter of the time
             add_parts(f'{same.parts_head}{lead_warmth!r}, "recency": {recency!r}{same.parts_tail}')
             add_score(gated(total, same.tier if tiered else None))
-        index = pa.array(which, pa.int32())
+        which = inverse.astype(np.int64)
+        index = pa.array(which.astype(np.int32))
 
         def shared(values: list, kind: pa.DataType) -> pa.Array:
             return pa.array(values, kind).take(index)
@@ -262,16 +264,23 @@ class _Scorer:
             pa.repeat(pa.scalar(self.now, pa.timestamp("us", tz="UTC")), len(which)),  # one time for the scoring
             shared([f.occupation for f in fits], pa.string()),
         ], schema=SCORE_SCHEMA)
-        return scores, _lead_skills(lead_ids, fits, np.array(which, dtype=np.int64))
+        return scores, _lead_skills(lead_ids, fits, which)
 
-    def _same_posting(self, facts: tuple) -> "_PostingFit":
-        """Every part but warmth and recency, and the details, which depend on the posting alone (`facts`:
-        title, locations, remote, pay from, to and currency, content key, undated): leads that share title,
-        text, place and pay (listings without descriptions, mostly) are worked out once."""
-        title, locations, remote, lo, hi, cur, key, undated = facts
-        return remembered(self._postings, facts,
-                          lambda: self._posting_fit(title, list(locations), remote, lo, hi, cur, key, undated),
-                          self.MEMO_LIMIT)
+    def _same_postings(self, batch: pa.RecordBatch, keys: list[int], first: np.ndarray) -> list["_PostingFit"]:
+        """Every part but warmth and recency, and the details, which depend on the posting alone, for each of
+        the batch's postings (`keys`: POSTING_FACTS_SQL; `first`: a row of each): leads that share title, text,
+        place and pay (listings without descriptions, mostly) are worked out once, in this batch or an earlier
+        one, and only the rows of postings not met before are read into Python."""
+        memo = self._postings
+        unseen = [i for i, key in enumerate(keys) if key not in memo]
+        fits: list[_PostingFit | None] = [memo.get(key) for key in keys]
+        if unseen:
+            rows = batch.select(range(1, 9)).take(pa.array(first[unseen])).to_pylist()
+            for i, row in zip(unseen, rows):
+                fits[i] = remembered(memo, keys[i], lambda row=row: self._posting_fit(
+                    row["title"], list(row["locations"] or ()), row["remote"], row["salary_min"], row["salary_max"],
+                    row["salary_currency"], row["content_key"], row["posted_us"] is None), self.MEMO_LIMIT)
+        return fits  # type: ignore[return-value]
 
     MEMO_LIMIT = 50_000  # postings remembered within one scoring (~1 KB each: at most ~50 MB beside the 2 GiB budget)
 
@@ -318,7 +327,7 @@ class _Scorer:
 
 @dataclass(frozen=True)
 class _PostingFit:
-    """What scoring one lead takes from its posting alone (see _Scorer._same_posting)."""
+    """What scoring one lead takes from its posting alone (see _Scorer._same_postings)."""
     skills: float
     title: float
     salary: float
