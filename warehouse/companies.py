@@ -229,11 +229,14 @@ def resolve_companies(con: duckdb.DuckDBPyConnection, full: bool = False) -> int
     """
     resolver = Resolver(con)
     pending = "" if full else "AND company_id IS NULL"
+    # in `_display_names`' order (most used, shortest, then by code point, as UTF-8's bytes sort), sorted by
+    # DuckDB: in Python, 264k names of a million postings took a second
     posting_names = con.execute(
-        f"SELECT company, count(*) FROM postings WHERE company IS NOT NULL {pending} GROUP BY company"
+        f"SELECT company FROM postings WHERE company IS NOT NULL {pending} GROUP BY company "
+        f"ORDER BY count(*) DESC, length(company), company"
     ).fetchall()
     mapping: dict[str, str | None] = {}
-    for name in _display_names(posting_names):
+    for (name,) in posting_names:
         mapping[name] = resolver.resolve(name)
     boards = con.execute(
         "SELECT source_key, company, count(*) FROM postings "
