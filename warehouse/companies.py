@@ -28,7 +28,7 @@ from warehouse.company_names import (
     lengths_within_ratio, one_word_typo, signature, spelled_of, tokens,
 )
 from warehouse.normalize import company_key
-from warehouse.staging import settle, staged
+from warehouse.staging import run_over, settle
 
 # Sources whose board token names one employer (aggregators list many companies under one key).
 BOARD_SOURCES = frozenset({"greenhouse", "lever", "ashby", "workable", "smartrecruiters", "recruitee"})
@@ -176,20 +176,16 @@ class Resolver:
     def save(self) -> None:
         if self.new_companies:
             rows = [{"company_id": c, "name": n, "norm_name": k} for c, (n, k) in self.new_companies.items()]
-            with staged(self.con, "new_companies", pa.Table.from_pylist(rows)):
-                self.con.execute(
-                    "INSERT INTO companies SELECT company_id, name, norm_name FROM new_companies "
-                    "ON CONFLICT (company_id) DO NOTHING"
-                )
+            run_over(self.con, pa.Table.from_pylist(rows),
+                     "INSERT INTO companies SELECT company_id, name, norm_name FROM arrow_batch "
+                     "ON CONFLICT (company_id) DO NOTHING")
         if self.new_aliases:
             rows = [{"alias_norm": k, "company_id": c, "alias": a, "origin": o}
                     for k, (c, a, o, _, _) in self.new_aliases.items()]
-            with staged(self.con, "new_aliases", pa.Table.from_pylist(rows)):
-                self.con.execute(
-                    "INSERT INTO company_aliases SELECT alias_norm, company_id, alias, origin FROM new_aliases "
-                    "ON CONFLICT (alias_norm) DO UPDATE SET company_id = excluded.company_id, "
-                    "alias = excluded.alias, origin = excluded.origin"
-                )
+            run_over(self.con, pa.Table.from_pylist(rows),
+                     "INSERT INTO company_aliases SELECT alias_norm, company_id, alias, origin FROM arrow_batch "
+                     "ON CONFLICT (alias_norm) DO UPDATE SET company_id = excluded.company_id, "
+                     "alias = excluded.alias, origin = excluded.origin")
             _store_words(self.con, [(a, sig, spelled) for _, a, _, sig, spelled in self.new_aliases.values()])
         self.new_companies.clear()
         self.new_aliases.clear()
@@ -205,12 +201,10 @@ def _store_words(con: duckdb.DuckDBPyConnection, words_of: list[tuple[str, str, 
     """Keep (alias, signature, spelled) for the next load of the resolver; an alias already kept is skipped."""
     table = pa.table({"alias": [w[0] for w in words_of], "signature": [w[1] for w in words_of],
                       "spelled": [w[2] for w in words_of]})
-    with staged(con, "alias_words", table):
-        con.execute(
-            f"INSERT INTO company_alias_words SELECT alias, {ALIAS_WORDS_VERSION}, any_value(signature), "
-            f"any_value(spelled) FROM alias_words ANTI JOIN (SELECT alias FROM company_alias_words "
-            f"WHERE version = {ALIAS_WORDS_VERSION}) USING (alias) GROUP BY alias"
-        ).fetchall()
+    run_over(con, table,
+             f"INSERT INTO company_alias_words SELECT alias, {ALIAS_WORDS_VERSION}, any_value(signature), "
+             f"any_value(spelled) FROM arrow_batch ANTI JOIN (SELECT alias FROM company_alias_words "
+             f"WHERE version = {ALIAS_WORDS_VERSION}) USING (alias) GROUP BY alias")
 
 
 def _display_names(names: Iterable[tuple[str, int]]) -> list[str]:
@@ -270,11 +264,8 @@ def _apply(con: duckdb.DuckDBPyConnection, relation: str, mapping: dict[str, str
     table = pa.table({"name": pa.array(list(mapping), pa.string()),
                       "company_id": pa.array(list(mapping.values()), pa.string())})
     which = f"{relation}.company_id IS DISTINCT FROM m.company_id" if every_row else f"{relation}.company_id IS NULL"
-    with staged(con, "company_map", table):
-        con.execute(
-            f"UPDATE {relation} SET company_id = m.company_id FROM company_map m "
-            f"WHERE {relation}.company = m.name AND {which}"
-        ).fetchall()
+    run_over(con, table, f"UPDATE {relation} SET company_id = m.company_id FROM arrow_batch m "
+                         f"WHERE {relation}.company = m.name AND {which}")
 
 
 def link_leads(con: duckdb.DuckDBPyConnection, full: bool = False) -> None:

@@ -118,24 +118,20 @@ def _upsert_chunk(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, 
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
-    with staged(con, "postings_batch", normalize_table(table, con, titles)):
-        # Known records are updated, then new ones appended: a plain insert of new rows is much cheaper
-        # than INSERT .. ON CONFLICT when a night brings a million of them. first_seen and lead_id stay.
-        con.execute(
-            f"""
-            UPDATE postings SET {updates}, last_seen = $now, last_run_id = $run, active = TRUE
-            FROM postings_batch b WHERE postings.posting_uid = b.posting_uid
-            """,
-            {"now": now, "run": run_id},
-        ).fetchall()
-        con.execute(
-            f"""
-            INSERT INTO postings ({column_list}, first_seen, last_seen, last_run_id, active)
-            SELECT {column_list}, $now, $now, $run, TRUE FROM postings_batch
-            WHERE posting_uid NOT IN (SELECT posting_uid FROM postings)
-            """,
-            {"now": now, "run": run_id},
-        ).fetchall()
+    batch = normalize_table(table, con, titles)
+    # Known records are updated, then new ones appended: a plain insert of new rows is much cheaper than
+    # INSERT .. ON CONFLICT when a night brings a million of them. first_seen and lead_id stay. The chunk is read
+    # where it is (`run_over`), not copied into a temp table: a table dropped inside the run's transaction is
+    # kept until it ends, and a million postings' chunks held 0.8 GB of DuckDB's 1 GB for the rest of the run.
+    run_over(con, batch, f"""
+        UPDATE postings SET {updates}, last_seen = $now, last_run_id = $run, active = TRUE
+        FROM arrow_batch b WHERE postings.posting_uid = b.posting_uid
+        """, {"now": now, "run": run_id})
+    run_over(con, batch, f"""
+        INSERT INTO postings ({column_list}, first_seen, last_seen, last_run_id, active)
+        SELECT {column_list}, $now, $now, $run, TRUE FROM arrow_batch
+        WHERE posting_uid NOT IN (SELECT posting_uid FROM postings)
+        """, {"now": now, "run": run_id})
 
 
 def _empty_last_time(con: duckdb.DuckDBPyConnection, result: ExtractResult) -> bool:

@@ -438,8 +438,8 @@ def _map_values(con: duckdb.DuckDBPyConnection, values: pa.Array, select: str, c
         first = pc.list_element(pc.split_pattern(distinct, ",", max_splits=1), 0)
         columns["city_folded"] = _fold_array(first)
     columns["lowered"] = pc.utf8_trim(pc.ascii_lower(distinct), characters=_URL_SPACE)
-    with staged(con, "norm_values", pa.table(columns)):
-        return con.sql(select).to_arrow_table()
+    norm_values = pa.table(columns)  # noqa: F841 - read by name in `select` (DuckDB's replacement scan): see _normalize
+    return con.sql(select).to_arrow_table()
 
 
 def _column(table: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
@@ -487,6 +487,9 @@ def _normalize(table: pa.Table, con: duckdb.DuckDBPyConnection, memo: TitleMemo)
     url = pc.coalesce(_column(table, "apply_url", pa.string()), _column(table, "url", pa.string()))
     locations = _column(table, "locations", pa.list_(pa.string()))
     description = _column(table, "description", pa.string())
+    # The distinct values are read where they are, by name (DuckDB's replacement scan), never copied into a temp
+    # table: a table dropped inside the run's transaction is kept until it ends, and a million postings' chunks
+    # held 0.3 GB of DuckDB's 1 GB that way. The countries (a few hundred rows) are a temp table all selects see.
     countries = pa.table({"name": list(_countries()), "code": list(_countries().values())})
     with staged(con, "norm_countries", countries):
         titles = memo.covering(con, table["title"].combine_chunks())
@@ -527,8 +530,7 @@ def _looked_up(values, mapping: pa.Table, columns: tuple[str, ...]) -> dict[str,
 
 def _company_map(con: duckdb.DuckDBPyConnection, names: pa.Array) -> pa.Table:
     """Companies take a SQL pass before folding (parentheses and dots out), then the finishing SELECT."""
-    distinct = pc.drop_null(pc.unique(names))
-    with staged(con, "norm_raw", pa.table({"raw": distinct})):
-        pre = con.sql(f"SELECT raw, replace({_sub('raw', _PARENS, ' ')}, '.', '') AS pre FROM norm_raw").to_arrow_table()
-    with staged(con, "norm_values", pa.table({"raw": pre["raw"], "folded": _fold_array(pre["pre"])})):
-        return con.sql(_company_select()).to_arrow_table()
+    norm_raw = pa.table({"raw": pc.drop_null(pc.unique(names))})  # noqa: F841 - read by name, as norm_values
+    pre = con.sql(f"SELECT raw, replace({_sub('raw', _PARENS, ' ')}, '.', '') AS pre FROM norm_raw").to_arrow_table()
+    norm_values = pa.table({"raw": pre["raw"], "folded": _fold_array(pre["pre"])})  # noqa: F841
+    return con.sql(_company_select()).to_arrow_table()

@@ -56,7 +56,12 @@ def settle(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def staged(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[str]:
-    """Expose an Arrow table to SQL as the temp table `name` until the block ends."""
+    """Expose an Arrow table to SQL as the temp table `name` until the block ends.
+
+    For small tables. A temp table dropped inside a transaction is kept until the transaction ends (a rollback
+    would bring it back), so a large table staged inside a run's transaction holds DuckDB's memory for the rest
+    of the run: read such a table where it is instead (`run_over`, or a local variable of the function that runs
+    the statements, found by DuckDB's replacement scan)."""
     if not name.replace("_", "").isalnum():
         raise ValueError(f"not a plain table name: {name!r}")
     settle(con)
