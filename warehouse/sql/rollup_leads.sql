@@ -19,7 +19,11 @@ SELECT l.lead_id FROM leads l JOIN postings p USING (lead_id) WHERE l.status = '
 UNION
 SELECT p.lead_id FROM postings p ANTI JOIN leads l USING (lead_id) WHERE p.lead_id IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE lead_rollup AS
+-- Only leads whose fields change are written: an UPDATE of the changed ones and an INSERT of the new
+-- ones (an upsert of every lead each night costs a minute at a million leads). The touched leads' rollup is a
+-- CTE here: as a temp table of its own it was kept until the run's transaction ended (a table dropped inside
+-- a transaction is), 700k wide rows at a first import of a million.
+CREATE OR REPLACE TEMP TABLE lead_changes AS
 WITH sizes AS (
     SELECT lead_id, count(*) AS records FROM postings SEMI JOIN touched_leads USING (lead_id) GROUP BY lead_id
 ), ranked AS (
@@ -28,37 +32,34 @@ WITH sizes AS (
               WHEN list_contains($file_sources, source) THEN 0 ELSE 1 END) * 1e10
             + coalesce(epoch(last_seen), 0) AS authority
     FROM postings p SEMI JOIN (SELECT lead_id FROM sizes WHERE records > 1) t USING (lead_id)
+), lead_rollup AS (
+    SELECT
+        lead_id,
+        arg_max(title, (authority, posting_uid)) AS title,
+        arg_max(company, (authority, posting_uid)) AS company,
+        list_sort(list_distinct(flatten(list(coalesce(locations, []))))) AS locations,
+        arg_max(remote, (authority, posting_uid)) FILTER (WHERE remote IS NOT NULL) AS remote,
+        arg_max(description, (length(description), posting_uid)) FILTER (WHERE description IS NOT NULL) AS description,
+        -- the apply URL from the ATS itself when any record has one (a job id on a known ATS), else the best source's
+        arg_max(coalesce(apply_url, url), (ats IS NOT NULL AND ats NOT LIKE 'site:%', authority, posting_uid))
+            FILTER (WHERE coalesce(apply_url, url) IS NOT NULL) AS url,
+        min(posted_at) AS posted_at,
+        min(first_seen) AS first_seen,
+        max(last_seen) AS last_seen,
+        bool_or(active) AS any_active,
+        arg_max(struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency), (authority, posting_uid))
+            FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) AS salary
+    FROM ranked
+    GROUP BY lead_id
+    UNION ALL
+    -- a lead of one record (most of them) is that record: the same fields without aggregating
+    SELECT
+        lead_id, title, company, list_sort(list_distinct(coalesce(locations, []))) AS locations, remote, description,
+        coalesce(apply_url, url) AS url, posted_at, first_seen, last_seen, active AS any_active,
+        CASE WHEN salary_min IS NOT NULL OR salary_max IS NOT NULL
+             THEN struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency) END AS salary
+    FROM postings p SEMI JOIN (SELECT lead_id FROM sizes WHERE records = 1) t USING (lead_id)
 )
-SELECT
-    lead_id,
-    arg_max(title, (authority, posting_uid)) AS title,
-    arg_max(company, (authority, posting_uid)) AS company,
-    list_sort(list_distinct(flatten(list(coalesce(locations, []))))) AS locations,
-    arg_max(remote, (authority, posting_uid)) FILTER (WHERE remote IS NOT NULL) AS remote,
-    arg_max(description, (length(description), posting_uid)) FILTER (WHERE description IS NOT NULL) AS description,
-    -- the apply URL from the ATS itself when any record has one (a job id on a known ATS), else the best source's
-    arg_max(coalesce(apply_url, url), (ats IS NOT NULL AND ats NOT LIKE 'site:%', authority, posting_uid))
-        FILTER (WHERE coalesce(apply_url, url) IS NOT NULL) AS url,
-    min(posted_at) AS posted_at,
-    min(first_seen) AS first_seen,
-    max(last_seen) AS last_seen,
-    bool_or(active) AS any_active,
-    arg_max(struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency), (authority, posting_uid))
-        FILTER (WHERE salary_min IS NOT NULL OR salary_max IS NOT NULL) AS salary
-FROM ranked
-GROUP BY lead_id
-UNION ALL
--- a lead of one record (most of them) is that record: the same fields without aggregating
-SELECT
-    lead_id, title, company, list_sort(list_distinct(coalesce(locations, []))) AS locations, remote, description,
-    coalesce(apply_url, url) AS url, posted_at, first_seen, last_seen, active AS any_active,
-    CASE WHEN salary_min IS NOT NULL OR salary_max IS NOT NULL
-         THEN struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency) END AS salary
-FROM postings p SEMI JOIN (SELECT lead_id FROM sizes WHERE records = 1) t USING (lead_id);
-
--- Only leads whose fields change are written: an UPDATE of the changed ones and an INSERT of the new
--- ones (an upsert of every lead each night costs a minute at a million leads).
-CREATE OR REPLACE TEMP TABLE lead_changes AS
 SELECT r.*, CASE WHEN r.any_active THEN 'open' ELSE 'closed' END AS status, l.lead_id IS NULL AS is_new
 FROM lead_rollup r LEFT JOIN leads l USING (lead_id)
 WHERE l.lead_id IS NULL
@@ -93,4 +94,3 @@ SELECT lead_id, title, company, locations, remote, description, url, posted_at, 
 FROM lead_changes WHERE is_new;
 
 DROP TABLE lead_changes;
-DROP TABLE lead_rollup;
