@@ -231,7 +231,8 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     clock("cluster")
 
     edges = pa.table({"edge": pa.array(np.arange(len(edge_a)), pa.int64()), "a": edge_a, "b": edge_b})
-    new_leads = _write(con, nodes, joined_by, roots, edge_rule, edge_score, now, edges)
+    with staged(con, "dedupe_edges", edges):
+        new_leads = _write(con, nodes, joined_by, roots, edge_rule, edge_score, now)
     stats.new_leads = new_leads
     clock("write")
     for table in ("dedupe_pairs", "dedupe_nodes"):
@@ -335,74 +336,70 @@ def cluster(nodes: pa.Table, edge_a: np.ndarray, edge_b: np.ndarray) -> tuple[np
 
 
 def _write(con, nodes: pa.Table, joined_by: np.ndarray, roots: np.ndarray, edge_rule: np.ndarray,
-           edge_score: np.ndarray, now: datetime, edges: pa.Table) -> int:
-    """Lead ids per cluster, then `lead_sources` rows and `postings.lead_id` for the new records.
-
-    The edges and the assignment are read where they are, by name (DuckDB's replacement scan finds this
-    function's `dedupe_edges` and `dedupe_assigned`), never copied into temp tables: a table dropped inside the
-    run's transaction is kept until it ends, and at a million postings these two held 0.1 GB of DuckDB's 1 GB."""
-    dedupe_edges = edges  # noqa: F841 - read by name in the statements below
+           edge_score: np.ndarray, now: datetime) -> int:
+    """Lead ids per cluster, then `lead_sources` rows and `postings.lead_id` for the new records."""
     rules = np.array([*m.RULES, m.RULE_FIRST],
                      dtype=object)
     attached = joined_by >= 0
     # a sentinel edge at the end stands for "no edge": the record started its lead
     rule_index = np.append(edge_rule, 4)[np.where(attached, joined_by, -1)]
     score = np.append(edge_score, 1.0)[np.where(attached, joined_by, -1)]
-    dedupe_assigned = pa.table({  # noqa: F841 - read by name in the statements below
+    assigned = pa.table({
         "node": nodes["node"], "root": pa.array(roots, pa.int32()),
         "rule": pa.array(rules[rule_index].tolist(), pa.string()),
         "score": pa.array(score, pa.float64()), "is_new": nodes["is_new"],
         "joined_edge": pa.array(np.where(attached, joined_by, -1)),
     })
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE dedupe_leads AS
-        WITH members AS (
-            SELECT d.root, n.node, n.posting_uid, n.lead_id, n.first_seen
-            FROM dedupe_nodes n JOIN dedupe_assigned d USING (node)
-        )
-        SELECT root, coalesce(max(lead_id), 'L' || left(sha1(arg_min(posting_uid, (first_seen, posting_uid))), 11)) AS lead_id,
-               max(lead_id) IS NULL AS is_new_lead
-        FROM members GROUP BY root
-    """).fetchall()
-    new_leads = con.execute(
-        "SELECT count(*) FROM dedupe_leads WHERE is_new_lead"
-    ).fetchall()[0][0]
-    # a plain insert after removing stale rows: INSERT OR REPLACE is an upsert, slow at a million rows
-    con.execute("""
-        DELETE FROM lead_sources WHERE posting_uid IN (SELECT posting_uid FROM dedupe_nodes WHERE is_new)
-    """).fetchall()
-    con.execute(f"""
-        INSERT INTO lead_sources
-        SELECT l.lead_id, n.posting_uid, p.source, p.source_id, p.url, d.rule, d.score,
-               json_object('title', n.title_norm, 'company', n.cid, 'locations', n.location_norm,
-                           'ats', n.ats, 'ats_job_id', n.ats_job_id, 'canonical_url', n.canonical_url,
-                           'title_years', n.title_years, 'title_seasons', n.title_seasons,
-                           'title_level', n.title_level, 'matched_with', w.posting_uid,
-                           'days_apart', round(pr.days_apart, 1),
-                           'why', CASE
-                               WHEN n.source = $referral AND pr.days_apart > $repost_days
-                               THEN 'a referral joins the posting it names at any age (' ||
-                                    CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
-                               WHEN len(n.place_scope) > 0 AND list_has_any(n.place_scope, w.place_area)
-                               THEN {m.READABLE_SCOPE_SQL.format(scope="n.place_scope")}
-                                    || ' holds the other record''s place'
-                               WHEN len(w.place_scope) > 0 AND list_has_any(w.place_scope, n.place_area)
-                               THEN 'its place lies in the other record''s ' ||
-                                    {m.READABLE_SCOPE_SQL.format(scope="w.place_scope")}
-                           END), $now
-        FROM dedupe_assigned d
-        JOIN dedupe_nodes n USING (node, is_new)
-        JOIN dedupe_leads l ON l.root = d.root
-        JOIN postings p ON p.posting_uid = n.posting_uid
-        LEFT JOIN dedupe_edges e ON e.edge = d.joined_edge
-        LEFT JOIN dedupe_nodes w ON w.node = CASE WHEN e.a = d.node THEN e.b ELSE e.a END
-        LEFT JOIN dedupe_pairs pr ON pr.a = least(e.a, e.b) AND pr.b = greatest(e.a, e.b)
-        WHERE d.is_new
-    """, {"now": now, "referral": m.REFERRAL, "repost_days": m.REPOST_DAYS}).fetchall()
-    con.execute("""
-        UPDATE postings SET lead_id = ls.lead_id
-        FROM lead_sources ls WHERE postings.posting_uid = ls.posting_uid AND postings.lead_id IS NULL
-    """).fetchall()
+    with staged(con, "dedupe_assigned", assigned):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE dedupe_leads AS
+            WITH members AS (
+                SELECT d.root, n.node, n.posting_uid, n.lead_id, n.first_seen
+                FROM dedupe_nodes n JOIN dedupe_assigned d USING (node)
+            )
+            SELECT root, coalesce(max(lead_id), 'L' || left(sha1(arg_min(posting_uid, (first_seen, posting_uid))), 11)) AS lead_id,
+                   max(lead_id) IS NULL AS is_new_lead
+            FROM members GROUP BY root
+        """).fetchall()
+        new_leads = con.execute(
+            "SELECT count(*) FROM dedupe_leads WHERE is_new_lead"
+        ).fetchall()[0][0]
+        # a plain insert after removing stale rows: INSERT OR REPLACE is an upsert, slow at a million rows
+        con.execute("""
+            DELETE FROM lead_sources WHERE posting_uid IN (SELECT posting_uid FROM dedupe_nodes WHERE is_new)
+        """).fetchall()
+        con.execute(f"""
+            INSERT INTO lead_sources
+            SELECT l.lead_id, n.posting_uid, p.source, p.source_id, p.url, d.rule, d.score,
+                   json_object('title', n.title_norm, 'company', n.cid, 'locations', n.location_norm,
+                               'ats', n.ats, 'ats_job_id', n.ats_job_id, 'canonical_url', n.canonical_url,
+                               'title_years', n.title_years, 'title_seasons', n.title_seasons,
+                               'title_level', n.title_level, 'matched_with', w.posting_uid,
+                               'days_apart', round(pr.days_apart, 1),
+                               'why', CASE
+                                   WHEN n.source = $referral AND pr.days_apart > $repost_days
+                                   THEN 'a referral joins the posting it names at any age (' ||
+                                        CAST(round(pr.days_apart) AS INTEGER) || ' days apart)'
+                                   WHEN len(n.place_scope) > 0 AND list_has_any(n.place_scope, w.place_area)
+                                   THEN {m.READABLE_SCOPE_SQL.format(scope="n.place_scope")}
+                                        || ' holds the other record''s place'
+                                   WHEN len(w.place_scope) > 0 AND list_has_any(w.place_scope, n.place_area)
+                                   THEN 'its place lies in the other record''s ' ||
+                                        {m.READABLE_SCOPE_SQL.format(scope="w.place_scope")}
+                               END), $now
+            FROM dedupe_assigned d
+            JOIN dedupe_nodes n USING (node, is_new)
+            JOIN dedupe_leads l ON l.root = d.root
+            JOIN postings p ON p.posting_uid = n.posting_uid
+            LEFT JOIN dedupe_edges e ON e.edge = d.joined_edge
+            LEFT JOIN dedupe_nodes w ON w.node = CASE WHEN e.a = d.node THEN e.b ELSE e.a END
+            LEFT JOIN dedupe_pairs pr ON pr.a = least(e.a, e.b) AND pr.b = greatest(e.a, e.b)
+            WHERE d.is_new
+        """, {"now": now, "referral": m.REFERRAL, "repost_days": m.REPOST_DAYS}).fetchall()
+        con.execute("""
+            UPDATE postings SET lead_id = ls.lead_id
+            FROM lead_sources ls WHERE postings.posting_uid = ls.posting_uid AND postings.lead_id IS NULL
+        """).fetchall()
     con.execute("DROP TABLE IF EXISTS dedupe_leads").fetchall()
     return new_leads
 
