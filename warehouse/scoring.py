@@ -229,7 +229,7 @@ class _Scorer:
         ids = lead_ids.to_pylist() if warmth else None  # most profiles have no contact at a company with leads
         # the batch's postings, each once (by POSTING_FACTS_SQL), and per lead its posting's place among them;
         # only the first row of a posting not met in an earlier batch is read into Python
-        keys, first, inverse = np.unique(batch.column(9).to_numpy(), return_index=True, return_inverse=True)
+        keys, first, inverse = np.unique(batch.column("facts").to_numpy(), return_index=True, return_inverse=True)
         fits = self._same_postings(batch, keys.tolist(), first)
         recency_at: dict[int | None, float] = {}  # per posted time (leads of one day share it), within the batch
         w_warmth, w_recency = self.share["warmth"], self.share["recency"]
@@ -237,7 +237,7 @@ class _Scorer:
         parts_column: list[str] = []
         # each column's append, bound once: the loop runs once per open lead (700k a night at a million)
         add_score, add_parts = score_column.append, parts_column.append
-        for row, (place, posted_us) in enumerate(zip(inverse.tolist(), batch.column(4).to_pylist())):
+        for row, (place, posted_us) in enumerate(zip(inverse.tolist(), batch.column("posted_us").to_pylist())):
             same = fits[place]
             lead_warmth = round(warmth[ids[row]], 3) if ids is not None and ids[row] in warmth else 0.0
             recency = recency_at.get(posted_us)
@@ -251,7 +251,7 @@ class _Scorer:
             add_parts(f'{same.parts_head}{lead_warmth!r}, "recency": {recency!r}{same.parts_tail}')
             add_score(gated(total, same.tier if tiered else None))
         which = inverse.astype(np.int64)
-        index = pa.array(which.astype(np.int32))
+        index = pa.array(inverse.astype(np.int32))
 
         def shared(values: list, kind: pa.DataType) -> pa.Array:
             return pa.array(values, kind).take(index)
@@ -275,7 +275,8 @@ class _Scorer:
         unseen = [i for i, key in enumerate(keys) if key not in memo]
         fits: list[_PostingFit | None] = [memo.get(key) for key in keys]
         if unseen:
-            rows = batch.select(range(1, 9)).take(pa.array(first[unseen])).to_pylist()
+            rows = batch.select(["title", "locations", "remote", "posted_us", "salary_min", "salary_max",
+                                 "salary_currency", "content_key"]).take(pa.array(first[unseen])).to_pylist()
             for i, row in zip(unseen, rows):
                 fits[i] = remembered(memo, keys[i], lambda row=row: self._posting_fit(
                     row["title"], list(row["locations"] or ()), row["remote"], row["salary_min"], row["salary_max"],
