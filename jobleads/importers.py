@@ -16,6 +16,7 @@ from connectors.http import BadPayload
 from connectors.jobspy import read_jobspy
 from jobleads import usecases
 from jobleads.usecases import Outcome
+from warehouse.staging import skip_pandas_probe
 
 # name -> reader(path, company) for posting files that are not a connector's API payload.
 FILE_READERS: dict[str, Callable[[Path, str | None], ExtractResult]] = {
@@ -46,6 +47,7 @@ BULK_JSONL_BYTES = 1024 * 1024
 def read_postings(path: Path, fmt: str, company: str | None = None, board: str | None = None) -> ExtractResult:
     """The postings of a saved file; a file of which no record is a posting (another tool's field names, the
     wrong format) is refused with the first record's reason, before anything is stored."""
+    skip_pandas_probe()  # the readers' Arrow tables come before the writer, which would spare it too late
     result = _read(path, fmt, company, board)
     if result.quarantined and not result.parsed:
         first = result.quarantined[0].reason

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 
 import pytest
 
@@ -36,11 +37,28 @@ def test_a_table_is_built_once_and_read_back_private(cache):
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
 
-def test_other_inputs_make_another_file_and_the_old_one_goes(cache):
-    kept_on_disk("table", ["v1"], lambda: 1)
-    assert kept_on_disk("table", ["v2"], lambda: 2) == 2
-    assert len(list(cache.glob("table-*.pickle"))) == 1
-    assert kept_on_disk("table", ["v2"], lambda: 3) == 2
+def test_other_inputs_make_another_file_and_the_least_used_go(cache):
+    for n in range(disk_memo.KEPT_PER_NAME):
+        assert kept_on_disk("table", [f"v{n}"], lambda n=n: n) == n
+    assert len(list(cache.glob("table-*.pickle"))) == disk_memo.KEPT_PER_NAME
+    # v0, the oldest, is used again: v1 is now the least recently used, and goes when one more is stored
+    past = time.time() - 100
+    for n, stored in enumerate(sorted(cache.glob("table-*.pickle"), key=lambda p: p.stat().st_mtime_ns)):
+        os.utime(stored, (past + n, past + n))
+    assert kept_on_disk("table", ["v0"], lambda: "rebuilt") == 0
+    assert kept_on_disk("table", ["new"], lambda: "new") == "new"
+    assert len(list(cache.glob("table-*.pickle"))) == disk_memo.KEPT_PER_NAME
+    assert kept_on_disk("table", ["v0"], lambda: "rebuilt") == 0
+    assert kept_on_disk("table", ["v1"], lambda: "rebuilt") == "rebuilt"
+
+
+def test_two_tables_used_in_turn_are_both_kept(cache):
+    """One command loads the skills taxonomy plain and with the user's skills: neither evicts the other."""
+    builds = []
+    for _ in range(3):
+        kept_on_disk("table", ["plain"], lambda: builds.append("plain") or "plain")
+        kept_on_disk("table", ["profile"], lambda: builds.append("profile") or "profile")
+    assert builds == ["plain", "profile"]
 
 
 def test_a_torn_file_is_rebuilt_and_replaced(cache):

@@ -5,7 +5,9 @@ cities ~0.25 s, in every command that classifies a title or places a location (a
 of ten postings). Pickled, they load in a tenth of that. Each file is named by a digest of everything it is
 built from (the shipped tables, the source of the modules that build it, the library versions), so a new
 release or a rebuilt table never reads an old one. Any trouble reading or writing falls back to building:
-the cache only ever saves time.
+the cache only ever saves time. A name keeps its `KEPT_PER_NAME` most recently used files: one command may use
+two of them (the skills taxonomy plain, for the occupations' tools, and with the user's own skills), and keeping
+only the newest made each evict the other, so every command built both again (0.3-0.5 s).
 
 The folder is `$LEADS_CACHE_DIR`, else `$XDG_CACHE_HOME/jobleads`, else `~/.cache/jobleads`, made readable by
 the user only; `LEADS_CACHE_DIR=""` turns the cache off. A file is read only from a folder that only this user
@@ -23,6 +25,7 @@ from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 CACHE_ENV = "LEADS_CACHE_DIR"
+KEPT_PER_NAME = 4  # files of one name, most recently used first; older ones (other releases, old profiles) go
 
 
 def cache_folder() -> Path | None:
@@ -60,7 +63,9 @@ def kept_on_disk(name: str, built_from: Iterable[bytes | str], build: Callable[[
     if _private(folder):
         try:
             with path.open("rb") as handle:
-                return pickle.load(handle)
+                value = pickle.load(handle)
+            _used(path)
+            return value
         except FileNotFoundError:
             pass
         except Exception:  # a torn or foreign file: build afresh and replace it
@@ -68,6 +73,25 @@ def kept_on_disk(name: str, built_from: Iterable[bytes | str], build: Callable[[
     value = build()
     _store(folder, path, name, value)
     return value
+
+
+def _used(path: Path) -> None:
+    try:
+        os.utime(path)  # its modification time says when it was last used
+    except OSError:
+        pass
+
+
+def _forget_least_used(folder: Path, name: str) -> None:
+    """Keep the `KEPT_PER_NAME` files of `name` used last; the rest (older releases' builds) are never read again."""
+    kept = []
+    for path in folder.glob(f"{name}-*.pickle"):
+        try:
+            kept.append((path.stat().st_mtime_ns, path))
+        except OSError:
+            continue
+    for _, stale in sorted(kept, reverse=True)[KEPT_PER_NAME:]:
+        stale.unlink(missing_ok=True)
 
 
 def _store(folder: Path, path: Path, name: str, value: object) -> None:
@@ -80,9 +104,7 @@ def _store(folder: Path, path: Path, name: str, value: object) -> None:
         with os.fdopen(fd, "wb") as out:
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)  # readers see the old file or the whole new one
-        for stale in folder.glob(f"{name}-*.pickle"):  # what older releases built: never read again
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        _forget_least_used(folder, name)
     except OSError:
         try:
             temporary.unlink(missing_ok=True)
