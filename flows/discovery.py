@@ -25,7 +25,7 @@ from connectors.extract import client_settings
 from connectors.http import HostPolicy, HttpClient
 from connectors.replay import ReplayTransport
 from jobleads.config import Config
-from warehouse.companies import Resolver
+from warehouse.company_resolver import Resolver
 from warehouse.db import connect, transaction, writer_lock
 from warehouse.discovery import (
     CheckOutcome, NetworkCompany, board_rows, candidate_tokens, confirm, due, matching_titles, network_companies,

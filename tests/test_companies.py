@@ -8,7 +8,7 @@ import pytest
 from connectors.base import ExtractResult
 from connectors.models import Contact, Posting
 from jobleads.config import Config
-from warehouse import companies, company_names
+from warehouse import companies, company_names, company_resolver
 from warehouse.company_names import match_tier
 from warehouse.db import writer
 from warehouse.network import upsert_contacts
@@ -207,7 +207,7 @@ def _resolver_read_word_by_word(con) -> dict:
     """The resolver's indexes as built before the words were stored: every alias read word by word, in order."""
     from warehouse.company_names import compact, distinctive_of, spelled_of, tokens
 
-    rank = " ".join(f"WHEN '{o}' THEN {n}" for o, n in companies.ORIGIN_RANK.items())
+    rank = " ".join(f"WHEN '{o}' THEN {n}" for o, n in company_resolver.ORIGIN_RANK.items())
     by_alias, by_compact, by_signature, spelled = {}, {}, {}, {}
     for alias_norm, alias, cid in con.execute(f"SELECT alias_norm, alias, company_id FROM company_aliases "
                                               f"ORDER BY CASE origin {rank} ELSE 0 END, alias_norm").fetchall():
@@ -259,6 +259,63 @@ def test_words_stored_by_another_version_of_the_rules_are_read_again(db_path, mo
         resolver.resolve("Northwind Cloud Technologies")
         resolver.save()
         con.execute("UPDATE company_alias_words SET signature = 'wrong', spelled = 'wrong'").fetchall()
-        monkeypatch.setattr(companies, "ALIAS_WORDS_VERSION", companies.ALIAS_WORDS_VERSION + 1)
+        monkeypatch.setattr(company_resolver, "ALIAS_WORDS_VERSION", company_resolver.ALIAS_WORDS_VERSION + 1)
         loaded = companies.Resolver(con)
         assert "wrong" not in loaded.by_signature and loaded.by_signature == _resolver_read_word_by_word(con)["by_signature"]
+
+
+def _variants(rng, base: str) -> list[str]:
+    """Ways boards write one employer: suffixes, spacing, a dropped or doubled letter, a former name."""
+    letters = list(base)
+    i = rng.randrange(1, len(letters) - 1)
+    typo = "".join(letters[:i] + letters[i + 1:]) if rng.random() < 0.5 else "".join(letters[:i] + [letters[i]] + letters[i:])
+    return [base, f"{base} Inc.", f"{base}, LLC", base.replace(" ", ""), typo, f"{base} Technologies",
+            f"{base} (fka {base.split()[0]}ly)", base.upper()]
+
+
+def _same_resolution(con, names: list[str], boards: dict[str, str]) -> None:
+    """A resolver that loads every alias and one that loads only these names' and boards' give the same answers."""
+    every, scoped = companies.Resolver(con), companies.Resolver(con, names=names, boards=set(boards))
+    assert len(scoped.by_alias) < len(every.by_alias)  # the point of it: not every alias is read
+    for resolver in (every, scoped):
+        resolver.ids = [resolver.resolve(name) for name in names]
+        for board, name in sorted(boards.items()):
+            resolver.add_board(board, resolver.resolve(name))
+    assert scoped.ids == every.ids
+    assert scoped.new_companies == every.new_companies
+    assert scoped.new_aliases == every.new_aliases
+    assert list(scoped.new_aliases) == list(every.new_aliases)
+
+
+def test_loading_only_the_aliases_a_run_needs_resolves_every_name_as_loading_all_of_them(db_path, monkeypatch):
+    import random
+
+    monkeypatch.setattr(company_resolver, "SCOPED_LOAD_SHARE", 100)  # scoped however many names this small store has
+
+    rng = random.Random(13)
+    stems = ["Northwind Cloud", "Lockheed Martin", "Acme Robotics", "Orbital Aerospace", "Capital Partners",
+             "Rockwell Automation", "Procter and Gamble", "Globex Systems", "Initech Software", "Umbrella Health",
+             "Stark Industries", "Wayne Enterprises", "Cyberdyne Systems", "Soylent Foods", "Tyrell Corporation",
+             "Société Générale", "Nakatomi Trading", "Vandelay Industries", "Hooli Search", "Pied Piper Compression"]
+    stored = [v for stem in stems[:14] for v in _variants(rng, stem)] + ["Zephyr Analytics"]
+    with writer(db_path) as con:
+        first = companies.Resolver(con)
+        for name in stored:
+            first.resolve(name)
+        first.add_board("northwind", first.resolve("Northwind Cloud"))
+        first.save()
+        companies.add_alias(con, "NWC Holdings", "Northwind Cloud")
+        companies.add_alias(con, "Globex", "Initech Software")  # a user's word moves a look-alike spelling
+        companies.add_alias(con, "Zephyr Analytica", "Soylent Foods")  # a key as close to a misspelling as the rule's
+        # tonight: known spellings, new misspellings of stored ones, new employers and their misspellings
+        tonight = [v for stem in stems for v in _variants(rng, stem)][::2] + [
+            "Lockhead Martin", "Lockheed Martn Corp", "Acme Robotic", "Orbitall Aerospace", "NWC Holdings Inc",
+            "Nakatomi Tradng", "Hooli", "Pied Piper", "Globex Inc", "Rockwell Automaton", "Capitol Partners",
+            "NWC Group", "Globex Group", "Zephyr Analytic"]
+        # the strong tier reaches a user's alias ("NWC Group" is NWC Holdings); a tie in the typo tier goes to the
+        # key that claimed first, the rule's "Zephyr Analytics" before the user's "Zephyr Analytica"
+        every = companies.Resolver(con)
+        assert every.resolve("NWC Group") == every.resolve("Northwind Cloud")
+        assert every.resolve("Zephyr Analytic") == every.resolve("Zephyr Analytics") != every.resolve("Soylent Foods")
+        _same_resolution(con, tonight, {"nakatomi": "Nakatomi Trading", "globex": "Globex Systems",
+                                        "acme-robotics": "Acme Robotics"})

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from connectors.boards import BoardFacts, BoardKey
 from jobleads.config import Config
-from warehouse.companies import Resolver
+from warehouse.company_resolver import Resolver
 from warehouse.company_names import GENERIC_WORDS, LEGAL_WORDS, match_tier, signature, words
 from warehouse.staging import staged
 from warehouse.normalize import company_key, fold
