@@ -221,15 +221,20 @@ def _resolver_read_word_by_word(con) -> dict:
     return {"by_alias": by_alias, "by_compact": by_compact, "by_signature": by_signature, "spelled": spelled}
 
 
+def _resolve_and_save(con, names: list[str], board: tuple[str, str]) -> None:
+    """Names resolved in order, then a board token for the company of `board[1]`, all stored."""
+    resolver = companies.Resolver(con)
+    for name in names:
+        resolver.resolve(name)
+    resolver.add_board(board[0], resolver.resolve(board[1]))
+    resolver.save()
+
+
 def test_the_resolver_loads_stored_words_into_the_indexes_reading_every_alias_would_build(db_path):
     names = ["Northwind Cloud Technologies", "NorthwindCloud", "Navan (fka TripActions)", "Lockheed Martin Corp.",
              "Acme Robotics Milo", "Acme Robotics Ralo", "Société Générale", "The Group Ltd", "U.S. Bank", "Tamr"]
     with writer(db_path) as con:
-        resolver = companies.Resolver(con)
-        for name in names:
-            resolver.resolve(name)
-        resolver.add_board("northwind", resolver.resolve("Northwind Cloud Technologies"))
-        resolver.save()
+        _resolve_and_save(con, names, board=("northwind", "Northwind Cloud Technologies"))
         companies.add_alias(con, "NWC Holdings", "Northwind Cloud Technologies")  # a user's alias: no words stored
         stored = {a for (a,) in con.execute("SELECT alias FROM company_alias_words").fetchall()}
         assert "NWC Holdings" not in stored and "Navan (fka TripActions)" in stored and "northwind" in stored
@@ -299,11 +304,7 @@ def test_loading_only_the_aliases_a_run_needs_resolves_every_name_as_loading_all
              "Société Générale", "Nakatomi Trading", "Vandelay Industries", "Hooli Search", "Pied Piper Compression"]
     stored = [v for stem in stems[:14] for v in _variants(rng, stem)] + ["Zephyr Analytics"]
     with writer(db_path) as con:
-        first = companies.Resolver(con)
-        for name in stored:
-            first.resolve(name)
-        first.add_board("northwind", first.resolve("Northwind Cloud"))
-        first.save()
+        _resolve_and_save(con, stored, board=("northwind", "Northwind Cloud"))
         companies.add_alias(con, "NWC Holdings", "Northwind Cloud")
         companies.add_alias(con, "Globex", "Initech Software")  # a user's word moves a look-alike spelling
         companies.add_alias(con, "Zephyr Analytica", "Soylent Foods")  # a key as close to a misspelling as the rule's
