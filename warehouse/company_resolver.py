@@ -125,7 +125,7 @@ class Resolver:
         keys, compact keys and signatures, the compact keys the typo tier can find for them (`_ALIASES_FOR`), and
         of the ids they would make, those that exist. Every looser key keeps the alias that claimed it first."""
         keys, joined, signatures, ids = set(), set(), set(), set()
-        typo: dict[str, tuple[str, str]] = {}  # compact key -> (key, signature) of the names the typo tier may read
+        typo: set[tuple[str, str, str]] = set()  # (compact key, key, signature) of names the typo tier may read
         for name in names:
             key, former, sig, _ = self._read_name(name)
             if not key:
@@ -136,7 +136,7 @@ class Resolver:
                 signatures.add(sig)
             ids.add(company_id_for(sig or key))
             if len(compact(key)) >= TYPO_MIN_LENGTH:
-                typo.setdefault(compact(key), (key, sig))
+                typo.add((compact(key), key, sig))
         for board in boards:
             key = company_key(board)
             if key:
@@ -149,9 +149,8 @@ class Resolver:
         wanted_joined = pa.table({"joined": pa.array(list(joined), pa.string())})
         wanted_signatures = pa.table({"signature": pa.array([s for s in signatures if s], pa.string())})
         wanted_ids = pa.table({"company_id": pa.array(list(ids), pa.string())})
-        typo_names = pa.table({"joined": pa.array(list(typo), pa.string()),
-                               "key": pa.array([k for k, _ in typo.values()], pa.string()),
-                               "sig": pa.array([s for _, s in typo.values()], pa.string())})
+        typo_names = pa.table({name: pa.array(column, pa.string())
+                               for name, column in zip(("joined", "key", "sig"), zip(*typo) if typo else ((), (), ()))})
         settle(con)
         rows = con.sql(_ALIASES_FOR, params={"version": ALIAS_WORDS_VERSION, "typo_min": TYPO_MIN_LENGTH,
                                              "typo_ratio": TYPO_RATIO}).to_arrow_table()
