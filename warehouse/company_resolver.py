@@ -86,7 +86,8 @@ class Resolver:
     def __init__(self, con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None, boards: Iterable[str] = ()):
         """Every stored alias, or (`names`, `boards`) only those that resolving these names and adding these boards
         can read: a nightly run's few thousand names need a few thousand of a million's 164k aliases, whose load
-        took 0.5-0.9 s of every import. Either way each name resolves to the same company."""
+        took 0.5-0.9 s of every import. Either way each of those names resolves to the same company; a name
+        outside them may miss a stored alias, so a scoped resolver is given every name it will be asked."""
         self.con = con
         self.new_companies: dict[str, tuple[str, str]] = {}  # id -> (name, norm)
         # alias_norm -> (id, alias, origin, and the alias's words: its signature and its spelled words)
