@@ -33,15 +33,16 @@ ORIGIN_RANK = {"user": 3, "board": 2, "rule": 1}
 # The order aliases claim the looser keys in (compact key, signature): rules, then boards, then users; by key within each.
 _CLAIM = f"({' '.join(['CASE origin', *(f'WHEN {o!r} THEN {n}' for o, n in ORIGIN_RANK.items()), 'ELSE 0 END'])}, alias_norm)"
 
-# What `Resolver._load_aliases_for` reads, one row per key, tagged by `kind`: the aliases named exactly; each compact
-# key named, or near enough to be read by the typo tier (below), with the company and words of the alias that claimed
-# it first, in the order of those first claims; each signature's first claim; of the ids named, those that exist.
-# The typo tier reads only names the other tiers miss (`missed`, from what is stored: a name that a tier finds
-# stored is never misspelt) and, of their lists (a key's first two letters and length), only keys a Levenshtein
-# distance within TYPO_RATIO's reach: fuzz.ratio >= R needs an insertions-and-deletions distance of at most
-# (100 - R)% of both lengths, and the Levenshtein distance is never more than that one. Reading the whole lists
+# What a Resolver loads, one row per key, tagged by `kind`, in the order aliases claimed them (`claim`): the
+# aliases; each compact key with the company and words of the alias that claimed it first; each signature's first
+# claim; the company ids. All of them (`$every`), or those the run's names can read (`Resolver._wanted`): the
+# aliases named exactly, their compact keys and signatures, of the ids named those that exist, and the compact keys
+# the typo tier can reach. The typo tier reads only names the other tiers miss (`missed`, from what is stored: a
+# name a tier finds stored is never misspelt) and, of their lists (a key's first two letters and length), only keys
+# within a Levenshtein distance TYPO_RATIO allows: fuzz.ratio >= R needs an insertions-and-deletions distance of at
+# most (100 - R)% of both lengths, and the Levenshtein distance is never more than that one. Reading the whole lists
 # brought 100k of a million's 164k keys for a nightly run's 500 new names.
-_ALIASES_FOR = f"""
+_ALIASES = f"""
 WITH aliases AS (
     SELECT alias_norm, company_id, alias, replace(alias_norm, ' ', '') AS joined, {_CLAIM} AS claim FROM company_aliases
 ), words AS (SELECT alias, signature, spelled FROM company_alias_words WHERE version = $version),
@@ -50,8 +51,8 @@ missed AS (
     WHERE n.key NOT IN (SELECT alias_norm FROM aliases) AND n.joined NOT IN (SELECT joined FROM aliases)
       AND (n.sig = '' OR n.sig NOT IN (SELECT w.signature FROM aliases JOIN words w USING (alias)))
 ), searched AS (
-    SELECT * FROM aliases WHERE joined IN (SELECT joined FROM wanted_joined)
-    UNION
+    SELECT * FROM aliases WHERE $every OR joined IN (SELECT joined FROM wanted_joined)
+    UNION ALL  -- a key both named and near, or near two names, twice: the same first claim, grouped below
     SELECT a.* EXCLUDE (start, n) FROM (SELECT *, substring(joined, 1, 2) AS start, length(joined) AS n FROM aliases) a
     JOIN (SELECT joined, substring(joined, 1, 2) AS start, length(joined) AS own, unnest(range(own * $typo_ratio // (200 - $typo_ratio),
                                                                                   own * (200 - $typo_ratio) // $typo_ratio + 1)) AS n
@@ -60,16 +61,17 @@ missed AS (
     WHERE a.n >= $typo_min AND abs(a.n - m.own) * 100 <= (100 - $typo_ratio) * (a.n + m.own)
       AND levenshtein(a.joined, m.joined) * 100 <= (100 - $typo_ratio) * (a.n + m.own)
 )
-SELECT 'alias' AS kind, alias_norm AS key, company_id, NULL AS spelled, NULL AS claim
-FROM company_aliases WHERE alias_norm IN (SELECT key FROM wanted_keys)
+SELECT 'alias' AS kind, alias_norm AS key, company_id, NULL AS spelled, claim
+FROM aliases WHERE $every OR alias_norm IN (SELECT key FROM wanted_keys)
 UNION ALL
 SELECT 'joined', joined, arg_min(company_id, claim), arg_min(coalesce(nullif(w.spelled, ''), alias_norm), claim), min(claim)
 FROM searched s LEFT JOIN words w USING (alias) GROUP BY joined
 UNION ALL
-SELECT 'signature', w.signature, arg_min(company_id, claim), NULL, NULL
-FROM aliases a JOIN words w USING (alias) WHERE w.signature IN (SELECT signature FROM wanted_signatures) GROUP BY w.signature
+SELECT 'signature', w.signature, arg_min(company_id, claim), NULL, min(claim)
+FROM aliases a JOIN words w USING (alias)
+WHERE w.signature <> '' AND ($every OR w.signature IN (SELECT signature FROM wanted_signatures)) GROUP BY w.signature
 UNION ALL
-SELECT 'id', company_id, company_id, NULL, NULL FROM companies WHERE company_id IN (SELECT company_id FROM wanted_ids)
+SELECT 'id', company_id, company_id, NULL, NULL FROM companies WHERE $every OR company_id IN (SELECT company_id FROM wanted_ids)
 ORDER BY kind, claim
 """
 
@@ -100,41 +102,26 @@ class Resolver:
         self._read: dict[str, tuple[str, list[str], str, str]] | None = None
         _read_unread_aliases(con)
         names = None if names is None else list(names)
-        if names is None or len(names) > SCOPED_LOAD_SHARE * con.execute(
+        if names is not None and len(names) <= SCOPED_LOAD_SHARE * con.execute(
                 "SELECT count(*) FROM company_aliases").fetchone()[0]:
-            self._load_every_alias(con)
-        else:
             self._read = {}
-            self._load_aliases_for(con, names, boards)
+            wanted = self._wanted(names, boards)
+        else:
+            wanted = None
+        self._load(con, wanted)
 
-    def _load_every_alias(self, con: duckdb.DuckDBPyConnection) -> None:
-        rows = self._stored_aliases(con)
-        # What `_index` does per alias, as whole columns (~165k aliases at a million postings: each one read
-        # word by word took 0.5 s of every nightly run); the first alias to claim a looser key keeps it.
-        self.by_alias: dict[str, str] = dict(zip(rows["alias_norm"].to_pylist(), rows["company_id"].to_pylist()))
-        first = rows.filter(rows["first_joined"])
-        joined = first["joined"].to_pylist()
-        self.by_compact: dict[str, str] = dict(zip(joined, first["company_id"].to_pylist()))
-        # compact key -> the key with its spaces (words), first claimed
-        self.spelled: dict[str, str] = dict(zip(joined, first["spelled"].to_pylist()))
-        first = rows.filter(rows["first_signature"])
-        self.by_signature: dict[str, str] = dict(zip(first["signature"].to_pylist(), first["company_id"].to_pylist()))
-        self.known_ids = set(con.sql("SELECT company_id FROM companies").to_arrow_table()["company_id"].to_pylist())
-
-    def _load_aliases_for(self, con: duckdb.DuckDBPyConnection, names: Iterable[str], boards: Iterable[str]) -> None:
-        """The indexes `_load_every_alias` builds, holding only the keys these names and boards look up: their
-        keys, compact keys and signatures, the compact keys the typo tier can find for them (`_ALIASES_FOR`), and
-        of the ids they would make, those that exist. Every looser key keeps the alias that claimed it first."""
+    def _wanted(self, names: list[str], boards: Iterable[str]) -> dict[str, pa.Table]:
+        """What these names and boards look up (`_ALIASES`): their keys, compact keys and signatures, the ids they
+        would make, and (compact key, key, signature) of each name the typo tier may read for."""
         keys, joined, signatures, ids = set(), set(), set(), set()
-        typo: set[tuple[str, str, str]] = set()  # (compact key, key, signature) of names the typo tier may read
+        typo: set[tuple[str, str, str]] = set()
         for name in names:
             key, former, sig, _ = self._read_name(name)
             if not key:
                 continue
             keys.update((key, *former))
             joined.update(compact(k) for k in (key, *former))
-            if sig:
-                signatures.add(sig)
+            signatures.add(sig)
             ids.add(company_id_for(sig or key))
             if len(compact(key)) >= TYPO_MIN_LENGTH:
                 typo.add((compact(key), key, sig))
@@ -144,22 +131,24 @@ class Resolver:
                 keys.add(key)
                 joined.add(compact(key))
                 signatures.add(alias_words(board)[0])
-        # read by _ALIASES_FOR where they are (replacement scans): as list parameters, a first import's 264k names
-        # took 2 s to bind
-        wanted_keys = pa.table({"key": pa.array(list(keys), pa.string())})
-        wanted_joined = pa.table({"joined": pa.array(list(joined), pa.string())})
-        wanted_signatures = pa.table({"signature": pa.array([s for s in signatures if s], pa.string())})
-        wanted_ids = pa.table({"company_id": pa.array(list(ids), pa.string())})
-        typo_names = pa.table({name: pa.array(column, pa.string())
-                               for name, column in zip(("joined", "key", "sig"), zip(*typo) if typo else ((), (), ()))})
-        settle(con)
-        rows = con.sql(_ALIASES_FOR, params={"version": ALIAS_WORDS_VERSION, "typo_min": TYPO_MIN_LENGTH,
-                                             "typo_ratio": TYPO_RATIO}).to_arrow_table()
-        del wanted_keys, wanted_joined, wanted_signatures, wanted_ids, typo_names
+        return _wanted_tables(keys, joined, signatures - {""}, ids, typo)
+
+    def _load(self, con: duckdb.DuckDBPyConnection, wanted: dict[str, pa.Table] | None) -> None:
+        """The indexes of every stored alias, or (`wanted`) of those the run's names can read. The first alias to
+        claim a looser key keeps it, among all of them either way."""
+        # read by _ALIASES where they are (replacement scans): as list parameters, a first import's 264k names took
+        # 2 s to bind
+        tables = wanted or _wanted_tables(set(), set(), set(), set(), set())
+        wanted_keys, wanted_joined = tables["wanted_keys"], tables["wanted_joined"]  # noqa: F841 - read by name
+        wanted_signatures, wanted_ids, typo_names = (  # noqa: F841
+            tables["wanted_signatures"], tables["wanted_ids"], tables["typo_names"])
+        settle(con)  # a relation is refused while the caller's last statement is unread
+        rows = con.sql(_ALIASES, params={"every": wanted is None, "version": ALIAS_WORDS_VERSION,
+                                         "typo_min": TYPO_MIN_LENGTH, "typo_ratio": TYPO_RATIO}).to_arrow_table()
         self.by_alias = _pairs(rows.filter(pc.equal(rows["kind"], "alias")), "company_id")
-        claims = rows.filter(pc.equal(rows["kind"], "joined"))  # in the order their first aliases came
+        claims = rows.filter(pc.equal(rows["kind"], "joined"))
         self.by_compact = _pairs(claims, "company_id")
-        self.spelled = _pairs(claims, "spelled")
+        self.spelled = _pairs(claims, "spelled")  # compact key -> the key with its spaces (words), first claimed
         self.by_signature = _pairs(rows.filter(pc.equal(rows["kind"], "signature")), "company_id")
         self.known_ids = set(rows.filter(pc.equal(rows["kind"], "id"))["key"].to_pylist())
 
@@ -172,25 +161,6 @@ class Resolver:
             if self._read is not None:
                 self._read[name] = read
         return read
-
-    @staticmethod
-    def _stored_aliases(con: duckdb.DuckDBPyConnection) -> pa.Table:
-        """Every stored alias with its words, in the order aliases claim keys (rules, then boards, then users;
-        by key within each), marking the first to claim each compact key and each signature."""
-        settle(con)  # a relation is refused while the caller's last statement is unread
-        return con.sql(f"""
-            WITH ordered AS (
-                SELECT a.alias_norm, a.company_id, a.alias, w.signature, w.spelled,
-                       replace(a.alias_norm, ' ', '') AS joined,
-                       row_number() OVER (ORDER BY {_CLAIM}) AS arrival
-                FROM company_aliases a
-                LEFT JOIN company_alias_words w ON w.alias = a.alias AND w.version = {ALIAS_WORDS_VERSION})
-            SELECT alias_norm, company_id, alias, joined, signature,
-                   coalesce(nullif(spelled, ''), alias_norm) AS spelled,
-                   row_number() OVER (PARTITION BY joined ORDER BY arrival) = 1 AS first_joined,
-                   coalesce(signature <> '', FALSE)
-                       AND row_number() OVER (PARTITION BY signature ORDER BY arrival) = 1 AS first_signature
-            FROM ordered ORDER BY arrival""").to_arrow_table()
 
     def _index(self, key: str, sig: str, cid: str, spelled: str = "") -> None:
         # An alias names one spelling exactly; the looser keys keep whoever claimed them first
@@ -293,6 +263,17 @@ class Resolver:
             _store_words(self.con, [(a, sig, spelled) for _, a, _, sig, spelled in self.new_aliases.values()])
         self.new_companies.clear()
         self.new_aliases.clear()
+
+
+def _wanted_tables(keys: set[str], joined: set[str], signatures: set[str], ids: set[str],
+                   typo: set[tuple[str, str, str]]) -> dict[str, pa.Table]:
+    text = pa.string()
+    return {"wanted_keys": pa.table({"key": pa.array(list(keys), text)}),
+            "wanted_joined": pa.table({"joined": pa.array(list(joined), text)}),
+            "wanted_signatures": pa.table({"signature": pa.array(list(signatures), text)}),
+            "wanted_ids": pa.table({"company_id": pa.array(list(ids), text)}),
+            "typo_names": pa.table({name: pa.array(column, text) for name, column
+                                    in zip(("joined", "key", "sig"), zip(*typo) if typo else ((), (), ()))})}
 
 
 def _pairs(rows: pa.Table, value: str) -> dict[str, str]:
