@@ -66,6 +66,7 @@ def read_generic_bulk(path: Path, company: str | None = None) -> ExtractResult:
     spill = tempfile.TemporaryDirectory(prefix="leads-read-")  # past the limit DuckDB spills here, never fails
     con = duckdb.connect(config={"memory_limit": BULK_MEMORY_LIMIT, "temp_directory": spill.name})
     try:
+        con.execute("SET enable_progress_bar = false").fetchall()  # DuckDB's bar goes to stdout (warehouse/db.py)
         con.execute(_BULK_MACROS).fetchall()
         con.register("raw_lines", lines)
         con.execute(

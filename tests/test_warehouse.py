@@ -146,6 +146,57 @@ def test_duckdb_file_opens_in_plain_duckdb(db_path: Path):
     assert plain.execute("SELECT count(*) FROM ranked_leads").fetchone()[0] == 1
 
 
+_PROGRESS_BAR_SETTINGS = """
+import json, sys
+from pathlib import Path
+import duckdb
+from connectors.files_bulk import read_generic_bulk
+from warehouse import db
+
+def bar(con):
+    return con.execute("SELECT current_setting('enable_progress_bar')").fetchall()[0][0]
+
+found = {"plain": bar(duckdb.connect())}
+for name, read_only in (("writer", False), ("reader", True)):
+    con = db.connect(sys.argv[1], read_only=read_only)
+    found[name] = bar(con)
+    con.close()
+found["bulk reader"] = []
+real_connect = duckdb.connect
+
+class Watched:  # the bulk reader's connection, asked when it first registers a table
+    def __init__(self, con):
+        self.con = con
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+    def register(self, *args):
+        found["bulk reader"].append(bar(self.con))
+        return self.con.register(*args)
+
+duckdb.connect = lambda *args, **kwargs: Watched(real_connect(*args, **kwargs))
+assert read_generic_bulk(Path(sys.argv[2])).bulk.num_rows == 1
+print(json.dumps(found))
+"""
+
+
+def test_connections_draw_no_progress_bar_on_stdout(db_path: Path, tmp_path: Path):
+    """DuckDB's Python client draws a progress bar on stdout for any statement past two seconds (a migration
+    rebuilding a large table, a rescore of every lead, the bulk reader's parse of a large file): in the middle
+    of a command's output or its JSON. Every connection the product opens turns it off. Asked in a process of
+    its own: under pytest the client leaves the bar off by default, which would hide a connection that keeps it."""
+    import json
+    import subprocess
+    import sys
+
+    postings = tmp_path / "postings.jsonl"
+    postings.write_text('{"source": "jsonl", "source_id": "1", "title": "Chef", "company": "Acme"}\n')
+    done = subprocess.run([sys.executable, "-c", _PROGRESS_BAR_SETTINGS, str(db_path), str(postings)],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=True)
+    assert json.loads(done.stdout) == {"plain": True, "writer": False, "reader": False, "bulk reader": [False]}
+
+
 def test_long_texts_move_to_zstd_columns_with_every_row_kept(db_path: Path):
     """Migration 011 rebuilds four tables to store their long texts zstd-compressed: a database written by
     an older jobleads keeps every row, default and key."""

@@ -156,6 +156,9 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 
 def _settle(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET TimeZone = 'UTC'")
+    # DuckDB draws its own progress bar on stdout for a statement past two seconds (a migration rebuilding a
+    # large table, a rescore of every lead): in the middle of a command's output, or of its JSON.
+    con.execute("SET enable_progress_bar = false")
     limit = os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", limit.strip(), re.IGNORECASE):
         raise WarehouseError(f"${MEMORY_LIMIT_ENV} = '{limit}': give a size such as 1GB or 512MB")
