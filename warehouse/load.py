@@ -56,7 +56,7 @@ def load_raw_table(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table,
     raw = pa.table({"source": table["source"], "source_key": table["source_key"], "source_id": table["source_id"],
                     "payload": payloads})
     for start in range(0, raw.num_rows, UPSERT_CHUNK):
-        run_over(con, raw.slice(start, UPSERT_CHUNK),
+        run_over(con, in_one_piece(raw.slice(start, UPSERT_CHUNK)),
                  "INSERT INTO raw_postings (run_id, source, source_key, source_id, fetched_at, payload) "
                  "SELECT $run, b.source, b.source_key, b.source_id, $now, b.payload FROM arrow_batch b",
                  {"run": run_id, "now": now})
@@ -113,12 +113,23 @@ ROW_GROUP_ROWS = 122_880
 UPSERT_CHUNK = 2 * ROW_GROUP_ROWS
 
 
+def in_one_piece(table: pa.Table) -> pa.Table:
+    """A table about to be inserted, as one Arrow record batch, so that its rows fill whole row groups.
+
+    DuckDB inserts a table of several batches with both threads at once, each filling row groups of its own,
+    and leaves partial row groups behind; the commit's checkpoint then rewrote the whole table to merge them.
+    A million postings' import paid 4-5 s of its commit for that and kept ~200 MB of freed blocks in its file.
+    In one piece the rows land in whole row groups and the checkpoint writes nothing twice (500k postings:
+    checkpoint 1.7 s -> 0.0 s, file 191 -> 97 MB, the inserts no slower)."""
+    return table.combine_chunks()
+
+
 def _upsert_chunk(con: duckdb.DuckDBPyConnection, run_id: str, table: pa.Table, now: datetime,
                   titles: TitleMemo | None = None) -> None:
     columns = [f.name for f in POSTING_SCHEMA] + _NORMALIZED
     column_list = ", ".join(columns)
     updates = ", ".join(f"{c} = b.{c}" for c in _UPDATABLE)
-    batch = normalize_table(table, con, titles)
+    batch = in_one_piece(normalize_table(table, con, titles))
     # Known records are updated, then new ones appended: a plain insert of new rows is much cheaper than
     # INSERT .. ON CONFLICT when a night brings a million of them. first_seen and lead_id stay. The chunk is read
     # where it is (`run_over`), not copied into a temp table: a table dropped inside the run's transaction is
