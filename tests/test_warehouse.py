@@ -230,6 +230,27 @@ def test_long_texts_move_to_zstd_columns_with_every_row_kept(db_path: Path):
     con.close()
 
 
+def test_a_table_into_an_empty_database_stores_each_record_once(db_path: Path):
+    """Into an empty postings table the loader inserts without looking for known records: a table that names a
+    record twice stores it once, its last copy (as the readers keep it)."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+
+    from warehouse import load
+
+    con = db.connect(db_path)
+    twice = pa.concat_tables([load.postings_table([_posting("1", "Backend Engineer"), _posting("2", "Data Engineer")]),
+                              load.postings_table([_posting("1", "Senior Backend Engineer")])])
+    now = datetime.now(timezone.utc)
+    con.execute("BEGIN TRANSACTION")
+    assert load.upsert_postings_table(con, "r1", twice, now) == 2
+    con.execute("COMMIT")
+    assert con.execute("SELECT posting_uid, title FROM postings ORDER BY 1").fetchall() == [
+        ("greenhouse:1", "Senior Backend Engineer"), ("greenhouse:2", "Data Engineer")]
+    con.close()
+
+
 def test_row_keys_stay_unique_without_primary_keys(db_path: Path):
     """The key columns of postings, leads, lead_sources and lead_scores name one row each however a run
     repeats, overlaps or changes what came before (their PRIMARY KEYs are gone since migration 011)."""
