@@ -167,6 +167,20 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     assert {"Workday", "ADP"} <= set(asked.evidence.values())
 
 
+def test_a_line_that_ends_in_a_benefits_heading_keeps_its_own_section(taxonomy):
+    """A requirement whose line ends in the next section's heading, as boards that flatten a posting write it
+    ("... ETL processes etc. ) Job benefits:", from SkillSpan dev): the text before the heading is asked as its
+    section asks it, and the lines below are left out. Before, the line's sentences were given the kind
+    "ignored", and reading the posting failed (AttributeError), which would have failed a whole import."""
+    text = ("Requirements\n- 5+ years of Python\n"
+            "Advantage: Experience in working with Docker ( ETL processes etc. ) Job benefits:\n"
+            "Private health insurance\nA Salesforce training budget")
+    found = extract(taxonomy, "Backend Engineer", text)
+    assert "Python" in found.required and "Docker" in found.required + found.preferred
+    assert "Salesforce" not in found.evidence
+    assert {kind for kind, _, _ in segments(text)} <= {"required", "preferred", "mentioned"}
+
+
 def test_who_we_are_looking_for_asks_and_a_salary_line_heads_no_section(taxonomy):
     found = extract(taxonomy, "Backend Engineer", "Who we are:\nA Salesforce consultancy.\n"
                                                   "Who we are looking for:\n- Kubernetes and Terraform")

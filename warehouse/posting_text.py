@@ -121,6 +121,7 @@ def segments(text: str) -> list[tuple[str, int, int]]:
         if section != "ignored":
             begin = offset + skip
             body = text[begin:offset + len(line)]
+            own = section  # the line's text before a heading run into it belongs to the section it is in
             inline = _INLINE_IGNORED_HEAD.search(body)
             if inline:  # "... send us your CV. Job benefits: ..." run into one line: the rest of it asks for nothing
                 if not body[inline.end():].strip():  # "... What we offer:" ends the line: a heading for the lines below
@@ -130,7 +131,7 @@ def segments(text: str) -> list[tuple[str, int, int]]:
             for piece in [*_SENTENCE.finditer(body), None]:
                 stop = piece.start() if piece else len(body)
                 if body[cut:stop].strip():
-                    out.extend(_mark_preferred(text, section, begin + cut, begin + stop, cues))
+                    out.extend(_mark_preferred(text, own, begin + cut, begin + stop, cues))
                 cut = piece.end() if piece else cut
         offset += len(line)
     return out
