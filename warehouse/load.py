@@ -22,13 +22,11 @@ def posting_uid(source: str, source_id: str) -> str:
 
 
 def postings_table(postings: Iterable[Posting]) -> pa.Table:
-    """Postings as an Arrow table; the last copy of a (source, source_id) wins."""
-    latest: dict[str, dict] = {}
-    for posting in postings:
-        row = posting.model_dump()
-        row["posting_uid"] = posting_uid(posting.source, posting.source_id)
-        latest[row["posting_uid"]] = row
-    return pa.Table.from_pylist(list(latest.values()), schema=POSTING_SCHEMA)
+    """Postings as an Arrow table, row for row (a record named twice keeps its last copy when stored:
+    `upsert_postings_table`)."""
+    rows = [{**posting.model_dump(), "posting_uid": posting_uid(posting.source, posting.source_id)}
+            for posting in postings]
+    return pa.Table.from_pylist(rows, schema=POSTING_SCHEMA)
 
 
 def _append(con: duckdb.DuckDBPyConnection, target: str, rows: list[dict]) -> int:
