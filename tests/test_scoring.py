@@ -395,3 +395,44 @@ def test_any_rules_version_makes_the_stored_scores_stale(monkeypatch):
             assert versions.extraction_version("t").endswith("-next") == (name == "READING_VERSION")
             assert versions.classifier_version().endswith("-next") == (name == "CLASSIFIER_VERSION")
     assert freshness.fingerprint(cfg) == before
+
+
+_PART = st.sampled_from([0.0, 0.1, 0.25, 0.333, 0.5, 0.6, 0.75, 0.8, 0.9, 0.95, 1.0]) | st.floats(0, 1)
+
+
+@given(postings=st.lists(st.tuples(_PART, _PART, _PART, _PART, _PART,
+                                   st.sampled_from(["related", "uncertain", "unrelated"])), min_size=1, max_size=6),
+       leads=st.lists(st.tuples(st.integers(0, 5), st.none() | st.integers(-40, 3).map(lambda d: d * 86_400_000_000),
+                                st.sampled_from([None, 0.2, 0.8, 0.333333])), min_size=1, max_size=40),
+       weights=st.fixed_dictionaries({p: st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]) for p in score_parts.PARTS}),
+       tiered=st.booleans())
+def test_lead_rows_are_what_combining_each_lead_alone_gives(postings, leads, weights, tiered):
+    """lead_rows.lead_scores works out each distinct value once and gathers: every lead's score and parts text
+    must be exactly what combine() and gated() of its own parts, and json.dumps of them, give lead by lead."""
+    import numpy as np
+    import pyarrow as pa
+
+    from warehouse.lead_rows import PostingFit, lead_scores
+
+    share = score_parts.shares(weights)
+    now_us = score_parts.epoch_us(NOW)
+    fits = [PostingFit(skills=sk, title=ti, salary=sa, location=lo, seniority=se, tier=tier, matched=[], missing=[],
+                       details="{}", occupation=None, skill_rows=(),
+                       weighted_head=sk * share["skills"] + ti * share["title"],
+                       weighted_tail=(sa * share["salary"], lo * share["location"], se * share["seniority"]),
+                       parts_head=f'{{"skills": {sk!r}, "title": {ti!r}, "warmth": ',
+                       parts_tail=f', "salary": {sa!r}, "location": {lo!r}, "seniority": {se!r}}}')
+            for sk, ti, sa, lo, se, tier in postings]
+    place = np.array([p % len(fits) for p, _, _ in leads], dtype=np.int64)
+    posted = pa.array([None if age is None else now_us + age for _, age, _ in leads], pa.int64())
+    lead_ids = pa.array([f"lead{i}" for i in range(len(leads))])
+    warmth = {f"lead{i}": w for i, (_, _, w) in enumerate(leads) if w is not None}
+    got_scores, got_parts = lead_scores(fits, place, posted, lead_ids, warmth, now_us, share, tiered)
+    for i, (_, age, w) in enumerate(leads):
+        fit = fits[place[i]]
+        parts = {"skills": fit.skills, "title": fit.title, "warmth": round(w, 3) if w is not None else 0.0,
+                 "recency": score_parts.recency_fit(None if age is None else now_us + age, now_us),
+                 "salary": fit.salary, "location": fit.location, "seniority": fit.seniority}
+        expected = score_parts.gated(score_parts.combine(parts, weights, share), fit.tier if tiered else None)
+        assert got_scores[i].as_py() == expected  # the very same float, not an approximation
+        assert json.loads(got_parts[i].as_py()) == parts and got_parts[i].as_py() == json.dumps(parts)

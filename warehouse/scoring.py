@@ -7,7 +7,6 @@ Each named part is 0..1 (`warehouse.score_parts`) and kept for the explanation; 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -17,9 +16,10 @@ import pyarrow as pa
 
 from jobleads.config import Config
 from warehouse.score_parts import (
-    RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, epoch_us, gated, location_fit, match_title, profile_levels,
-    recency_fit, salary_fit, seniority_fit, shares, skill_fit, user_seniority,
+    RELATED_FLOOR, UNRELATED_CEILING, TitleMatch, epoch_us, location_fit, match_title, profile_levels, salary_fit,
+    seniority_fit, shares, skill_fit, user_seniority,
 )
+from warehouse.lead_rows import PostingFit, lead_scores, lead_skills
 from warehouse.memo import remembered
 from warehouse.rules import CONTENT_KEY_SQL
 from warehouse.staging import run_over, staged
@@ -40,10 +40,6 @@ EXTRACTION_SCHEMA = pa.schema([
     ("preferred", pa.list_(pa.string())), ("mentioned", pa.list_(pa.string())), ("years_asked", pa.float64()),
     ("seniority", pa.string()), ("seniority_source", pa.string()), ("extracted_at", pa.timestamp("us", tz="UTC")),
     ("evidence", pa.string()),
-])
-LEAD_SKILL_SCHEMA = pa.schema([
-    ("lead_id", pa.string()), ("skill", pa.string()), ("category", pa.string()), ("importance", pa.string()),
-    ("has_skill", pa.bool_()), ("evidence", pa.string()),
 ])
 
 # Everything of a lead its score depends on, besides the profile, weights and tables (the fingerprint,
@@ -217,7 +213,7 @@ class _Scorer:
         self.found, self.occupations, self.warmth = found, occupations, warmth
         self.targets = {o.isco for o in (occupations[t] for t in self.target_titles) if o is not None}
         self.matches: dict[str, TitleMatch] = {}
-        self._postings: dict[int, _PostingFit] = {}  # by POSTING_FACTS_SQL: see _same_postings
+        self._postings: dict[int, PostingFit] = {}  # by POSTING_FACTS_SQL: see _same_postings
 
     def score(self, batch: pa.RecordBatch) -> tuple[pa.Table, pa.Table]:
         """The lead_scores and lead_skills rows of a batch of `score_leads`' leads. Only the score and its parts
@@ -225,31 +221,13 @@ class _Scorer:
         turned into Arrow once per posting and gathered by index: each lead's copy of its posting's details
         text, made into Arrow one by one, was most of writing a million leads' scores."""
         lead_ids = batch.column(0).cast(pa.string())
-        tiered, warmth, now_us = bool(self.target_titles), self.warmth, epoch_us(self.now)
-        ids = lead_ids.to_pylist() if warmth else None  # most profiles have no contact at a company with leads
         # the batch's postings, each once (by POSTING_FACTS_SQL), and per lead its posting's place among them;
         # only the first row of a posting not met in an earlier batch is read into Python
         keys, first, inverse = np.unique(batch.column("facts").to_numpy(), return_index=True, return_inverse=True)
         fits = self._same_postings(batch, keys.tolist(), first)
-        recency_at: dict[int | None, float] = {}  # per posted time (leads of one day share it), within the batch
-        w_warmth, w_recency = self.share["warmth"], self.share["recency"]
-        score_column: list[float] = []
-        parts_column: list[str] = []
-        # each column's append, bound once: the loop runs once per open lead (700k a night at a million)
-        add_score, add_parts = score_column.append, parts_column.append
-        for row, (place, posted_us) in enumerate(zip(inverse.tolist(), batch.column("posted_us").to_pylist())):
-            same = fits[place]
-            lead_warmth = round(warmth[ids[row]], 3) if ids is not None and ids[row] in warmth else 0.0
-            recency = recency_at.get(posted_us)
-            if recency is None:
-                recency = recency_at[posted_us] = recency_fit(posted_us, now_us)
-            # combine(), unrolled: the same seven products added in the same order, so the very same floats
-            salary_term, location_term, seniority_term = same.weighted_tail
-            total = round(same.weighted_head + lead_warmth * w_warmth + recency * w_recency + salary_term
-                          + location_term + seniority_term, 4)
-            # json.dumps of the parts dict, written out (floats as repr, as json writes them): a quarter of the time
-            add_parts(f'{same.parts_head}{lead_warmth!r}, "recency": {recency!r}{same.parts_tail}')
-            add_score(gated(total, same.tier if tiered else None))
+        score_column, parts_column = lead_scores(
+            fits, inverse, batch.column("posted_us"), lead_ids, self.warmth, epoch_us(self.now), self.share,
+            tiered=bool(self.target_titles))
         which = inverse.astype(np.int64)
         index = pa.array(inverse.astype(np.int32))
 
@@ -257,23 +235,23 @@ class _Scorer:
             return pa.array(values, kind).take(index)
 
         scores = pa.Table.from_arrays([
-            lead_ids, pa.array(score_column, pa.float64()), pa.array(parts_column, pa.string()),
+            lead_ids, score_column, parts_column,
             shared([f.matched for f in fits], pa.list_(pa.string())),
             shared([f.missing for f in fits], pa.list_(pa.string())),
             shared([f.details for f in fits], pa.string()),
             pa.repeat(pa.scalar(self.now, pa.timestamp("us", tz="UTC")), len(which)),  # one time for the scoring
             shared([f.occupation for f in fits], pa.string()),
         ], schema=SCORE_SCHEMA)
-        return scores, _lead_skills(lead_ids, fits, which)
+        return scores, lead_skills(lead_ids, fits, which)
 
-    def _same_postings(self, batch: pa.RecordBatch, keys: list[int], first: np.ndarray) -> list["_PostingFit"]:
+    def _same_postings(self, batch: pa.RecordBatch, keys: list[int], first: np.ndarray) -> list["PostingFit"]:
         """Every part but warmth and recency, and the details, which depend on the posting alone, for each of
         the batch's postings (`keys`: POSTING_FACTS_SQL; `first`: a row of each): leads that share title, text,
         place and pay (listings without descriptions, mostly) are worked out once, in this batch or an earlier
         one, and only the rows of postings not met before are read into Python."""
         memo = self._postings
         unseen = [i for i, key in enumerate(keys) if key not in memo]
-        fits: list[_PostingFit | None] = [memo.get(key) for key in keys]
+        fits: list[PostingFit | None] = [memo.get(key) for key in keys]
         if unseen:
             rows = batch.select(["title", "locations", "remote", "posted_us", "salary_min", "salary_max",
                                  "salary_currency", "content_key"]).take(pa.array(first[unseen])).to_pylist()
@@ -285,7 +263,7 @@ class _Scorer:
 
     MEMO_LIMIT = 50_000  # postings remembered within one scoring (~1 KB each: at most ~50 MB beside the 2 GiB budget)
 
-    def _posting_fit(self, title, locations, remote, lo, hi, cur, key, undated) -> "_PostingFit":
+    def _posting_fit(self, title, locations, remote, lo, hi, cur, key, undated) -> "PostingFit":
         profile, levels, target_titles = self.profile, self.levels, self.target_titles
         asked = self.found[key]
         importance = asked.importance()
@@ -313,7 +291,7 @@ class _Scorer:
                             asked.evidence.get(skill)) for skill, imp in importance.items())
         location = location_fit(locations, remote, profile)
         share = self.share
-        return _PostingFit(skills=fit, title=match.part, salary=salary, location=location, seniority=seniority,
+        return PostingFit(skills=fit, title=match.part, salary=salary, location=location, seniority=seniority,
                            tier=match.tier, matched=matched, missing=missing,
                            details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
                            occupation=match.occupation_json, skill_rows=skill_rows,
@@ -324,48 +302,6 @@ class _Scorer:
                                           seniority * share["seniority"]),
                            parts_head=f'{{"skills": {fit!r}, "title": {match.part!r}, "warmth": ',
                            parts_tail=f', "salary": {salary!r}, "location": {location!r}, "seniority": {seniority!r}}}')
-
-
-@dataclass(frozen=True)
-class _PostingFit:
-    """What scoring one lead takes from its posting alone (see _Scorer._same_postings)."""
-    skills: float
-    title: float
-    salary: float
-    location: float
-    seniority: float
-    tier: str
-    matched: list[str]
-    missing: list[str]
-    details: str
-    occupation: str | None
-    skill_rows: tuple[tuple, ...]
-    weighted_head: float
-    weighted_tail: tuple[float, float, float]
-    parts_head: str
-    parts_tail: str
-
-
-def _lead_skills(lead_ids: pa.Array, fits: list["_PostingFit"], which: np.ndarray) -> pa.Table:
-    """lead_skills rows: each lead's posting's skill rows in order, leads in order; the rows of every posting
-    made into Arrow once and gathered by index."""
-    counts = np.array([len(f.skill_rows) for f in fits], dtype=np.int64)
-    per_lead = counts[which]
-    total = int(per_lead.sum())
-    if not total:
-        return LEAD_SKILL_SCHEMA.empty_table()
-    columns = list(zip(*(row for f in fits for row in f.skill_rows)))
-    first_row = np.cumsum(counts) - counts  # each posting's first row among all postings' rows
-    lead_of_row = np.repeat(np.arange(len(which)), per_lead)
-    row_in_lead = np.arange(total) - np.repeat(np.cumsum(per_lead) - per_lead, per_lead)
-    take = pa.array(np.repeat(first_row[which], per_lead) + row_in_lead)
-    skill, importance, category, has_skill, evidence = columns  # a _PostingFit's skill_rows, in their order
-    return pa.Table.from_arrays(
-        [lead_ids.take(pa.array(lead_of_row)), *(pa.array(list(values), field.type).take(take) for values, field in (
-            (skill, LEAD_SKILL_SCHEMA.field("skill")), (category, LEAD_SKILL_SCHEMA.field("category")),
-            (importance, LEAD_SKILL_SCHEMA.field("importance")), (has_skill, LEAD_SKILL_SCHEMA.field("has_skill")),
-            (evidence, LEAD_SKILL_SCHEMA.field("evidence"))))],
-        schema=LEAD_SKILL_SCHEMA)
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
