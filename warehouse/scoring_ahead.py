@@ -34,10 +34,12 @@ from warehouse.versions import classifier_version, extraction_version
 # Below this many titles and texts the second process's start (a fresh interpreter, the labels' index) costs
 # more than reading them here: a night of a few boards, the demo and the tests read them in scoring.
 AHEAD_MIN_ITEMS = 2_000
-# Above this many, memory counts more than seconds: the second process holds its own labels' index (0.43 GiB
-# at a million postings, whose 126k distinct titles are 3.6 times the 35k its leads keep), which took a
-# million's import from 1.87 to 2.00 GiB of the two processes together, for 2.6 s of 88 s (one run each).
-AHEAD_MAX_ITEMS = 200_000
+# Above this many, memory counts more than seconds: the second process holds its own labels' index and the run's
+# titles and texts (0.3 GiB at a million synthetic postings: 126k distinct titles, 3.6 times the 35k its leads
+# keep, and as many title-only texts). A million's first import with it, alternated with it off, two runs each
+# (2026-12-04): 67.8 / 75.3 s against 70.2 / 78.2 s, both processes together at most 1.91 GiB against 1.57.
+# It was kept off at a million while the import alone peaked at 1.87 GiB: with it, 2.00 GiB.
+AHEAD_MAX_ITEMS = 300_000
 # Nor when the run is a small part of what is stored: a night folded into a large database spends its time
 # in DuckDB over the stored postings (blocks, rollup), on both cores, and a second process only takes one
 # away. Whole folds of 10,000 postings, helper on and off alternated, four each (docs/benchmarks.md): into a
