@@ -59,6 +59,10 @@ def index():
     # words no label has (a tool, a place, a product) do not keep the label beside them from being read
     ("Co-Op - Software Sustaining Engineer", "2512"), ("Intern - Wifi Test Automation Engineer", "2519"),
     ("Linux System Engineer - QA - Tooling - Automation", "3513"), ("Bootloader Embedded Engineer", "2511"),
+    # UK boards (session 19): ESCO files "solicitor" under court jury coordinators, O*NET "service engineer"
+    # under aerospace engineers
+    ("Solicitor - Private Client", "2611"), ("Structural Engineer", "2142"), ("Field Service Engineer", "2141"),
+    ("Service Engineer - Commercial Catering Equipment", "2141"), ("Multi Skilled Engineer - Nights", "2141"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
