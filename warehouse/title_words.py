@@ -14,7 +14,8 @@ from warehouse.normalize import TITLE_YEAR
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
     "sdet": "software development engineer in test", "pm": "product manager", "tpm": "technical program manager",
-    "rn": "registered nurse", "rgn": "registered nurse", "rmn": "mental health nurse", "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
+    "rn": "registered nurse", "rgn": "registered nurse", "rmn": "mental health nurse", "rnld": "learning disability nurse",
+    "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
     "cna": "certified nursing assistant", "hca": "healthcare assistant", "np": "nurse practitioner",
     "qa": "quality assurance", "qc": "quality control", "bdr": "business development representative",
     "sdr": "sales development representative", "ae": "account executive", "csm": "customer success manager",
@@ -23,7 +24,7 @@ ABBREVIATIONS = {
     "ceo": "chief executive officer", "cfo": "chief financial officer", "coo": "chief operating officer",
     "cmo": "chief marketing officer", "ciso": "chief information security officer", "dba": "database administrator",
     "emt": "emergency medical technician", "slp": "speech language pathologist", "gp": "general practitioner",
-    "hgv": "heavy goods vehicle", "cdp": "chef de partie", "cdl": "truck", "frontend": "front end", "backend": "back end",
+    "hgv": "heavy goods vehicle", "cdp": "chef de partie", "kp": "kitchen porter", "foh": "front of house", "cdl": "truck", "frontend": "front end", "backend": "back end",
     "fullstack": "full stack", "devops": "devops", "sysadmin": "system administrator", "it": "ict",
     "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
     "ops": "operations", "sr": "", "jr": "",
