@@ -64,7 +64,8 @@ def index():
     ("Solicitor - Private Client", "2611"), ("Structural Engineer", "2142"), ("Field Service Engineer", "2141"),
     ("Service Engineer - Commercial Catering Equipment", "2141"), ("Multi Skilled Engineer - Nights", "2141"),
     ("Sister - Theatres", "2221"), ("RNLD - Nights", "2221"), ("Second Chef", "3434"), ("KP - Live In", "9412"),
-    ("FOH Manager", "1349"),
+    ("FOH Manager", "1349"), ("Senior Developer", "2512"), ("Graduate Developer - Leeds", "2512"),
+    ("Property Developer", "1323"), ("Tech Lead - Payments", "2512"), ("2nd Line Support Analyst", "3512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
