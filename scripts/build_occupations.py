@@ -17,8 +17,9 @@ O*NET-SOC codes carry no ISCO group and the official BLS crosswalk is not in the
 O*NET occupation gets the ISCO unit group its own titles most often have in ESCO (exact label matches,
 then close fuzzy ones). One that no ESCO label places takes the group of its SOC detailed occupation's
 placed ones, else the group the classifier reads its own titles as (`place_the_rest`); 86 of 1,016 with
-no agreeing evidence are left out. This derived crosswalk is an approximation and is named as one in
-docs/benchmarks.md.
+no agreeing evidence are left out. `curated_placements.toml` corrects by hand the placements that are plainly
+another trade's (Food Service Managers had landed among manufacturing managers, Flight Attendants among
+vocational teachers). This derived crosswalk is an approximation and is named as one in docs/benchmarks.md.
 """
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ MIN_NEIGHBOUR_SIMILARITY = 0.02
 # Titles job boards use every day that neither taxonomy spells this way (or gives to an odd occupation),
 # written by hand: title -> the ESCO preferred label it means.
 CURATED_FILE = Path(__file__).with_name("curated_titles.toml")
+# O*NET occupations whose derived unit group is plainly another trade's, placed by hand: code -> ISCO group.
+CURATED_PLACEMENTS_FILE = Path(__file__).with_name("curated_placements.toml")
 
 
 def read_zip_csv(path: Path, member: str) -> list[dict[str, str]]:
@@ -218,6 +221,21 @@ def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
     return [(normalize_label(title), by_label[label], 4) for title, label in curated.items()]
 
 
+def curated_placements(isco_groups: set[str]) -> dict[str, str]:
+    """CURATED_PLACEMENTS_FILE: O*NET-SOC code -> ISCO unit group, each group one ESCO occupation has."""
+    import tomllib
+
+    placements = tomllib.loads(CURATED_PLACEMENTS_FILE.read_text(encoding="utf-8"))
+    unknown = sorted(isco for isco in placements.values() if isco not in isco_groups)
+    if unknown:
+        raise SystemExit(f"{CURATED_PLACEMENTS_FILE.name} names ISCO groups no ESCO occupation has: {unknown}")
+    return placements
+
+
+def placed_by_hand(occupations: list[tuple], placements: dict[str, str]) -> list[tuple]:
+    return [(code, label, placements.get(code, isco), source) for code, label, isco, source in occupations]
+
+
 IRREGULAR_PLURALS = {"midwives": "midwife"}
 
 
@@ -270,13 +288,18 @@ def build(data: Path, out: Path, holdout: bool = False) -> None:
     esco_occupations, esco_titles, needs = esco_tables(data / "esco")
     esco_isco = {code: isco for code, _, isco, _ in esco_occupations}
     onet_occupations, onet_titles, rest = onet_tables(data / "onet", esco_titles, esco_isco, holdout)
+    # by hand before the rest are placed: their placement reads these occupations' groups
+    placements = curated_placements(set(esco_isco.values()))
+    onet_occupations = placed_by_hand(onet_occupations, placements)
     print(f"O*NET: {len(onet_occupations)} occupations placed in ISCO groups by ESCO's labels")
     curated = curated_titles(esco_occupations)
     # what the classifier that places the rest may read: nothing of the reported titles, in either build
     votable = [row for code, _, _, _ in onet_occupations for row in occupation_titles(code, rest.own_titles, {})]
     more_occupations, more_titles = place_the_rest(rest, esco_occupations + onet_occupations,
                                                    sorted(set(esco_titles + votable + curated)))
-    occupations = esco_occupations + onet_occupations + more_occupations
+    occupations = esco_occupations + onet_occupations + placed_by_hand(more_occupations, placements)
+    if missing := sorted(set(placements) - {code for code, _, _, _ in occupations}):
+        raise SystemExit(f"{CURATED_PLACEMENTS_FILE.name} names O*NET codes no table has: {missing}")
     titles = sorted(set(esco_titles + onet_titles + more_titles + curated))
     out.mkdir(parents=True, exist_ok=True)
     write_tsv(out / "occupations.tsv.gz", ["code", "label", "isco", "source"], occupations)

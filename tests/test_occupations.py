@@ -190,3 +190,20 @@ def test_the_nearest_labels_index_votes_the_same_after_a_trip_through_its_disk_f
     for table in ("postings", "heads", "weights"):
         assert getattr(again, table).keys() == getattr(index, table).keys()
         assert all((getattr(again, table)[w] == getattr(index, table)[w]).all() for w in getattr(index, table))
+
+
+def test_the_shipped_tables_place_o_net_occupations_as_the_hand_placements_say(index):
+    """scripts/curated_placements.toml corrects derived placements that were another trade's: the shipped
+    tables carry each of them, and titles of those occupations are read into the right unit group."""
+    import gzip
+    import tomllib
+    from importlib import resources
+    from pathlib import Path
+
+    placements = tomllib.loads((Path(__file__).parents[1] / "scripts" / "curated_placements.toml").read_text())
+    with gzip.open(resources.files("warehouse") / "data" / "occupations.tsv.gz", "rt", encoding="utf-8") as table:
+        shipped = {row.split("\t")[0]: row.split("\t")[2] for row in table}
+    assert placements and {code: shipped.get(code) for code in placements} == placements
+    for title, isco in [("Food Service Manager", "1412"), ("Flight Attendant", "5111"),
+                        ("Food Server", "5131"), ("Medical and Health Services Manager", "1342")]:
+        assert index.classify(title).isco == isco, title
