@@ -66,6 +66,8 @@ def index():
     ("Sister - Theatres", "2221"), ("RNLD - Nights", "2221"), ("Second Chef", "3434"), ("KP - Live In", "9412"),
     ("FOH Manager", "1349"), ("Senior Developer", "2512"), ("Graduate Developer - Leeds", "2512"),
     ("Property Developer", "1323"), ("Tech Lead - Payments", "2512"), ("2nd Line Support Analyst", "3512"),
+    ("Data Entry Clerk", "4132"), ("Admin Assistant", "3343"), ("PA", "3343"),
+    ("Digital Marketing Executive", "2431"), ("Entry Level Software Engineer", "2512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -50,8 +50,9 @@ NOT_THE_ROLE = frozenset(
     "permanent freelance locum days nights weekends urgent immediate m w d f x h div genders "
     "co op coop fellowship summer fall spring winter autumn undergraduate undergrad bachelors masters phd".split()
 )
-# Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse").
-_KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice".split())
+# Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse",
+# "data entry clerk").
+_KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice entry".split())
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
