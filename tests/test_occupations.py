@@ -68,6 +68,7 @@ def index():
     ("Property Developer", "1323"), ("Tech Lead - Payments", "2512"), ("2nd Line Support Analyst", "3512"),
     ("Data Entry Clerk", "4132"), ("Admin Assistant", "3343"), ("PA", "3343"),
     ("Digital Marketing Executive", "2431"), ("Entry Level Software Engineer", "2512"),
+    ("Sales Administrator", "4311"), ("HR Administrator - Temp", "4416"), ("Accounts Administrator", "3313"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
