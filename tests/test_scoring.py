@@ -417,11 +417,7 @@ def test_lead_rows_are_what_combining_each_lead_alone_gives(postings, leads, wei
     share = score_parts.shares(weights)
     now_us = score_parts.epoch_us(NOW)
     fits = [PostingFit(skills=sk, title=ti, salary=sa, location=lo, seniority=se, tier=tier, matched=[], missing=[],
-                       details="{}", occupation=None, skill_rows=(),
-                       weighted_head=sk * share["skills"] + ti * share["title"],
-                       weighted_tail=(sa * share["salary"], lo * share["location"], se * share["seniority"]),
-                       parts_head=f'{{"skills": {sk!r}, "title": {ti!r}, "warmth": ',
-                       parts_tail=f', "salary": {sa!r}, "location": {lo!r}, "seniority": {se!r}}}')
+                       details="{}", occupation=None, skill_rows=())
             for sk, ti, sa, lo, se, tier in postings]
     place = np.array([p % len(fits) for p, _, _ in leads], dtype=np.int64)
     posted = pa.array([None if age is None else now_us + age for _, age, _ in leads], pa.int64())

@@ -32,10 +32,6 @@ class PostingFit:
     details: str
     occupation: str | None
     skill_rows: tuple[tuple, ...]
-    weighted_head: float
-    weighted_tail: tuple[float, float, float]
-    parts_head: str
-    parts_tail: str
 
 
 def lead_scores(fits: list["PostingFit"], place: np.ndarray, posted_us: pa.Array, lead_ids: pa.Array,
@@ -59,12 +55,12 @@ def lead_scores(fits: list["PostingFit"], place: np.ndarray, posted_us: pa.Array
         lead_warmth[warm] = [round(warmth[i], 3) for i in lead_ids.take(pa.array(warm)).to_pylist()]
     warmth_values, warmth_at = np.unique(lead_warmth, return_inverse=True)
 
-    def per_posting(values: list[float]) -> np.ndarray:
-        return np.array(values, dtype=np.float64)[place]
-
-    total = (per_posting([f.weighted_head for f in fits]) + lead_warmth * share["warmth"] + recency * share["recency"]
-             + per_posting([f.weighted_tail[0] for f in fits]) + per_posting([f.weighted_tail[1] for f in fits])
-             + per_posting([f.weighted_tail[2] for f in fits]))
+    # the parts in PARTS order, each weighted and added as combine() adds them, so the very same floats
+    own = np.array([(f.skills, f.title, f.salary, f.location, f.seniority) for f in fits], dtype=np.float64)[place]
+    skills, title, salary, location, seniority = own.T
+    total = (skills * share["skills"] + title * share["title"] + lead_warmth * share["warmth"]
+             + recency * share["recency"] + salary * share["salary"] + location * share["location"]
+             + seniority * share["seniority"])
     scores = np.empty(rows)
     tiers = [f.tier if tiered else None for f in fits]
     tier_names = sorted(set(tiers), key=str)
@@ -76,10 +72,11 @@ def lead_scores(fits: list["PostingFit"], place: np.ndarray, posted_us: pa.Array
     posting_index = pa.array(place.astype(np.int32))
     # json.dumps of the parts dict, written out (floats as repr, as json writes them)
     parts = pc.binary_join_element_wise(
-        pa.array([f.parts_head for f in fits], pa.string()).take(posting_index),
+        pa.array([f'{{"skills": {f.skills!r}, "title": {f.title!r}, "warmth": ' for f in fits]).take(posting_index),
         pa.array([repr(w) for w in warmth_values.tolist()], pa.string()).take(pa.array(warmth_at.astype(np.int32))),
         pa.array([f', "recency": {r!r}' for r in recency_of], pa.string()).take(pa.array(time_at.astype(np.int32))),
-        pa.array([f.parts_tail for f in fits], pa.string()).take(posting_index),
+        pa.array([f', "salary": {f.salary!r}, "location": {f.location!r}, "seniority": {f.seniority!r}}}'
+                  for f in fits]).take(posting_index),
         "")
     return pa.array(scores, pa.float64()), parts
 

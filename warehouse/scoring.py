@@ -290,18 +290,10 @@ class _Scorer:
         skill_rows = tuple((skill, imp, self.taxonomy.category(skill), bool(levels.get(skill)),
                             asked.evidence.get(skill)) for skill, imp in importance.items())
         location = location_fit(locations, remote, profile)
-        share = self.share
         return PostingFit(skills=fit, title=match.part, salary=salary, location=location, seniority=seniority,
-                           tier=match.tier, matched=matched, missing=missing,
-                           details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
-                           occupation=match.occupation_json, skill_rows=skill_rows,
-                           # the weighted sum's first two terms and last three, and the parts text around the
-                           # lead's own warmth and recency: what `score` adds and writes in the very same order
-                           weighted_head=fit * share["skills"] + match.part * share["title"],
-                           weighted_tail=(salary * share["salary"], location * share["location"],
-                                          seniority * share["seniority"]),
-                           parts_head=f'{{"skills": {fit!r}, "title": {match.part!r}, "warmth": ',
-                           parts_tail=f', "salary": {salary!r}, "location": {location!r}, "seniority": {seniority!r}}}')
+                          tier=match.tier, matched=matched, missing=missing,
+                          details=json.dumps({k: v for k, v in details.items() if v not in (None, [])}),
+                          occupation=match.occupation_json, skill_rows=skill_rows)
 
 
 def _relevance(match: TitleMatch, gating: bool) -> str:
