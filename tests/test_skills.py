@@ -42,6 +42,15 @@ def test_aliases_name_their_skill(taxonomy, alias, canonical):
     assert taxonomy.skills_in(f"We use {alias} every day.") == [canonical]
 
 
+def test_a_platform_named_alone_is_the_platform_and_a_module_implies_it(taxonomy):
+    # "SAP" in a warehouse posting is not SAP's finance module; "Workday" not its finance suite
+    found = extract(taxonomy, "Warehouse Lead", "Requirements:\n* 3 years of SAP and Workday\n* SAP MM a plus")
+    assert {"SAP", "Workday"} <= set(found.required) and "SAP FICO" not in found.required
+    assert "Workday Financials" not in found.required and "Workday HCM" not in found.required
+    finance = extract(taxonomy, "Accountant", "Requirements:\n* SAP FI/CO month-end close\n* Workday Financials")
+    assert {"SAP FICO", "SAP", "Workday Financials", "Workday"} <= set(finance.required)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Experience with C++, C#, .NET and Go.", ["C++", "C#", ".NET", "Go"]),
     ("Golang services on k8s in GCP with Postgres", ["Go", "Kubernetes", "Google Cloud", "PostgreSQL"]),
