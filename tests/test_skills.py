@@ -51,6 +51,15 @@ def test_a_platform_named_alone_is_the_platform_and_a_module_implies_it(taxonomy
     assert {"SAP FICO", "SAP", "Workday Financials", "Workday"} <= set(finance.required)
 
 
+def test_a_broad_word_is_not_read_as_a_narrow_trade(taxonomy):
+    # "hazmat" is a driver's endorsement as often as anything; "shingles" a vaccine; "abatement" noise or tax
+    driver = extract(taxonomy, "CDL-A Driver", "Requirements:\n* CDL-A with Hazmat endorsement")
+    assert "Hazardous Materials" in driver.required and "Asbestos Abatement" not in driver.required
+    pharmacist = extract(taxonomy, "Pharmacist", "Requirements:\n* give flu and shingles vaccines\n* noise abatement")
+    assert not {"Roofing", "Asbestos Abatement"} & set(pharmacist.required)
+    assert "Roofing" in extract(taxonomy, "Roofer", "Requirements:\n* install asphalt shingles").required
+
+
 @pytest.mark.parametrize("text, expected", [
     ("Experience with C++, C#, .NET and Go.", ["C++", "C#", ".NET", "Go"]),
     ("Golang services on k8s in GCP with Postgres", ["Go", "Kubernetes", "Google Cloud", "PostgreSQL"]),
