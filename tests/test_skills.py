@@ -234,6 +234,11 @@ def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
     # an HR job's own work is asked
     assert extract(taxonomy, "HR Assistant", "You will provide Human Resources support to managers").evidence \
         == {"Human Resources": "Human Resources"}
+    # a section on how the employer selects ("Recruitment procedure", "Selection process") asks nothing
+    for heading in ("Recruitment procedure", "Selection process", "Assessment procedure"):
+        about_hiring = (f"Requirements:\n- Python\n{heading}\nThe Recruitment Committee will shortlist applicants; "
+                        "salary negotiation is possible.")
+        assert set(extract(taxonomy, "Researcher", about_hiring).evidence) == {"Python"}
 
 
 @pytest.mark.parametrize("text, years", [

@@ -43,7 +43,8 @@ _IGNORED_HEAD = re.compile(
     r"who we are(?! looking)|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
     r"company description|company profile|about the employer|wir bieten|über uns|"
-    r"^applications?(?: procedure| process| deadline| details)?$|^documents\b|recruitment process",
+    r"^applications?(?: procedure| process| deadline| details)?$|^documents\b|recruitment (?:process|procedure)|"
+    r"(?:selection|assessment|hiring) (?:process|procedure)",
     re.I,
 )
 # A pay heading with its value on the same line is a field of the posting ("Salary: £35,000 - £45,000"): the
