@@ -196,6 +196,8 @@ def _plausible(salary: Salary) -> bool:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n")  # "£14.50" keeps its point: an end needs a space after it
+# A line this short that names pay and holds no figure heads the next line when that one is as short: a figure.
+PAY_HEADING_MAX = 60
 
 
 def salary_in_description(text: str | None, default_currency: str | None = None) -> Salary:
@@ -205,8 +207,17 @@ def salary_in_description(text: str | None, default_currency: str | None = None)
     """
     if not text:
         return NO_SALARY
+    heading = ""  # a pay heading on a line of its own ("United States Salary Range"), read with the figure after it
     for sentence in _SENTENCE_END.split(text[:20000]):
-        if len(sentence) > 400 or not _PAY_WORDS.search(sentence) or not re.search(r"\d", sentence):
+        if not sentence.strip():
+            continue
+        if not re.search(r"\d", sentence):
+            heading = sentence if len(sentence) <= PAY_HEADING_MAX and _PAY_WORDS.search(sentence) else ""
+            continue
+        if heading and len(sentence) <= PAY_HEADING_MAX and not _PAY_WORDS.search(sentence):
+            sentence = f"{heading}: {sentence}"
+        heading = ""
+        if len(sentence) > 400 or not _PAY_WORDS.search(sentence):
             continue
         found = parse_salary_text(sentence, default_currency)
         if found.minimum is not None or found.maximum is not None:

@@ -74,6 +74,18 @@ def test_a_description_gives_its_pay_sentence_and_nothing_else():
     assert salary_in_description("We raised a $5M Series A. 100+ engineers.").minimum is None
 
 
+def test_a_pay_heading_on_its_own_line_is_read_with_the_figure_under_it():
+    # as a Greenhouse board lays it out: the heading, then the range on the next line
+    text = "Sales roles earn incentive pay.\n\nUnited States Salary Range\n$139,200\u2014$235,200 USD\n\nBenefits"
+    pay = salary_in_description(text)
+    assert (pay.minimum, pay.maximum, pay.currency, pay.period) == (139200, 235200, "USD", "year")
+    assert salary_in_description("Salary\n\n\u00a332,000 - \u00a336,000").minimum == 32000
+    # a heading does not lend its pay word to a long sentence after it, nor to a line that is no figure
+    assert salary_in_description("Compensation\nOur founders put $250,000 of their own savings into the company "
+                                 "in 2019.").minimum is None
+    assert salary_in_description("Benefits\n25 days holiday").minimum is None
+
+
 def test_a_posting_without_pay_fields_takes_the_pay_its_text_states():
     posting = Posting(source="x", source_id="1", title="Chef", company="Acme",
                       description="Head chef wanted. Pay: £14.50 per hour, paid weekly.")
