@@ -14,6 +14,7 @@ from connectors.files import read_generic
 from connectors.files_bulk import read_generic_bulk
 from connectors.models import Posting
 from connectors.salary import parse_salary_text, salary_in_description
+from tests.conftest import CORPUS_API
 
 CASES = [
     ("£25k-30k", (25000, 30000, "GBP", "year")),
@@ -116,3 +117,20 @@ def test_both_generic_readers_read_the_free_text_salary_field_alike(tmp_path):
     assert model["2"] == (24960, 27040, "GBP", "hour")
     assert model["3"] == (None, None, None, None)
     assert model["4"] == (50000, None, "GBP", "year")  # the structured figure wins
+
+
+@pytest.mark.skipif(not CORPUS_API.exists(), reason="shared corpus not present")
+def test_the_real_captures_pay_is_read_as_their_boards_write_it():
+    """Real postings of ../shared/corpus/api, read through their connectors as `leads import` reads them."""
+    from jobleads.importers import read_postings
+
+    def pay(kind: str, name: str, title: str) -> tuple:
+        posting = next(p for p in read_postings(CORPUS_API / kind / name, kind).postings if p.title.startswith(title))
+        return posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period
+
+    # the heading on one line, the range on the next
+    assert pay("greenhouse", "breteai_greenhouse_gitlab.json", "AI Transformation Owner") == (139200, 235200, "USD", "year")
+    # an hourly rate annualized at 2,080 hours, its period kept; pay per piece of work stays unknown
+    assert pay("ashby", "breteai_ashby_notion.json", "Business Development Representative") \
+        == (69992, 80496, "USD", "hour")
+    assert pay("remotive", "breteai_remotive.json", "Face Deduplication")[:2] == (None, None)
