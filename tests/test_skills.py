@@ -42,6 +42,18 @@ def test_aliases_name_their_skill(taxonomy, alias, canonical):
     assert taxonomy.skills_in(f"We use {alias} every day.") == [canonical]
 
 
+def test_links_and_notices_about_the_application_ask_nothing(taxonomy):
+    # an Ashby board's footer, as the captures carry it, and a warning against scams
+    text = ("Requirements:\n- SQL and Python\n"
+            "I agree that Acme will process my information in accordance with Acme's Global Recruiting Privacy Policy "
+            "https://acme.example/Acme-Global-Recruiting-Privacy-Policy and https://acme.example/AI-Bias-Audit-2b0e.\n"
+            "*DISCLAIMER: Please beware of recruitment phishing scams affecting Acme.")
+    assert set(extract(taxonomy, "Analyst", text).evidence) == {"SQL", "Python"}
+    # a security or fraud analyst's posting still asks what it says about phishing and fraud
+    security = extract(taxonomy, "Security Analyst", "Requirements:\n- Run phishing simulations with SQL reporting")
+    assert "SQL" in security.required
+
+
 def test_a_platform_named_alone_is_the_platform_and_a_module_implies_it(taxonomy):
     # "SAP" in a warehouse posting is not SAP's finance module; "Workday" not its finance suite
     found = extract(taxonomy, "Warehouse Lead", "Requirements:\n* 3 years of SAP and Workday\n* SAP MM a plus")

@@ -266,6 +266,16 @@ _LANGUAGE_COMMAND = re.compile(r"\b(?:fluen\w*|speak\w*|spoken|proficien\w*|skil
                                r"oral\w*|native|level)\b", re.I)
 
 
+# ... nor words inside a link ("notion.site/Notion-Global-Recruiting-Privacy-Policy", "Ashby-AI-Bias-Audit"), nor a
+# sentence of notices about the application itself: how applicants' data is kept ("in accordance with our Global
+# Recruiting Privacy Policy") or a warning against scams ("beware of recruitment phishing scams"). Found on the
+# captures in ../shared/corpus/api, where an Ashby board's footer gave every Notion posting Recruiting and Audit.
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
+# (Not "phishing" or "fraudulent" alone: a security or fraud analyst's posting asks about them.)
+_NOTICE = re.compile(r"\bprivacy (?:policy|notice|statement)\b|\bdata protection (?:policy|notice)\b|\bbeware\b|"
+                     r"\b(?:recruit\w*|hiring|job|employment|interview)\s+(?:phishing\s+)?(?:scams?|fraud)\b", re.I)
+
+
 @lru_cache(maxsize=1)
 def _languages() -> frozenset[str]:
     """Names of the languages with a two-letter ISO 639-1 code (English, German, Danish ...)."""
@@ -305,9 +315,17 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     starts = [start for _, start, _ in parts]
     asked = []
     about_employer: dict[int, bool] = {}
+    notice: dict[int, bool] = {}
+    links = [(m.start(), m.end()) for m in _LINK.finditer(text)] if "http" in text or "www." in text else []
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
         if index < 0 or start >= parts[index][2]:
+            continue
+        if links and any(begin <= start < stop for begin, stop in links):
+            continue
+        if index not in notice:
+            notice[index] = bool(_NOTICE.search(text, parts[index][1], parts[index][2]))
+        if notice[index]:
             continue
         if _ROLE_AFTER.match(text, end) or _ROLE_NAME.search(text, start, end):
             continue
