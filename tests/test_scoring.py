@@ -220,6 +220,17 @@ def test_closed_leads_are_not_scored_and_lead_skills_are_filled(con):
     assert con.execute("SELECT skill, leads_asking FROM skill_gaps").fetchall() == [("Kafka", 1)]
 
 
+def test_the_employers_own_name_in_a_description_is_not_a_skill_it_asks(con):
+    text = "At GitLab we build one platform.\nRequirements:\n- Sell GitLab to enterprise buyers\n- Salesforce"
+    add_lead(con, "at_gitlab", "Account Executive", text, company="GitLab Inc.")
+    add_lead(con, "reseller", "Account Executive", text, company="Acme Resellers")  # the same text, another employer
+    scoring.score_leads(con, config(), NOW)
+    asked = dict(con.execute("SELECT lead_id, list(skill ORDER BY skill) FROM lead_skills GROUP BY lead_id").fetchall())
+    assert asked == {"at_gitlab": ["Salesforce"], "reseller": ["Git", "Salesforce"]}
+    # each read once, under keys that tell the employers apart
+    assert con.execute("SELECT count(*) FROM skill_extractions").fetchone()[0] == 2
+
+
 # --- ranking sanity on the real captures ----------------------------------------------------------
 
 BACKEND_TITLE = re.compile(r"\b(?:software|backend|back-end|site reliability|platform|devops|infrastructure|ai|ml)\b"

@@ -99,10 +99,10 @@ def test_stopping_ends_the_second_process(tmp_path, monkeypatch):
     from jobleads.config import parse_config
 
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
-    con.execute("CREATE TABLE postings (title VARCHAR, description VARCHAR, last_seen TIMESTAMPTZ)")
+    con.execute("CREATE TABLE postings (title VARCHAR, description VARCHAR, company VARCHAR, last_seen TIMESTAMPTZ)")
     con.execute("CREATE TABLE title_occupations (title VARCHAR, classifier_version VARCHAR)")
     con.execute("CREATE TABLE skill_extractions (content_key VARCHAR, taxonomy_version VARCHAR)")
-    now = con.execute("INSERT INTO postings SELECT 'Title ' || range, NULL, now() FROM range(5) RETURNING last_seen"
+    now = con.execute("INSERT INTO postings SELECT 'Title ' || range, NULL, 'Acme', now() FROM range(5) RETURNING last_seen"
                       ).fetchone()[0]
     monkeypatch.setattr(scoring_ahead, "AHEAD_MIN_ITEMS", 1)
     monkeypatch.setattr(scoring_ahead, "worker_command", lambda: [sys.executable, "-c", "import time; time.sleep(60)"])

@@ -54,6 +54,14 @@ def test_links_and_notices_about_the_application_ask_nothing(taxonomy):
     assert "SQL" in security.required
 
 
+def test_the_employers_own_name_is_the_employer_not_a_skill(taxonomy):
+    text = "Datadog's platform monitors clouds.\nRequirements:\n- Python and Kafka\n- Know Datadog or New Relic"
+    assert set(extract(taxonomy, "Engineer", text, "Datadog, Inc.").skills) == {"Python", "Kafka", "New Relic"}
+    assert "Datadog" in extract(taxonomy, "Engineer", text, "Acme").skills
+    assert "Datadog" in extract(taxonomy, "Engineer", text).skills
+    assert "Datadog" in extract(taxonomy, "Datadog Engineer", text, "Datadog").required  # the title names it
+
+
 def test_a_platform_named_alone_is_the_platform_and_a_module_implies_it(taxonomy):
     # "SAP" in a warehouse posting is not SAP's finance module; "Workday" not its finance suite
     found = extract(taxonomy, "Warehouse Lead", "Requirements:\n* 3 years of SAP and Workday\n* SAP MM a plus")

@@ -21,7 +21,7 @@ from warehouse.score_parts import (
 )
 from warehouse.lead_rows import PostingFit, lead_scores, lead_skills
 from warehouse.memo import remembered
-from warehouse.rules import CONTENT_KEY_SQL
+from warehouse.rules import CONTENT_KEY_SQL, EMPLOYER_IN_TEXT_SQL
 from warehouse.staging import run_over, staged
 from warehouse.occupations import RELATED_CONFIDENCE, Occupation, OccupationIndex, occupation_index
 from warehouse.versions import classifier_version, extraction_version
@@ -48,7 +48,7 @@ EXTRACTION_SCHEMA = pa.schema([
 # every nightly run (a changed lead keeps its old value by chance once in 2^64).
 SCORE_INPUTS_SQL = (
     "hash(l.title, l.locations, l.remote, l.posted_at, l.salary_min, l.salary_max, l.salary_currency, "
-    "l.description, coalesce(w.warmth, 0))::VARCHAR"
+    "l.description, l.company, coalesce(w.warmth, 0))::VARCHAR"
 )
 
 
@@ -73,11 +73,12 @@ def cached_extractions(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, now: 
         out[key] = Extraction(list(req or []), list(pref or []), list(ment or []), years, level, source,
                               json.loads(evidence) if evidence else {})
     fresh = []
-    for key, title, description in con.execute(
-        f"SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, description "
-        f"FROM leads SEMI JOIN score_todo USING (lead_id)) WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
+    for key, title, description, company in con.execute(
+        f"SELECT DISTINCT ON (k) k, title, description, company FROM (SELECT {CONTENT_KEY_SQL} AS k, title, "
+        f"description, company FROM leads SEMI JOIN score_todo USING (lead_id)) "
+        f"WHERE k NOT IN (SELECT content_key FROM skill_extractions)"
     ).fetchall():
-        out[key] = found = done[key] if key in done else extract(taxonomy, title, description)
+        out[key] = found = done[key] if key in done else extract(taxonomy, title, description, company)
         fresh.append({"content_key": key, "taxonomy_version": version, "required": found.required,
                       "preferred": found.preferred, "mentioned": found.mentioned, "years_asked": found.years,
                       "seniority": found.seniority, "seniority_source": found.seniority_source, "extracted_at": now,
@@ -154,7 +155,7 @@ def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool, new_day: bool = Fal
 # 64-bit number: leads of one posting share it, so the scoring loop reads two numbers per lead, not nine columns
 # turned into Python (a chance collision of two postings' facts is once in 2^64, as SCORE_INPUTS_SQL's).
 POSTING_FACTS_SQL = ("hash(title, locations, remote, salary_min, salary_max, salary_currency, description, "
-                     "posted_at IS NULL)")
+                     f"posted_at IS NULL, {EMPLOYER_IN_TEXT_SQL})")
 
 SCORE_CHUNK = 50_000  # leads scored, then written, at a time: a million leads' columns never sit in memory at once
 

@@ -68,8 +68,8 @@ class ScoringAhead:
             "SELECT DISTINCT title FROM postings WHERE last_seen = $now AND title IS NOT NULL "
             "EXCEPT SELECT title FROM title_occupations WHERE classifier_version = $version",
             {"now": now, "version": classifier_version()}).fetchall()]
-        new_texts = (f"FROM (SELECT DISTINCT ON (k) k, title, description FROM (SELECT {CONTENT_KEY_SQL} AS k, title, "
-                     f"description FROM postings WHERE last_seen = $now AND title IS NOT NULL) WHERE k NOT IN "
+        new_texts = (f"FROM (SELECT DISTINCT ON (k) k, title, description, company FROM (SELECT {CONTENT_KEY_SQL} AS k, "
+                     f"title, description, company FROM postings WHERE last_seen = $now AND title IS NOT NULL) WHERE k NOT IN "
                      f"(SELECT content_key FROM skill_extractions WHERE taxonomy_version = $version))")
         params = {"now": now, "version": extraction_version(self.taxonomy.version)}
         # counted before any description is read into Python: a run past the bounds reads none here
@@ -129,11 +129,12 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", __name__]
 
 
-def read_ahead(config: Config, titles: list[str], texts: list[tuple[str, str, str | None]]) -> Results:
-    """Classify the titles and read the texts the way scoring does."""
+def read_ahead(config: Config, titles: list[str], texts: list[tuple[str, str, str | None, str | None]]) -> Results:
+    """Classify the titles and read the texts (key, title, description, employer) the way scoring does."""
     taxonomy, index = taxonomy_for(config), occupation_index()
     occupations = {title: index.classify(title) for title in titles}
-    extractions = {key: extract(taxonomy, title, description) for key, title, description in texts}
+    extractions = {key: extract(taxonomy, title, description, employer)
+                   for key, title, description, employer in texts}
     return occupations, extractions
 
 

@@ -320,17 +320,35 @@ def taxonomy_for(config) -> Taxonomy:
 
 # --- sections -----------------------------------------------------------------------------------
 
-def extract(taxonomy: Taxonomy, title: str, description: str | None) -> Extraction:
-    """Skills, years and seniority asked by one posting; a skill in the title counts as required."""
+def employer_named_in(employer: str | None, description: str | None) -> bool:
+    """Whether the employer's name may be in the description: its first word, letters and digits only, is
+    (as `warehouse.rules.EMPLOYER_IN_TEXT_SQL` tests it, which keys the extraction cache by employer then)."""
+    if not employer or not description:
+        return False
+    first = re.sub(r"[^A-Za-z0-9]", "", employer.strip(" ").split(" ")[0]).lower()
+    return bool(first) and first in description.lower()
+
+
+def extract(taxonomy: Taxonomy, title: str, description: str | None, employer: str | None = None) -> Extraction:
+    """Skills, years and seniority asked by one posting; a skill in the title counts as required. The employer's
+    own name in the text is the employer, not a skill asked: "At GitLab we ..." asks no Git, "Datadog's
+    platform" no Datadog (a skill the title names still counts)."""
     text = description or ""
     parts = segments(text)
     rank = {"required": 0, "mentioned": 1, "preferred": 2}
     best: dict[str, str] = {}
     evidence: dict[str, str] = {}
+    employer_key = ""
+    if employer_named_in(employer, text):
+        from warehouse.normalize import company_key  # only then: its module is heavier than this one
+
+        employer_key = company_key(employer)
     for name, start, end in taxonomy.find(title or ""):
         best[name] = "required"
         evidence.setdefault(name, title[start:end])
     for kind, name, start, end in asked_in(taxonomy, text, parts):
+        if employer_key and company_key(text[start:end]) == employer_key:
+            continue
         if name not in best or rank[kind] < rank[best[name]]:
             best[name] = kind
             evidence[name] = text[start:end]
