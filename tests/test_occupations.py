@@ -69,6 +69,11 @@ def index():
     ("Data Entry Clerk", "4132"), ("Admin Assistant", "3343"), ("PA", "3343"),
     ("Digital Marketing Executive", "2431"), ("Entry Level Software Engineer", "2512"),
     ("Sales Administrator", "4311"), ("HR Administrator - Temp", "4416"), ("Accounts Administrator", "3313"),
+    # tech companies' titles (session 21): no foundry manager, no patient representative, no front desk
+    ("Senior Analytics Engineer - Remote", "2511"), ("BI Engineer", "2511"), ("Engineering Manager", "1223"),
+    ("Software Engineering Manager", "1330"), ("TPM, Infrastructure", "1330"), ("HRBP", "2423"),
+    ("People Partner", "2423"), ("Talent Acquisition Partner", "2423"), ("Partner Development Representative", "3322"),
+    ("Medical Assistant - Family Medicine", "3256"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
