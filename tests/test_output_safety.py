@@ -65,3 +65,15 @@ def test_company_filter_wildcards_are_plain_text(tmp_path):
     run(tmp_path, "import", "jobs.jsonl", "-f", "jsonl")
     assert json.loads(run(tmp_path, "top", "--company", "%", "-f", "json")) == []
     assert len(json.loads(run(tmp_path, "top", "--company", "acm", "-f", "json"))) == 1
+
+
+def test_piped_tables_keep_their_words_whole_and_columns_still_wins(tmp_path):
+    posting = {"source": "files", "source_id": "w1", "title": "Senior Backend Engineer (Python)",
+               "company": "Northwind Cloud", "locations": ["Berlin, Germany"], "salary": "EUR 80,000-105,000"}
+    (tmp_path / "one.jsonl").write_text(json.dumps(posting) + "\n")
+    run(tmp_path, "import", "one.jsonl", "-f", "jsonl")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # a pipe, as `make demo > log` makes
+    piped = subprocess.run([str(LEADS), "top"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                           env=env, stdin=subprocess.DEVNULL).stdout
+    assert "Senior Backend Engineer (Python)" in piped and "Northwind Cloud" in piped, piped
+    assert "Senior Backend Engineer (Python)" not in run(tmp_path, "top", columns="80")  # 80 asked: wrapped

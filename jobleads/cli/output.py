@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from enum import Enum
 from typing import Any, Callable, Sequence
@@ -25,8 +26,18 @@ class SafeConsole(Console):
         super().print(*(clean(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
 
+# Piped output (a file, a log of `make demo`, a pager) has no width of its own and rich would assume 80
+# columns, where an eight-column table of leads breaks its titles mid-word ("Enginee / r"): it gets this
+# many instead. A terminal's own width, or COLUMNS when set, still wins.
+PIPED_WIDTH = 160
+
+
+def _piped_width() -> int | None:
+    return None if os.environ.get("COLUMNS") or sys.stdout.isatty() else PIPED_WIDTH
+
+
 # soft_wrap: message lines are never hard-wrapped mid-sentence when piped; tables still fit the width.
-console = SafeConsole(soft_wrap=True)
+console = SafeConsole(soft_wrap=True, width=_piped_width())
 err_console = SafeConsole(stderr=True, soft_wrap=True)
 
 
