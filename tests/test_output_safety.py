@@ -76,4 +76,7 @@ def test_piped_tables_keep_their_words_whole_and_columns_still_wins(tmp_path):
     piped = subprocess.run([str(LEADS), "top"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                            env=env, stdin=subprocess.DEVNULL).stdout
     assert "Senior Backend Engineer (Python)" in piped and "Northwind Cloud" in piped, piped
-    assert "Senior Backend Engineer (Python)" not in run(tmp_path, "top", columns="80")  # 80 asked: wrapped
+    narrow = run(tmp_path, "top", columns="80")  # 80 asked: the title wraps, at its spaces, and the least
+    assert "Senior Backend Engineer (Python)" not in narrow and "Engineer" in narrow  # needed columns go
+    assert "EUR" not in narrow and "Mode, Salary (annual): left out at 80 columns" in narrow, narrow
+    assert "EUR 80,000–105,000" in run(tmp_path, "top", columns="120")

@@ -51,11 +51,14 @@ ID_COLUMNS = frozenset({"lead_id", "contact_id", "run_id", "company_id"})
 
 
 class Column:
+    """One column of a listing. `shown_from`: the table width (columns) below which it is left out of the table,
+    so that a narrow terminal keeps whole words in the columns that matter (CSV and JSON keep every field)."""
+
     def __init__(self, key: str, header: str | None = None, render: Callable[[Any], str] | None = None,
-                 justify: str = "left", max_width: int | None = None):
+                 justify: str = "left", max_width: int | None = None, shown_from: int = 0):
         self.key, self.header = key, header or key
         self.render = render or (lambda v: "" if v is None else str(v))
-        self.justify, self.max_width = justify, max_width
+        self.justify, self.max_width, self.shown_from = justify, max_width, shown_from
 
 
 def csv_cell(value: Any) -> Any:
@@ -84,6 +87,8 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: st
     if not rows:
         console.print(Text(empty, style="dim"))  # Text: "[[sources]]" in a message is not markup
         return
+    left_out = [col.header for col in columns if console.width < col.shown_from]
+    columns = [col for col in columns if console.width >= col.shown_from]
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         whole = col.key in ID_COLUMNS  # an id must copy and paste whole: never wrapped, never cut
@@ -93,6 +98,9 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: st
         # Text, not markup: a title like "[red]Apply[/red]" is shown as written.
         table.add_row(*(Text(clean(col.render(row.get(col.key)))) for col in columns))
     console.print(table)
+    if left_out:
+        console.print(Text(f"{', '.join(left_out)}: left out at {console.width} columns (widen, or --format csv|json)",
+                           style="dim"))
 
 
 def money(value: float | None) -> str:
