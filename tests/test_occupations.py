@@ -74,6 +74,10 @@ def index():
     ("Software Engineering Manager", "1330"), ("TPM, Infrastructure", "1330"), ("HRBP", "2423"),
     ("People Partner", "2423"), ("Talent Acquisition Partner", "2423"), ("Partner Development Representative", "3322"),
     ("Medical Assistant - Family Medicine", "3256"),
+    # software companies' own titles: no brigadier, no command centre, no theatre prompter, no statistical clerk
+    ("Member of Technical Staff, Pretraining", "2512"), ("Forward Deployed Engineer (NYC)", "2512"),
+    ("Founding Engineer", "2512"), ("Prompt Engineer", "2511"), ("LLVM Compiler Engineer", "2512"),
+    ("Growth Engineer", "2512"), ("Smart Contract Engineer - EVM", "2512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
