@@ -78,6 +78,9 @@ def index():
     ("Member of Technical Staff, Pretraining", "2512"), ("Forward Deployed Engineer (NYC)", "2512"),
     ("Founding Engineer", "2512"), ("Prompt Engineer", "2511"), ("LLVM Compiler Engineer", "2512"),
     ("Growth Engineer", "2512"), ("Smart Contract Engineer - EVM", "2512"),
+    # UK boards (session 21): no metal-refining furnace operator, no tax office, no shop till
+    ("Cover Supervisor", "5312"), ("Registered Manager - Nursing Home", "1343"), ("Clinical Lead - Nursing Home", "2221"),
+    ("Tax Manager", "2411"), ("Legal Cashier", "3313"), ("Paraplanner", "2412"), ("Primary Teacher - KS2", "2341"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
