@@ -81,6 +81,10 @@ def index():
     # UK boards (session 21): no metal-refining furnace operator, no tax office, no shop till
     ("Cover Supervisor", "5312"), ("Registered Manager - Nursing Home", "1343"), ("Clinical Lead - Nursing Home", "2221"),
     ("Tax Manager", "2411"), ("Legal Cashier", "3313"), ("Paraplanner", "2412"), ("Primary Teacher - KS2", "2341"),
+    # a level after the role is no head word: it had made every "X Apprentice" a textile machine apprentice
+    ("Electrician Apprentice", "7411"), ("Machine Learning Engineer Apprentice", "2511"), ("Accountant Trainee", "2411"),
+    # American stores' and services' titles: no diplomat, no mechanical technician, no software "lead"
+    ("Brand Ambassador", "5242"), ("Vet Tech", "3240"), ("Shift Lead", "5222"), ("Delivery Associate", "8322"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -54,6 +54,9 @@ NOT_THE_ROLE = frozenset(
 # Kept despite the list above when a label needs them ("head chef", "chief executive officer", "lead nurse",
 # "data entry clerk").
 _KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice entry".split())
+# ... but after the role they say its level only: "Electrician Apprentice" is an electrician's apprenticeship (the
+# labels' vote took "apprentice" for the head and found ESCO's one label ending so, a textile machine apprentice).
+_LEVEL_AFTER_ROLE = frozenset("apprentice trainee".split())
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
@@ -119,6 +122,8 @@ def role_segments(title: str) -> list[list[str]]:
         # "Senior Staff Nurse": keep "staff" only before a role word, never as the whole title.
         while kept and kept[0] in _KEEP_IN_LABELS and len(kept) > 1 and kept[0] in ("lead", "staff", "principal"):
             kept = kept[1:]
+        while len(kept) > 1 and kept[-1] in _LEVEL_AFTER_ROLE:
+            kept = kept[:-1]
         if kept:
             segments.append(kept)
     return segments
