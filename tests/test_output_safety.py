@@ -20,8 +20,11 @@ EVIL = {"source": "evil", "source_id": "e1",
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def run(tmp_path, *args, columns="80"):
-    env = {**os.environ, "COLUMNS": columns, "TERM": "xterm-256color"}
+def run(tmp_path, *args, columns: str | None = "80"):
+    """`leads ARGS` in tmp_path, its output piped; `columns=None`: no COLUMNS either, as `make demo > log` runs."""
+    env = {**{k: v for k, v in os.environ.items() if k != "COLUMNS"}, "TERM": "xterm-256color"}
+    if columns is not None:
+        env["COLUMNS"] = columns
     done = subprocess.run([str(LEADS), *args], cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -72,9 +75,7 @@ def test_piped_tables_keep_their_words_whole_and_columns_still_wins(tmp_path):
                "company": "Northwind Cloud", "locations": ["Berlin, Germany"], "salary": "EUR 80,000-105,000"}
     (tmp_path / "one.jsonl").write_text(json.dumps(posting) + "\n")
     run(tmp_path, "import", "one.jsonl", "-f", "jsonl")
-    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # a pipe, as `make demo > log` makes
-    piped = subprocess.run([str(LEADS), "top"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-                           env=env, stdin=subprocess.DEVNULL).stdout
+    piped = run(tmp_path, "top", columns=None)
     assert "Senior Backend Engineer (Python)" in piped and "Northwind Cloud" in piped, piped
     narrow = run(tmp_path, "top", columns="80")  # 80 asked: the title wraps, at its spaces, and the least
     assert "Senior Backend Engineer (Python)" not in narrow and "Engineer" in narrow  # needed columns go
