@@ -109,11 +109,11 @@ _BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\b", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
 _PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
-                          r"pcm|ph|pw|pd|per calendar month|per diem)\b", re.I)
+                          r"pcm|ph|pw|pd|per calendar month|per diem|day rate)\b", re.I)
 # UK shorthands: "£500 pw", "£2,000 pcm", "£12 ph", "£350 pd".
 _PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year",
                 "pcm": "month", "per calendar month": "month", "ph": "hour", "pw": "week", "pd": "day",
-                "per diem": "day", "d": "day", "w": "week"}
+                "per diem": "day", "day rate": "day", "d": "day", "w": "week"}
 # Pay per piece of work ("£100 per shift", "£30 per visit") has no period a year can be counted in.
 _PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|class|sale|item|piece|job|delivery|"
                         r"drop|project|mile|patient|unit|word|assignment|placement|booking)\b", re.I)

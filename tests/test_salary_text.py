@@ -38,6 +38,7 @@ CASES = [
     ("£12 ph", (24960, 24960, "GBP", "hour")),
     ("£350 pd", (91000, 91000, "GBP", "day")),
     ("Up to £500 p/d", (None, 130000, "GBP", "day")),
+    ("Day rate: £450", (117000, 117000, "GBP", "day")),  # a contractor's rate named before the amount
     ("£20,000.00 - £25,000.00 per annum", (20000, 25000, "GBP", "year")),  # pence after the thousands
     ("40000 TO 50000", (40000, 50000, "GBP", "year")),  # a range's "to" in any case
     ("£9.50 To £10.50 per hour", (19760, 21840, "GBP", "hour")),
