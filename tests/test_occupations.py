@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.occupations import occupation_index
+from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
 from warehouse.title_words import role_segments
 
 
@@ -85,6 +85,8 @@ def index():
     ("Electrician Apprentice", "7411"), ("Machine Learning Engineer Apprentice", "2511"), ("Accountant Trainee", "2411"),
     # American stores' and services' titles: no diplomat, no mechanical technician, no software "lead"
     ("Brand Ambassador", "5242"), ("Vet Tech", "3240"), ("Shift Lead", "5222"), ("Delivery Associate", "8322"),
+    # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
+    ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
@@ -134,6 +136,15 @@ def test_a_title_no_label_spells_still_gets_an_occupation_but_a_humbler_confiden
     assert isco is None or found.isco == isco, found
     exact = index.classify("Software Developer")
     assert found.confidence < exact.confidence
+
+
+@pytest.mark.parametrize("title", ["System Software Engineer", "Senior System Software Engineer, NvSci",
+                                   "Mobile Software Engineer", "React Developer"])
+def test_a_reading_and_a_vote_in_one_minor_group_make_more_than_a_guess(index, title):
+    # "System Software Engineer" is read as O*NET's "software systems engineer" (2511) and voted a software
+    # developer (2512) at 0.19: both ICT developers (minor group 251), so no guess under RELATED_CONFIDENCE
+    found = index.classify(title)
+    assert found is not None and found.isco.startswith("251") and found.confidence >= RELATED_CONFIDENCE, found
 
 
 def test_a_noisy_alternate_title_is_not_read_as_the_answer_alone(index):

@@ -273,6 +273,11 @@ def test_engineering_roles_outrank_every_sales_retail_and_care_role_on_real_capt
     assert len(sales) >= 10 and len(engineering) >= 3  # the captures have both kinds: the test is not empty
     assert min(r["score"] for r in engineering) > max(r["score"] for r in sales), (
         [(r["title"], r["score"]) for r in engineering], [(r["title"], r["score"]) for r in sales])
+    # NVIDIA's "System Software Engineer" had been a guess (0.19) and sat below "Content & Marcom Specialist",
+    # then read as a web content manager beside the developers
+    by_title = {r["title"]: r["score"] for r in ranked}
+    assert by_title["Senior System Software Engineer, NvSci"] >= scoring.RELATED_FLOOR
+    assert by_title["Content & Marcom Specialist"] < scoring.RELATED_FLOOR
     for r in engineering + sales:
         assert json.dumps(r["score_parts"])  # every part stored for the explanation
 

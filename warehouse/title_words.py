@@ -29,6 +29,9 @@ ABBREVIATIONS = {
     "fullstack": "full stack", "devops": "devops", "sysadmin": "system administrator", "it": "ict",
     "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
     "ops": "operations", "sr": "", "jr": "",
+    # marketing's own shorthands: "Content & Marcom Specialist" had been a web content manager, near a developer
+    "marcom": "marketing communications", "marcomm": "marketing communications", "marcomms": "marketing communications",
+    "comms": "communications",
 }
 # One word that names no occupation by itself (left out of the index by scripts/build_occupations.py, and
 # no title made of such words alone gets one) ("Engineer" is a ship's engineer in O*NET, "Developer" a film
