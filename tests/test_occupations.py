@@ -87,6 +87,12 @@ def index():
     ("Brand Ambassador", "5242"), ("Vet Tech", "3240"), ("Shift Lead", "5222"), ("Delivery Associate", "8322"),
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
+    # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
+    ("Software Engineering Intern - General", "2512"), ("Summer 2024 Software Engineering Intern - Exton - PA", "2512"),
+    ("Software Dev Engineer Intern - Compiler - Annapurna ML", "2512"),
+    ("Associate Software Engineer Intern - Summer 2024 - Ccs", "2512"),
+    # ... unless the first part names no role surely, or the word is a bare role
+    ("2025 University Graduate - Software Engineer", "2512"), ("Business Intelligence – Developer Intern - BI", "2512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

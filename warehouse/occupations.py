@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
 from warehouse.occupation_vote import NearestLabels
-from warehouse.title_words import GENERIC_LABELS, role_readings, role_segments
+from warehouse.title_words import GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
 
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 # Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
@@ -202,8 +202,20 @@ class OccupationIndex:
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        readings = [(tuple(words), weight)
-                    for segment in role_segments(title) for words, weight in role_readings(segment)]
+        segments = role_segments(title)
+        # A word alone after the role names its team, product, place or programme ("Software Engineering Intern -
+        # General", "- Compiler", "- Exton - PA", "- CCS"), which the taxonomies may spell as a role of its own (an
+        # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a
+        # role surely enough, such a word is not read against it. (When it does not, "Intern - Nurse", it is; and a
+        # bare role word, "Business Intelligence - Developer", is the role.)
+        if len(segments) > 1 and any(len(s) == 1 and s[0] not in GENERIC_ROLES for s in segments[1:]):
+            lead = self._classify_segments(segments[:1])
+            if lead is not None and lead.confidence >= RELATED_CONFIDENCE:
+                segments = [segments[0], *(s for s in segments[1:] if len(s) > 1 or s[0] in GENERIC_ROLES)]
+        return self._classify_segments(segments)
+
+    def _classify_segments(self, segments: list[list[str]]) -> Occupation | None:
+        readings = [(tuple(words), weight) for segment in segments for words, weight in role_readings(segment)]
         # Words no label has (a tool, a place: "Python Developer Django", "Stress Engineer Glasgow") say nothing
         # of the occupation, yet keep the label beside them from being the whole title: read without them too.
         # Only a label read in full counts so (the vote below takes the title as written: its last word unknown

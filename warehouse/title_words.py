@@ -36,10 +36,11 @@ ABBREVIATIONS = {
 # One word that names no occupation by itself (left out of the index by scripts/build_occupations.py, and
 # no title made of such words alone gets one) ("Engineer" is a ship's engineer in O*NET, "Developer" a film
 # developer): such labels are left out, so that the words around them decide.
-GENERIC_LABELS = frozenset(
+GENERIC_ROLES = frozenset(
     "engineer developer manager assistant technician specialist consultant analyst officer associate "
     "representative worker coordinator administrator director operator advisor adviser executive supervisor "
-    "designer architect lead head agent clerk expert professional partner member staff helper "
+    "designer architect lead head agent clerk expert professional partner member staff helper".split())
+GENERIC_LABELS = GENERIC_ROLES | frozenset(
     # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
     "research engineering development design science analytics management marketing sales finance "
     "accounting nursing software data operations co op "
