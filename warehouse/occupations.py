@@ -208,10 +208,13 @@ class OccupationIndex:
         # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a
         # role surely enough, such a word is not read against it. (When it does not, "Intern - Nurse", it is; and a
         # bare role word, "Business Intelligence - Developer", is the role.)
-        if len(segments) > 1 and any(len(s) == 1 and s[0] not in GENERIC_ROLES for s in segments[1:]):
+        def qualifier(segment: list[str]) -> bool:
+            return len(segment) == 1 and segment[0] not in GENERIC_ROLES
+
+        if any(qualifier(s) for s in segments[1:]):
             lead = self._classify_segments(segments[:1])
             if lead is not None and lead.confidence >= RELATED_CONFIDENCE:
-                segments = [segments[0], *(s for s in segments[1:] if len(s) > 1 or s[0] in GENERIC_ROLES)]
+                segments = [segments[0], *(s for s in segments[1:] if not qualifier(s))]
         return self._classify_segments(segments)
 
     def _classify_segments(self, segments: list[list[str]]) -> Occupation | None:
@@ -279,12 +282,13 @@ class OccupationIndex:
             return occupation_of(read[1], read[0])
         if vote is None:
             return None
-        read_isco = self.occupations[self.by_title[read[1]]].isco if read else ""
-        vote_isco = self.occupations[self.by_title[vote[1]]].isco
-        if read and read_isco == vote_isco:
-            return occupation_of(read[1], max(read[0], vote[0]))
-        if read and read_isco[:3] == vote_isco[:3]:
-            return occupation_of(vote[1], max(vote[0], read[0] * MINOR_GROUP_AGREEMENT))
+        if read:
+            read_isco = self.occupations[self.by_title[read[1]]].isco
+            vote_isco = self.occupations[self.by_title[vote[1]]].isco
+            if read_isco == vote_isco:
+                return occupation_of(read[1], max(read[0], vote[0]))
+            if read_isco[:3] == vote_isco[:3]:
+                return occupation_of(vote[1], max(vote[0], read[0] * MINOR_GROUP_AGREEMENT))
         return occupation_of(vote[1], vote[0])
 
     def _match(self, words: list[str]) -> tuple[float, str] | None:

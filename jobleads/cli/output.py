@@ -88,7 +88,7 @@ def emit(rows: Sequence[dict], fmt: Format, columns: Sequence[Column], title: st
         console.print(Text(empty, style="dim"))  # Text: "[[sources]]" in a message is not markup
         return
     left_out = [col.header for col in columns if console.width < col.shown_from]
-    columns = [col for col in columns if console.width >= col.shown_from]
+    columns = [col for col in columns if col.header not in left_out]
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in columns:
         whole = col.key in ID_COLUMNS  # an id must copy and paste whole: never wrapped, never cut
