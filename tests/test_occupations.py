@@ -93,6 +93,12 @@ def index():
     ("Associate Software Engineer Intern - Summer 2024 - Ccs", "2512"),
     # ... unless the first part names no role surely, or the word is a bare role
     ("2025 University Graduate - Software Engineer", "2512"), ("Business Intelligence – Developer Intern - BI", "2512"),
+    # a first part that ends in its role is the role: what follows is its team or product (corpus listings) ...
+    ("System Software Engineer – New College Grad 2024 - CUDA Driver", "2512"),  # no hearse driver
+    ("Robotics Software Engineer - Intelligence Systems", "2149"),  # no special operations officer
+    ("Python and Kubernetes Software Engineer - Data - AI/ML & Analytics", "2512"),
+    # ... unless what follows is a role read in full
+    ("Intern – Quality-Machine Learning Engineer / Data Scientist", "2511"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -211,11 +211,29 @@ class OccupationIndex:
         def qualifier(segment: list[str]) -> bool:
             return len(segment) == 1 and segment[0] not in GENERIC_ROLES
 
-        if any(qualifier(s) for s in segments[1:]):
-            lead = self._classify_segments(segments[:1])
-            if lead is not None and lead.confidence >= RELATED_CONFIDENCE:
-                segments = [segments[0], *(s for s in segments[1:] if not qualifier(s))]
-        return self._classify_segments(segments)
+        if len(segments) < 2:
+            return self._classify_segments(segments)
+        lead = self._classify_segments(segments[:1])
+        if lead is None or lead.confidence < RELATED_CONFIDENCE:
+            return self._classify_segments(segments)
+        found = self._classify_segments([segments[0], *(s for s in segments[1:] if not qualifier(s))])
+        # A first part that ends in the role it names ("Robotics Software Engineer - Intelligence Systems", "System
+        # Software Engineer - New College Grad 2024 - CUDA Driver") is the role; what follows is its team or product
+        # and may agree (and make it surer) but not overrule it, unless it is a role read in full ("Quality-Machine
+        # Learning Engineer / Data Scientist"). A first part that names no role at its end (a team, a field,
+        # "University Graduate - Software Engineer") leaves the role to the parts after it.
+        if (found is not None and found.isco != lead.isco and found.confidence < READ_IN_FULL
+                and self._ends_in_its_role(segments[0])):
+            return lead
+        return found
+
+    def _ends_in_its_role(self, segment: list[str]) -> bool:
+        """The words end in the role word of the label read in them ("Evidence Specialist", "Camera Operator"),
+        and are more than one generic role word ("Associate - Software Engineer")."""
+        if len(segment) == 1 and segment[0] in GENERIC_ROLES:
+            return False
+        read = self._read(tuple(segment))
+        return read is not None and read[1].rsplit(" ", 1)[-1] == segment[-1]
 
     def _classify_segments(self, segments: list[list[str]]) -> Occupation | None:
         readings = [(tuple(words), weight) for segment in segments for words, weight in role_readings(segment)]
