@@ -99,6 +99,8 @@ def index():
     ("Python and Kubernetes Software Engineer - Data - AI/ML & Analytics", "2512"),
     # ... unless what follows is a role read in full
     ("Intern – Quality-Machine Learning Engineer / Data Scientist", "2511"),
+    # "IT Support" is read "ict support", which no label spelled (corpus listing; UK boards)
+    ("IT Support Internship", "3512"), ("IT Support Analyst", "3512"), ("IT Service Desk Analyst", "3512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
