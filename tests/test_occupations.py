@@ -101,10 +101,23 @@ def index():
     ("Intern – Quality-Machine Learning Engineer / Data Scientist", "2511"),
     # "IT Support" is read "ict support", which no label spelled (corpus listing; UK boards)
     ("IT Support Internship", "3512"), ("IT Support Analyst", "3512"), ("IT Service Desk Analyst", "3512"),
+    # a misspelt role word (corpus listings), also one ESCO keeps misspelt ("agricultural automation enginer")
+    ("Machine Learning Egnineer Intern", "2511"), ("Software Development Enginner - New Grad (2024)", "2512"),
+    ("Software Enginer", "2512"), ("Project Manger", "1219"), ("Registered Nurce", "2221"),
+    ("Maintenance Technician", "7233"),  # no laser beam welder (an ESCO alternative label)
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
     assert found is not None and found.isco == isco, found
+
+
+@pytest.mark.parametrize("segment", [
+    ["public", "sector"],  # labels have "sector" as a word of its own, not as a misspelt "lector"
+    ["central", "leeds"],  # a city, not "feeds"
+    ["boulder"],  # a word alone is a place or a team as often
+])
+def test_a_word_is_respelt_only_when_it_is_a_misspelt_role(index, segment):
+    assert index._head_spelled(segment) == segment
 
 
 @pytest.mark.parametrize("title, not_this", [

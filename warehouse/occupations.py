@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
@@ -202,7 +203,7 @@ class OccupationIndex:
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        segments = role_segments(title)
+        segments = [self._head_spelled(segment) for segment in role_segments(title)]
         # A word alone after the role names its team, product, place or programme ("Software Engineering Intern -
         # General", "- Compiler", "- Exton - PA", "- CCS"), which the taxonomies may spell as a role of its own (an
         # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a
@@ -226,6 +227,43 @@ class OccupationIndex:
                 and self._ends_in_its_role(segments[0])):
             return lead
         return found
+
+    # A role word that many labels end in ("engineer", "manager"): a rare last word one letter from one of them
+    # (one added, left out, changed, or two swapped) misspells it: "Machine Learning Egnineer", "Development
+    # Enginner". ESCO's hidden labels keep some misspellings, which made "Software Enginer" an agricultural engineer
+    # ("agricultural automation enginer"). Not a word alone (a place or a team as often), nor a city's name
+    # ("Leeds" is no "feeds", "Boulder" no "moulder"), nor short.
+    COMMON_HEAD_LABELS = 20
+    RARE_HEAD_LABELS = 5
+    MISSPELT_HEAD_LENGTH = 5
+
+    @cached_property
+    def _common_heads(self) -> list[str]:
+        return sorted(head for head, labels in self.by_head.items() if len(labels) >= self.COMMON_HEAD_LABELS)
+
+    def _head_spelled(self, segment: list[str]) -> list[str]:
+        """The words with their last one, if it is rare, as the common role word it misspells."""
+        head = segment[-1]
+        if (len(segment) < 2 or len(head) < self.MISSPELT_HEAD_LENGTH
+                or len(self.nearest.postings.get(head, ())) > self.RARE_HEAD_LABELS):
+            return segment
+        def respelt() -> str | None:  # of two words as near ("manger": "manager", "hanger"), the commoner
+            from warehouse.places import is_city  # loaded only for a word that may be misspelt
+
+            near = [h for h in self._common_heads if OSA.distance(head, h, score_cutoff=1) <= 1
+                    and self._misspelt_in_labels(head, h)]
+            return max(near, key=lambda h: (len(self.by_head[h]), h)) if near and not is_city(head) else None
+
+        found = remembered(self._reads, ("misspelt head", head), respelt, self.MEMO_LIMIT)
+        return [*segment[:-1], found] if found else segment
+
+    def _misspelt_in_labels(self, word: str, meant: str) -> bool:
+        """A word no label has, or one the labels have only as a misspelling: a label with it is another label
+        misspelt ("agricultural automation enginer"; but "public sector" is no "public lector")."""
+        labels = self.nearest.postings.get(word, ())
+        swap = {word: meant}
+        return not len(labels) or any(" ".join(swap.get(w, w) for w in self.nearest.labels[i].split()) in self.by_title
+                                      for i in labels)
 
     def _ends_in_its_role(self, segment: list[str]) -> bool:
         """The words end in the role word of the label read in them ("Evidence Specialist", "Camera Operator"),

