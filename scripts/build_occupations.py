@@ -170,13 +170,15 @@ def occupation_titles(code: str, own_titles: dict, indexed_only: dict) -> list[t
             if title and title not in GENERIC_LABELS]
 
 
-def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: list[tuple]):
+def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: list[tuple], by_hand: dict[str, str]):
     """Place the occupations no ESCO label placed: first beside the placed ones of the same SOC detailed
     occupation ("Acute Care Nurses" 29-1141.01 with "Registered Nurses" 29-1141.00); else where the
     classifier, on tables of everything placed so far, reads the occupation's own name and alternate titles,
     when at least PLACEMENT_SHARE of that reading agrees and it adds up to PLACEMENT_EVIDENCE ("Orthodontist",
     "Orthodontic Dentist" -> dentists; "Licensed Practical Nurse (LPN)" -> nurses). The reported titles take
-    no part, so the holdout build places every occupation as the shipped one does. The rest stay out."""
+    no part, so the holdout build places every occupation as the shipped one does. The rest stay out, but for
+    those placed `by_hand` (curated_placements.toml): a reading that moves with every rule of the classifier
+    does not decide whether drywall tapers are in the tables."""
     import tempfile
 
     from warehouse.occupations import OccupationIndex
@@ -188,6 +190,9 @@ def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: lis
         write_tsv(Path(folder) / "occupation_titles.tsv.gz", ["title", "code", "weight"], votable_titles, quiet=True)
         index = OccupationIndex(Path(folder))
         for code, name in sorted(rest.names.items()):
+            if code in by_hand:
+                found.append((code, name, by_hand[code], "onet"))
+                continue
             siblings = Counter(isco for other, isco in placed.items() if other[:7] == code[:7])
             if siblings:
                 found.append((code, name, siblings.most_common(1)[0][0], "onet"))
@@ -296,8 +301,8 @@ def build(data: Path, out: Path, holdout: bool = False) -> None:
     # what the classifier that places the rest may read: nothing of the reported titles, in either build
     votable = [row for code, _, _, _ in onet_occupations for row in occupation_titles(code, rest.own_titles, {})]
     more_occupations, more_titles = place_the_rest(rest, esco_occupations + onet_occupations,
-                                                   sorted(set(esco_titles + votable + curated)))
-    occupations = esco_occupations + onet_occupations + placed_by_hand(more_occupations, placements)
+                                                   sorted(set(esco_titles + votable + curated)), placements)
+    occupations = esco_occupations + onet_occupations + more_occupations
     if missing := sorted(set(placements) - {code for code, _, _, _ in occupations}):
         raise SystemExit(f"{CURATED_PLACEMENTS_FILE.name} names O*NET codes no table has: {missing}")
     titles = sorted(set(esco_titles + onet_titles + more_titles + curated))
