@@ -107,6 +107,8 @@ def index():
     ("Maintenance Technician", "7233"),  # no laser beam welder (an ESCO alternative label)
     ("Production Associate", "9329"), ("Production Operative", "9329"),  # no biofuels processing technician
     ("Sales Advisor", "5223"),  # no securities sales agent
+    # whom an assistant assists is not the role
+    ("PA to CEO", "3343"), ("Executive Assistant to the CEO - London", "3343"), ("Secretary to the Board", "4120"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -68,6 +68,8 @@ _YEAR = re.compile(TITLE_YEAR)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
+# Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
+_ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
                        r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b", re.I)  # where, like remote
@@ -116,6 +118,7 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(" , ", title or ""))))
+    text = _ASSISTS_WHOM.sub(r"\1 ", text)
     segments = []
     for part in _SEGMENTS.split(text):
         words = []
