@@ -107,6 +107,7 @@ def index():
     ("Maintenance Technician", "7233"),  # no laser beam welder (an ESCO alternative label)
     ("Production Associate", "9329"), ("Production Operative", "9329"),  # no biofuels processing technician
     ("Sales Advisor", "5223"),  # no securities sales agent
+    ("Cleaning Supervisor", "5151"),  # no production supervisor
     # whom an assistant assists is not the role
     ("PA to CEO", "3343"), ("Executive Assistant to the CEO - London", "3343"), ("Secretary to the Board", "4120"),
 ])
