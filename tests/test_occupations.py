@@ -51,7 +51,7 @@ def index():
     ("Linux Administrator", "2522"), ("Jira Administrator", "2522"), ("Payroll Administrator", "4313"),
     # a year says when, not what (it kept "Software Engineering Intern 2024" from any occupation)
     ("Software Engineering Intern 2024 (USA)", "2512"), ("Data Science Internship-Summer 2025", "2511"),
-    ("DevOps Intern", "2512"), ("Software Engineering Internships", "2512"), ("Full-Stack Intern", "2512"),
+    ("DevOps Intern", "2522"), ("Software Engineering Internships", "2512"), ("Full-Stack Intern", "2512"),
     ("Service Desk Intern", "3512"),
     # where ESCO's alternative labels and tech boards part (session 10)
     ("Software Quality Engineer", "2519"), ("Software Testing Summer Intern", "2519"), ("Help Desk Technician", "3512"),
@@ -108,6 +108,9 @@ def index():
     ("Production Associate", "9329"), ("Production Operative", "9329"),  # no biofuels processing technician
     ("Sales Advisor", "5223"),  # no securities sales agent
     ("Cleaning Supervisor", "5151"),  # no production supervisor
+    # clipped words, and "Dev Ops" (which had read "developer operations": a petroleum engineer)
+    ("Sr. Software Engr.", "2512"), ("Customer Svc Rep", "4225"), ("Mech Eng", "2144"), ("Proj Mgr", "1219"),
+    ("Dev Ops Engineer", "2522"), ("Mobile Dev Ops Intern", "2522"),
     # whom an assistant assists is not the role
     ("PA to CEO", "3343"), ("Executive Assistant to the CEO - London", "3343"), ("Secretary to the Board", "4120"),
 ])

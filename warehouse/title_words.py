@@ -32,6 +32,11 @@ ABBREVIATIONS = {
     # marketing's own shorthands: "Content & Marcom Specialist" had been a web content manager, near a developer
     "marcom": "marketing communications", "marcomm": "marketing communications", "marcomms": "marketing communications",
     "comms": "communications",
+    # job boards' clipped words ("Sr. Software Engr.", "Customer Svc Rep", "Mktg Coordinator", "Acct Exec")
+    "engr": "engineer", "mech": "mechanical", "elec": "electrical", "mktg": "marketing", "proj": "project",
+    "svc": "service", "rep": "representative", "reps": "representatives", "exec": "executive", "dir": "director",
+    "mgmt": "management", "coord": "coordinator", "acct": "account", "acctg": "accounting", "supv": "supervisor",
+    "maint": "maintenance", "mfg": "manufacturing", "assoc": "associate",
 }
 # One word that names no occupation by itself (left out of the index by scripts/build_occupations.py, and
 # no title made of such words alone gets one) ("Engineer" is a ship's engineer in O*NET, "Developer" a film
@@ -68,6 +73,7 @@ _YEAR = re.compile(TITLE_YEAR)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
+_DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
@@ -89,7 +95,7 @@ def normalize_label(text: str) -> str:
 FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": "scientist", "analytics": "analyst",
               "design": "designer", "research": "researcher", "management": "manager", "programming": "programmer",
               "accounting": "accountant", "nursing": "nurse", "consulting": "consultant",
-              "testing": "tester"}  # "Software Testing Intern" tests software, no batteries
+              "testing": "tester", "devops": "devops engineer"}  # "Software Testing Intern" tests software, no batteries
 # A segment that is only a field ("Intern - Software"): the role it most often means.
 FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
                "machine learning": "data scientist", "user experience": "user experience designer",
@@ -118,7 +124,7 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(" , ", title or ""))))
-    text = _ASSISTS_WHOM.sub(r"\1 ", text)
+    text = _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text))
     segments = []
     for part in _SEGMENTS.split(text):
         words = []
