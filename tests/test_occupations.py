@@ -108,6 +108,7 @@ def index():
     ("Production Associate", "9329"), ("Production Operative", "9329"),  # no biofuels processing technician
     ("Sales Advisor", "5223"),  # no securities sales agent
     ("Cleaning Supervisor", "5151"),  # no production supervisor
+    ("Agile Coach", "1330"),  # no sports coach
     # clipped words, and "Dev Ops" (which had read "developer operations": a petroleum engineer)
     ("Sr. Software Engr.", "2512"), ("Customer Svc Rep", "4225"), ("Mech Eng", "2144"), ("Proj Mgr", "1219"),
     ("Dev Ops Engineer", "2522"), ("Mobile Dev Ops Intern", "2522"),
