@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 
 from warehouse import matching as m
+from warehouse.distinct import sorted_distinct
 from warehouse.staging import staged
 
 BIG_BLOCK = 1000
@@ -206,7 +207,7 @@ def assign_leads(con: duckdb.DuckDBPyConnection, now: datetime, stats: DedupeSta
     # one processed title per node of a pair (nodes are numbered 0..n-1 in order), indexed by the pairs
     a, b = pairs["a"].to_numpy(), pairs["b"].to_numpy()
     node_titles = con.sql("SELECT title_norm FROM dedupe_nodes ORDER BY node").to_arrow_table()["title_norm"]
-    used = np.unique(np.concatenate([a, b]))
+    used = sorted_distinct(np.concatenate([a, b]))
     titles = np.empty(len(node_titles), dtype=object)
     titles[used] = m.processed_titles(node_titles.take(used).to_pylist())
     scores = m.pair_title_similarity(titles, titles, a, b)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from warehouse.distinct import sorted_distinct
+
 # Tuned on the even rows of O*NET's Sample of Reported Titles; benchmarks/occupation_eval.py reports the odd ones.
 HEAD_BONUS = 0.3  # added to the cosine of a label that ends in the title's head word
 NEIGHBOURS = 5  # labels that vote
@@ -94,7 +96,7 @@ class NearestLabels:
             ids = np.concatenate([self.postings[w] for w in known])
             total = np.bincount(ids, weights=np.concatenate([self.weights[w] for w in known]),
                                 minlength=len(self.labels))
-            candidates = np.unique(ids)
+            candidates = sorted_distinct(ids)
             dot = total[candidates]
         query_norm = math.sqrt(sum(self.idf[w] ** 2 for w in known))
         cosine = dot / (self.norm[candidates] * query_norm)
@@ -117,3 +119,4 @@ class NearestLabels:
         share = weight / sum(votes.values())
         closeness = float(cosine[top[0]])
         return Vote(isco, best_label[isco][1], round(VOTE_CONFIDENCE * share * closeness, 3))
+
