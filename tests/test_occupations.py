@@ -105,6 +105,7 @@ def index():
     ("Machine Learning Egnineer Intern", "2511"), ("Software Development Enginner - New Grad (2024)", "2512"),
     ("Software Enginer", "2512"), ("Project Manger", "1219"), ("Registered Nurce", "2221"),
     ("Maintenance Technician", "7233"),  # no laser beam welder (an ESCO alternative label)
+    ("Maintenance Fitter", "7233"),  # no welder (the bare "fitter" is a welder's label)
     ("Production Associate", "9329"), ("Production Operative", "9329"),  # no biofuels processing technician
     ("Sales Advisor", "5223"),  # no securities sales agent
     ("Cleaning Supervisor", "5151"),  # no production supervisor
