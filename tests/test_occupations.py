@@ -110,6 +110,7 @@ def index():
     ("Sales Advisor", "5223"),  # no securities sales agent
     ("Cleaning Supervisor", "5151"),  # no production supervisor
     ("Agile Coach", "1330"),  # no sports coach
+    ("Mortgage Adviser", "3311"), ("Finance Business Partner", "2411"),  # no teacher adviser, no HR partner
     # clipped words, and "Dev Ops" (which had read "developer operations": a petroleum engineer)
     ("Sr. Software Engr.", "2512"), ("Customer Svc Rep", "4225"), ("Mech Eng", "2144"), ("Proj Mgr", "1219"),
     ("Dev Ops Engineer", "2522"), ("Mobile Dev Ops Intern", "2522"),
