@@ -111,6 +111,9 @@ def index():
     ("Cleaning Supervisor", "5151"),  # no production supervisor
     ("Agile Coach", "1330"),  # no sports coach
     ("Mortgage Adviser", "3311"), ("Finance Business Partner", "2411"),  # no teacher adviser, no HR partner
+    # O*NET occupations placed by hand, which the reading of their titles had left out of the tables
+    ("Sonographer", "3211"), ("MRI Technologist", "3211"), ("CRNA", "2221"), ("Nurse Anesthetist", "2221"),
+    ("Orthodontist", "2261"), ("Paraeducator", "5312"), ("Carpet Installer", "7122"), ("Electrician Helper", "9313"),
     # clipped words, and "Dev Ops" (which had read "developer operations": a petroleum engineer)
     ("Sr. Software Engr.", "2512"), ("Customer Svc Rep", "4225"), ("Mech Eng", "2144"), ("Proj Mgr", "1219"),
     ("Dev Ops Engineer", "2522"), ("Mobile Dev Ops Intern", "2522"),
