@@ -119,4 +119,3 @@ class NearestLabels:
         share = weight / sum(votes.values())
         closeness = float(cosine[top[0]])
         return Vote(isco, best_label[isco][1], round(VOTE_CONFIDENCE * share * closeness, 3))
-

@@ -119,6 +119,7 @@ class OccupationIndex:
         self.folder = folder
         self._reads: dict = {}  # word run -> the label read in it (see _read)
         self._votes: dict = {}  # word run -> the nearest labels' vote (see _vote)
+        self._respellings: dict = {}  # rare last word -> the common role word it misspells, or None (_head_spelled)
 
     @cached_property
     def occupations(self) -> dict[str, Occupation]:
@@ -247,6 +248,7 @@ class OccupationIndex:
         if (len(segment) < 2 or len(head) < self.MISSPELT_HEAD_LENGTH
                 or len(self.nearest.postings.get(head, ())) > self.RARE_HEAD_LABELS):
             return segment
+
         def respelt() -> str | None:  # of two words as near ("manger": "manager", "hanger"), the commoner
             from warehouse.places import is_city  # loaded only for a word that may be misspelt
 
@@ -254,16 +256,15 @@ class OccupationIndex:
                     and self._misspelt_in_labels(head, h)]
             return max(near, key=lambda h: (len(self.by_head[h]), h)) if near and not is_city(head) else None
 
-        found = remembered(self._reads, ("misspelt head", head), respelt, self.MEMO_LIMIT)
+        found = remembered(self._respellings, head, respelt, self.MEMO_LIMIT)
         return [*segment[:-1], found] if found else segment
 
     def _misspelt_in_labels(self, word: str, meant: str) -> bool:
         """A word no label has, or one the labels have only as a misspelling: a label with it is another label
         misspelt ("agricultural automation enginer"; but "public sector" is no "public lector")."""
         labels = self.nearest.postings.get(word, ())
-        swap = {word: meant}
-        return not len(labels) or any(" ".join(swap.get(w, w) for w in self.nearest.labels[i].split()) in self.by_title
-                                      for i in labels)
+        return not len(labels) or any(
+            " ".join(meant if w == word else w for w in self.nearest.labels[i].split()) in self.by_title for i in labels)
 
     def _ends_in_its_role(self, segment: list[str]) -> bool:
         """The words end in the role word of the label read in them ("Evidence Specialist", "Camera Operator"),
