@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
-from warehouse.title_words import role_segments
+from warehouse.title_words import WITHOUT_SHIFT, role_readings, role_segments, without_shift
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +85,11 @@ def index():
     ("Electrician Apprentice", "7411"), ("Machine Learning Engineer Apprentice", "2511"), ("Accountant Trainee", "2411"),
     # American stores' and services' titles: no diplomat, no mechanical technician, no software "lead"
     ("Brand Ambassador", "5242"), ("Vet Tech", "3240"), ("Shift Lead", "5222"), ("Delivery Associate", "8322"),
+    # a store's or restaurant's managers (no executive assistant, no refinery) and the shift a role works (no casino)
+    ("Assistant Manager", "1420"), ("Shift Manager", "5222"), ("Shift Supervisor", "5222"),
+    ("Production Shift Manager", "1321"), ("Production Shift Supervisor", "3122"),
+    ("Restaurant Shift Manager", "1412"), ("Day Shift Production Operative", "9329"),
+    ("Casino Shift Manager", "1431"), ("Refinery Shift Manager", "3134"),  # the labels that name the shift
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
@@ -150,6 +155,16 @@ def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
 def test_noise_and_seniority_are_not_the_role():
     assert role_segments("Senior Backend Engineer (m/w/d) - Remote | £60k DOE") == [["back", "end", "engineer"]]
     assert role_segments("Nurse - Job in Derry") == [["nurse"]]
+
+
+def test_the_shift_worked_is_read_apart_from_the_role():
+    assert without_shift(["warehouse", "night", "shift", "supervisor"]) == ["warehouse", "supervisor"]
+    assert without_shift(["shift", "manager"]) is None  # the role alone would be left: "shift manager" is the title
+    assert without_shift(["night", "shift", "manager"]) is None
+    assert without_shift(["production", "manager"]) is None
+    readings = role_readings(["production", "shift", "manager"])
+    assert readings[0] == (["production", "shift", "manager"], 1.0)  # as written first: a label may name the shift
+    assert (["production", "manager"], WITHOUT_SHIFT) in readings
 
 
 def test_proximity_same_neighbour_family_unrelated(index):

@@ -105,9 +105,29 @@ FIELD_ALONE = {"software": "software developer", "data science": "data scientist
                "deep learning": "data scientist"}
 
 
+# The shift a role works is not the role: "Production Shift Manager" manages production (the taxonomies' many
+# "casino shift manager", "refinery shift manager" labels had read it), "Warehouse Night Shift Supervisor" a
+# warehouse. Read also without it, a little less sure, so a label that names the shift itself still wins.
+_SHIFT_WORDS = frozenset("night day late early evening weekend back double".split())
+WITHOUT_SHIFT = 0.97
+
+
+def without_shift(words: list[str]) -> list[str] | None:
+    """The words without "shift" (and the time of day before it) between others, if two words or more remain."""
+    if "shift" not in words[:-1]:
+        return None
+    at = words.index("shift")
+    start = at - 1 if at and words[at - 1] in _SHIFT_WORDS else at
+    rest = words[:start] + words[at + 1:]
+    return rest if len(rest) >= 2 else None
+
+
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
-    """The words as written, then as the role a field names (slightly less sure)."""
+    """The words as written, then as the role a field names (slightly less sure), and without the shift worked."""
     readings = [(words, 1.0)]
+    shiftless = without_shift(words)
+    if shiftless:
+        readings.append((shiftless, WITHOUT_SHIFT))
     if words and words[-1] in FIELD_ROLE:
         readings.append((words[:-1] + FIELD_ROLE[words[-1]].split(), 0.95))
     phrase = " ".join(words)
