@@ -184,9 +184,11 @@ def score_leads(con: duckdb.DuckDBPyConnection, config: Config, now: datetime, f
     for table in ("lead_scores", "lead_skills"):
         if full:
             con.execute(f"DELETE FROM {table}").fetchall()
-        else:  # the rescored leads, and leads no longer open: two statements (one with OR took twice as long)
+        else:  # the rescored leads, and leads no longer open: two statements (one with OR took twice as long).
+            # Leads are never deleted, only closed, so "not open" is the closed ones: a hash of the few closed
+            # ids, not of 700k open ones (NOT IN: 0.13 s of a nightly fold at a million; this, 0.002 s)
             con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM score_todo)").fetchall()
-            con.execute(f"DELETE FROM {table} WHERE lead_id NOT IN (SELECT lead_id FROM leads WHERE status = 'open')"
+            con.execute(f"DELETE FROM {table} WHERE lead_id IN (SELECT lead_id FROM leads WHERE status <> 'open')"
                         ).fetchall()
     for batch in todo.to_batches(max_chunksize=SCORE_CHUNK):
         if not batch.num_rows:
