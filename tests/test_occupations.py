@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
-from warehouse.title_words import WITHOUT_SHIFT, role_readings, role_segments, without_shift
+from warehouse.title_words import WITHOUT_SHIFT, field_headed, role_readings, role_segments, without_shift
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +90,11 @@ def index():
     ("Production Shift Manager", "1321"), ("Production Shift Supervisor", "3122"),
     ("Restaurant Shift Manager", "1412"), ("Day Shift Production Operative", "9329"),
     ("Casino Shift Manager", "1431"), ("Refinery Shift Manager", "3134"),  # the labels that name the shift
+    # a head of a field manages it (no title at all for "Head of Finance" before, a technical director for sales)
+    ("Head of Finance", "1211"), ("Head of Sales", "1221"), ("Head of HR", "1212"), ("Head of IT", "1330"),
+    ("Director of IT", "1330"), ("VP of Engineering", "1223"), ("Head of Procurement", "1324"),
+    ("Head of Marketing", "1221"), ("Head of Housekeeping", "5151"),  # labels that are the title itself
+    ("Technical Project Manager", "1330"), ("Technical Consultant", "2511"),  # no rail engineer, no renewables
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
@@ -165,6 +170,13 @@ def test_the_shift_worked_is_read_apart_from_the_role():
     readings = role_readings(["production", "shift", "manager"])
     assert readings[0] == (["production", "shift", "manager"], 1.0)  # as written first: a label may name the shift
     assert (["production", "manager"], WITHOUT_SHIFT) in readings
+
+
+def test_a_head_of_a_field_is_also_read_as_its_manager():
+    assert field_headed(["head", "of", "finance"]) == ["finance", "manager"]
+    assert field_headed(["vice", "president", "of", "sales"]) == ["sales", "manager"]
+    assert field_headed(["head", "of"]) is None and field_headed(["head", "chef"]) is None
+    assert role_readings(["director", "of", "ict"])[0] == (["director", "of", "ict"], 1.0)
 
 
 def test_proximity_same_neighbour_family_unrelated(index):

@@ -122,12 +122,31 @@ def without_shift(words: list[str]) -> list[str] | None:
     return rest if len(rest) >= 2 else None
 
 
+# "Head of Finance", "Director of IT", "VP of Sales" manage a field that few labels name so ("head of marketing" is
+# one): read also as the field's manager ("finance manager", "ict manager"), a little less sure, so a label that is
+# the title itself ("head of housekeeping", "director of photography") still wins.
+_HEADS_OF = (("head", "of"), ("director", "of"), ("vice", "president", "of"))
+HEAD_OF_AS_MANAGER = 0.95
+
+
+def field_headed(words: list[str]) -> list[str] | None:
+    """The field a "head of" (director of, vice president of) title leads, as its manager's words."""
+    for head in _HEADS_OF:
+        if tuple(words[:len(head)]) == head and len(words) > len(head):
+            return [*words[len(head):], "manager"]
+    return None
+
+
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
-    """The words as written, then as the role a field names (slightly less sure), and without the shift worked."""
+    """The words as written, then as the role a field names (slightly less sure), without the shift worked, and a
+    head of a field as its manager."""
     readings = [(words, 1.0)]
     shiftless = without_shift(words)
     if shiftless:
         readings.append((shiftless, WITHOUT_SHIFT))
+    headed = field_headed(words)
+    if headed:
+        readings.append((headed, HEAD_OF_AS_MANAGER))
     if words and words[-1] in FIELD_ROLE:
         readings.append((words[:-1] + FIELD_ROLE[words[-1]].split(), 0.95))
     phrase = " ".join(words)
