@@ -95,6 +95,10 @@ def index():
     ("Director of IT", "1330"), ("VP of Engineering", "1223"), ("Head of Procurement", "1324"),
     ("Head of Marketing", "1221"), ("Head of Housekeeping", "5151"),  # labels that are the title itself
     ("Technical Project Manager", "1330"), ("Technical Consultant", "2511"),  # no rail engineer, no renewables
+    # "IT" before an ICT role names its department (corpus listings: no help desk, no call centre) ...
+    ("IT Data Engineer Intern - USA", "2511"), ("IT Data Analyst", "2511"), ("IT DevOps Engineer", "2522"),
+    # ... and says the field of an ambiguous rest, or is part of the label
+    ("IT QA Engineer", "2519"), ("IT Project Manager", "1330"), ("IT Sales Executive", "3322"),
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)

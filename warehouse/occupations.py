@@ -204,7 +204,7 @@ class OccupationIndex:
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        segments = [self._head_spelled(segment) for segment in role_segments(title)]
+        segments = [self._in_ict(self._head_spelled(segment)) for segment in role_segments(title)]
         # A word alone after the role names its team, product, place or programme ("Software Engineering Intern -
         # General", "- Compiler", "- Exton - PA", "- CCS"), which the taxonomies may spell as a role of its own (an
         # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a
@@ -228,6 +228,25 @@ class OccupationIndex:
                 and self._ends_in_its_role(segments[0])):
             return lead
         return found
+
+    # An "IT" before a role names the department it works in: "IT Data Engineer", "IT DevOps Engineer" are a data and
+    # a DevOps engineer (the labels' vote, drawn to "ict engineer" and "ict technician", had made them help desk
+    # technicians, and "IT Data Analyst" a call centre analyst). It is left out when the rest is a whole label of an
+    # ICT occupation; otherwise it stays, and says which field an ambiguous rest is in ("IT QA Engineer" tests
+    # software, no quality engineer), as does a label that keeps it ("ict project manager").
+    ICT_GROUPS = ("25", "35", "1330", "2434", "2356")  # ICT professionals, technicians, managers, sales, trainers
+
+    def _in_ict(self, segment: list[str]) -> list[str]:
+        if len(segment) < 3 or segment[0] != "ict":
+            return segment
+        whole = self._read(tuple(segment))
+        if whole and self._read_in_full(whole):
+            return segment
+        rest = segment[1:]
+        read = self._best_read([(tuple(words), weight) for words, weight in role_readings(rest)])
+        if read and self._read_in_full(read) and self.occupations[self.by_title[read[1]]].isco.startswith(self.ICT_GROUPS):
+            return rest
+        return segment
 
     # A role word that many labels end in ("engineer", "manager"): a rare last word one letter from one of them
     # (one added, left out, changed, or two swapped) misspells it: "Machine Learning Egnineer", "Development
