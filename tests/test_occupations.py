@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from warehouse.occupations import RELATED_CONFIDENCE, occupation_index
-from warehouse.title_words import WITHOUT_SHIFT, field_headed, role_readings, role_segments, without_shift
+from warehouse.title_words import WITHOUT_SHIFT, field_headed, lead_of, role_readings, role_segments, without_shift
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +99,10 @@ def index():
     ("IT Data Engineer Intern - USA", "2511"), ("IT Data Analyst", "2511"), ("IT DevOps Engineer", "2522"),
     # ... and says the field of an ambiguous rest, or is part of the label
     ("IT QA Engineer", "2519"), ("IT Project Manager", "1330"), ("IT Sales Executive", "3322"),
+    # a lead of a team or a field (the vote, drawn to "tech lead", had made them software developers)
+    ("Kitchen Lead", "3434"), ("Warehouse Lead", "1324"), ("Store Lead", "5222"), ("Production Lead", "3122"),
+    ("Marketing Lead", "1221"), ("Engineering Lead", "1223"), ("Nursing Lead", "2221"), ("Front End Lead", "2512"),
+    ("Tech Lead", "2512"), ("Lead Cook", "5120"),
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
@@ -174,6 +178,12 @@ def test_the_shift_worked_is_read_apart_from_the_role():
     readings = role_readings(["production", "shift", "manager"])
     assert readings[0] == (["production", "shift", "manager"], 1.0)  # as written first: a label may name the shift
     assert (["production", "manager"], WITHOUT_SHIFT) in readings
+
+
+def test_a_lead_of_a_field_is_also_read_as_its_role_supervisor_and_manager():
+    assert lead_of(["nursing", "lead"]) == [["nurse"], ["nursing", "supervisor"], ["nursing", "manager"]]
+    assert lead_of(["kitchen", "lead"]) == [["kitchen", "supervisor"], ["kitchen", "manager"]]
+    assert lead_of(["team", "lead"]) == [] and lead_of(["lead"]) == [] and lead_of(["lead", "cook"]) == []
 
 
 def test_a_head_of_a_field_is_also_read_as_its_manager():

@@ -319,11 +319,19 @@ class OccupationIndex:
         return decided
 
     def _best_read(self, readings: list[tuple[tuple[str, ...], float]]) -> tuple[float, str] | None:
+        """The surest label read in any of the readings, the first of two as sure (a title's parts in order); but
+        of two other readings than as written equally sure, the better attested label ("Engineering Lead":
+        "engineering manager", written by hand, before "engineering supervisor", an ESCO alternative label)."""
         best: tuple[float, str] | None = None
+        best_weight = 1.0
         for words, weight in readings:
             found = self._read(words)
-            if found and (best is None or found[0] * weight > best[0]):
-                best = (found[0] * weight, found[1])
+            if not found:
+                continue
+            score = found[0] * weight
+            if (best is None or score > best[0] or (score == best[0] and weight < 1 and best_weight < 1
+                                                     and self.title_weight.get(found[1], 2) > self.title_weight.get(best[1], 2))):
+                best, best_weight = (score, found[1]), weight
         return best
 
     # A million postings carry ~126k distinct titles but only ~51k distinct word runs once cleaned ("Software
