@@ -103,6 +103,7 @@ def index():
     ("Kitchen Lead", "3434"), ("Warehouse Lead", "1324"), ("Store Lead", "5222"), ("Production Lead", "3122"),
     ("Marketing Lead", "1221"), ("Engineering Lead", "1223"), ("Nursing Lead", "2221"), ("Front End Lead", "2512"),
     ("Tech Lead", "2512"), ("Lead Cook", "5120"),
+    ("Audit Senior", "2411"), ("Internal Audit Intern", "2411"),  # audit is the auditor's field (no occupation before)
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)

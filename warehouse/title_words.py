@@ -95,7 +95,7 @@ def normalize_label(text: str) -> str:
 FIELD_ROLE = {"engineering": "engineer", "development": "developer", "science": "scientist", "analytics": "analyst",
               "design": "designer", "research": "researcher", "management": "manager", "programming": "programmer",
               "accounting": "accountant", "nursing": "nurse", "consulting": "consultant",
-              "testing": "tester", "devops": "devops engineer"}  # "Software Testing Intern" tests software, no batteries
+              "testing": "tester", "devops": "devops engineer", "audit": "auditor"}  # "Software Testing Intern" tests software, no batteries
 # A segment that is only a field ("Intern - Software"): the role it most often means.
 FIELD_ALONE = {"software": "software developer", "data science": "data scientist",
                "machine learning": "data scientist", "user experience": "user experience designer",
