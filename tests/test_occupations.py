@@ -104,6 +104,7 @@ def index():
     ("Marketing Lead", "1221"), ("Engineering Lead", "1223"), ("Nursing Lead", "2221"), ("Front End Lead", "2512"),
     ("Tech Lead", "2512"), ("Lead Cook", "5120"),
     ("Audit Senior", "2411"), ("Internal Audit Intern", "2411"),  # audit is the auditor's field (no occupation before)
+    ("Customer Success Manager", "1420"), ("CSM", "1420"),  # an account manager's work (no office supervisor)
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
