@@ -105,6 +105,12 @@ def index():
     ("Tech Lead", "2512"), ("Lead Cook", "5120"),
     ("Audit Senior", "2411"), ("Internal Audit Intern", "2411"),  # audit is the auditor's field (no occupation before)
     ("Customer Success Manager", "1420"), ("CSM", "1420"),  # an account manager's work (no office supervisor)
+    # what brackets hold is read as a part of its own: a qualification, a field, the title spelled out ...
+    ("Deputy Manager (RGN)", "2221"), ("Intern (Software) (US Citizenship Required)", "2512"),
+    ("Information Technology Intern (Cybersecurity)", "2529"), ("Quality Assurance Engineer (QA Engineer)", "2149"),
+    # ... and never overrules a role read surely before it
+    ("Marketing Manager (Maternity Cover)", "1221"), ("Senior Backend Engineer (m/w/d)", "2512"),
+    ("Product Manager (Payments)", "1223"), ("Nurse (12 month FTC)", "2221"),
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
@@ -170,6 +176,8 @@ def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
 def test_noise_and_seniority_are_not_the_role():
     assert role_segments("Senior Backend Engineer (m/w/d) - Remote | £60k DOE") == [["back", "end", "engineer"]]
     assert role_segments("Nurse - Job in Derry") == [["nurse"]]
+    assert role_segments("Deputy Manager (RGN)") == [["deputy", "manager"], ["registered", "nurse"]]
+    assert role_segments("Summer Internship (Expression of Interest)") == []  # a call for interest names no role
 
 
 def test_the_shift_worked_is_read_apart_from_the_role():

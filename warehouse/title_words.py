@@ -78,7 +78,8 @@ _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been 
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
-                       r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b", re.I)  # where, like remote
+                       r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b|"
+                       r"\bexpress(?:ion)?\s+(?:of\s+)?interest\b", re.I)  # where, like remote; a call for interest
 
 
 # ESCO says "ICT" where O*NET and job boards say "information technology" or "IT" (see ABBREVIATIONS).
@@ -180,7 +181,7 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
 
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
-    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(" , ", title or ""))))
+    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(lambda m: f" , {m.group(0)[1:-1]} , ", title or ""))))
     text = _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text))
     segments = []
     for part in _SEGMENTS.split(text):
