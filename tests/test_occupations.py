@@ -111,6 +111,11 @@ def index():
     # ... and never overrules a role read surely before it
     ("Marketing Manager (Maternity Cover)", "1221"), ("Senior Backend Engineer (m/w/d)", "2512"),
     ("Product Manager (Payments)", "1223"), ("Nurse (12 month FTC)", "2221"),
+    # a role word, then its field, as ATS titles write them (no occupation, or a service manager, before)
+    ("Analyst, Finance", "3311"), ("Engineer II, Site Reliability", "2522"), ("Manager, Software Engineering", "1330"),
+    ("Representative, Customer Service", "4225"), ("Engineer (Electrical)", "2151"),
+    ("Engineer Intern - Electrical - Summer 2024", "2151"), ("Sr. Mgr, Product Marketing", "1221"),
+    ("Manager, Nursing", "2221"), ("Associate - Data Science", "2511"),  # the field read as its role, as before
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
