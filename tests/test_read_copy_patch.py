@@ -172,3 +172,35 @@ def test_a_duckdb_reader_outside_jobleads_gets_a_whole_copy_not_a_patch(tmp_path
         outside.wait()
     with published_reader(db) as con:
         assert _runs(con) == {"r1", "r2"}
+
+
+def test_duckdb_blocks_are_compared_by_their_checksums_and_the_copy_ends_equal(tmp_path, monkeypatch):
+    """Of two states of one DuckDB file, the blocks both hold are compared by the checksum each begins with: a
+    write that changes a few blocks reads and writes those (and the blocks it appended), not both files whole."""
+    db, copy = tmp_path / "a.duckdb", tmp_path / "copy.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE t AS SELECT range AS i, repeat('x', 50) || range AS s FROM range(300000)")
+    con.close()
+    copy.write_bytes(db.read_bytes())
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE t SET s = 'changed' WHERE i < 1000")
+    con.execute("INSERT INTO t SELECT range + 300000, 'new' FROM range(100000)")
+    con.close()
+    assert db.read_bytes() != copy.read_bytes()
+    read = []
+    real_pread = os.pread
+    monkeypatch.setattr(file_patch.os, "pread", lambda fd, n, at: read.append(n) or real_pread(fd, n, at))
+    assert file_patch.patch_in_place(db, copy, was_equal=True)
+    assert copy.read_bytes() == db.read_bytes()
+    whole_blocks = [n for n in read if n >= 16 * 1024]
+    assert read.count(8) >= 2 and len(whole_blocks) < read.count(8) / 2  # most blocks: 8 bytes each side
+
+
+def test_files_that_are_not_duckdb_are_compared_whole_even_when_said_equal_before(tmp_path):
+    source, target = tmp_path / "source", tmp_path / "target"
+    old = bytearray(_bytes(3 * 4096 + 40_000, 2))
+    target.write_bytes(old)
+    new = bytearray(old)
+    new[3 * 4096 + 20_000] ^= 1  # where a DuckDB file would have a block's inside
+    source.write_bytes(new)
+    assert file_patch.patch_in_place(source, target, was_equal=True) and target.read_bytes() == bytes(new)

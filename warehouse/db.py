@@ -307,7 +307,9 @@ def publish_read_copy(db_path: str | Path) -> Path | None:
     identity = _identity(main)
     # Only what changed is written when no reader has the copy open (warehouse/file_patch.py); the stamp goes
     # first, so a patch cut short leaves a copy nobody takes for current. Else a whole copy is written aside.
-    if not patch_in_place(main, copy, before=lambda: stamp.unlink(missing_ok=True)):
+    # A stamp left by the last publish says that copy was written whole and synced: its DuckDB blocks can then
+    # be compared by their checksums (a copy a patch cut short is compared byte for byte).
+    if not patch_in_place(main, copy, before=lambda: stamp.unlink(missing_ok=True), was_equal=stamp.exists()):
         _write_aside(copy, lambda out: _copy_into(main, out))
     _write_aside(stamp, lambda out: out.write(identity.encode()))
     return copy

@@ -37,10 +37,11 @@ def shared_hold(path: Path) -> Iterator[int]:
         os.close(fd)  # lets go of the lock
 
 
-def patch_in_place(source: Path, target: Path, before=lambda: None) -> bool:
+def patch_in_place(source: Path, target: Path, before=lambda: None, was_equal: bool = False) -> bool:
     """Make `target` byte for byte `source`, writing only the pieces that differ, and sync it. False, with
     nothing done, when `target` is missing or a reader holds it. `before()` runs once the lock is held and
-    before the first byte changes (the caller marks the copy stale there)."""
+    before the first byte changes (the caller marks the copy stale there). `was_equal`: `target` is known to be
+    a state of a database `source` was in, written whole and synced (`_duckdb_blocks`)."""
     try:
         fd = os.open(target, os.O_RDWR)
     except OSError:
@@ -58,10 +59,10 @@ def patch_in_place(source: Path, target: Path, before=lambda: None) -> bool:
             return False
         before()
         size = source.stat().st_size
-        os.ftruncate(fd, size)
-        theirs, ours = bytearray(CHUNK), bytearray(CHUNK)
         with source.open("rb", buffering=0) as src:
-            offset = 0
+            offset = _duckdb_blocks(src.fileno(), fd, size) if was_equal else 0
+            os.ftruncate(fd, size)
+            theirs, ours = bytearray(CHUNK), bytearray(CHUNK)
             while offset < size:
                 want = min(CHUNK, size - offset)
                 _read_exactly(src.fileno(), theirs, want, offset)
@@ -74,6 +75,40 @@ def patch_in_place(source: Path, target: Path, before=lambda: None) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+# DuckDB's file: three headers of 4 KiB (the second and third name the block size), then blocks, each starting with
+# the checksum of its contents (DuckDB writes a block whole, with its checksum, and never changes it otherwise). Of
+# two states of one database file, a block whose checksum is the same holds the same bytes, so the blocks both
+# files have are compared by their first 8 bytes: a nightly fold changes a handful of a million leads' 2,000 blocks
+# and appends the rest, and reading both files whole to find them was most of publishing the copy (0.2 of 0.3 s).
+DUCKDB_HEADERS = 3 * 4096
+DUCKDB_MAGIC = b"DUCK"
+
+
+def _duckdb_blocks(source: int, target: int, size: int) -> int:
+    """Bring the headers and the blocks both files hold up to date by their checksums; the offset from which
+    the rest is to be compared whole (0 when these are not two DuckDB files of one block size)."""
+    def header(fd: int) -> bytes:
+        return os.pread(fd, DUCKDB_HEADERS, 0)
+
+    theirs, ours = header(source), header(target)
+    if len(theirs) < DUCKDB_HEADERS or len(ours) < DUCKDB_HEADERS or theirs[8:12] != DUCKDB_MAGIC:
+        return 0
+    block_sizes = {int.from_bytes(h[offset + 40:offset + 48], "little")
+                   for h in (theirs, ours) for offset in (4096, 8192)}
+    block = block_sizes.pop() if len(block_sizes) == 1 else 0
+    if block < 16 * 1024 or block % 4096:
+        return 0
+    common = (min(size, os.fstat(target).st_size) - DUCKDB_HEADERS) // block
+    for k in range(max(common, 0)):
+        at = DUCKDB_HEADERS + k * block
+        if os.pread(source, 8, at) != os.pread(target, 8, at):
+            data = os.pread(source, block, at)
+            os.pwrite(target, data, at)
+    if theirs != ours:
+        os.pwrite(target, theirs, 0)
+    return DUCKDB_HEADERS + max(common, 0) * block
 
 
 def _read_exactly(fd: int, buffer: bytearray, size: int, offset: int) -> None:
