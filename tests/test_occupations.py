@@ -116,6 +116,9 @@ def index():
     ("Representative, Customer Service", "4225"), ("Engineer (Electrical)", "2151"),
     ("Engineer Intern - Electrical - Summer 2024", "2151"), ("Sr. Mgr, Product Marketing", "1221"),
     ("Manager, Nursing", "2221"), ("Associate - Data Science", "2511"),  # the field read as its role, as before
+    # the NHS's and UK care's support grades (a social care worker, a dietetic technician, nothing before)
+    ("Healthcare Support Worker", "5321"), ("Assistant Practitioner", "5321"), ("Nursing Associate", "5321"),
+    ("Housekeeping Assistant", "9112"),
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)
