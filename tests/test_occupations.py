@@ -119,6 +119,7 @@ def index():
     # the NHS's and UK care's support grades (a social care worker, a dietetic technician, nothing before)
     ("Healthcare Support Worker", "5321"), ("Assistant Practitioner", "5321"), ("Nursing Associate", "5321"),
     ("Housekeeping Assistant", "9112"),
+    ("2024 Software Engineering Internship Program", "2512"),  # the programme after a field (no occupation before)
     # marketing's shorthand (a real Himalayas capture): no web content manager beside the developers
     ("Content & Marcom Specialist", "2432"), ("Marcom Manager", "1221"), ("Internal Comms Manager", "1222"),
     # a word alone after the role is its team, product or place, not a role of its own (corpus listings)

@@ -66,6 +66,9 @@ _KEEP_IN_LABELS = frozenset("head chief lead staff principal trainee apprentice 
 # ... but after the role they say its level only: "Electrician Apprentice" is an electrician's apprenticeship (the
 # labels' vote took "apprentice" for the head and found ESCO's one label ending so, a textile machine apprentice).
 _LEVEL_AFTER_ROLE = frozenset("apprentice trainee".split())
+# ... and so does the programme after a field: "Software Engineering Internship Program" is a software engineer's.
+# (Not after a role: the labels' vote reads "Technology Analyst Program" better with the word than without it.)
+_PROGRAMME = frozenset("program programme programs programmes scheme".split())
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
@@ -194,6 +197,8 @@ def role_segments(title: str) -> list[list[str]]:
         while kept and kept[0] in _KEEP_IN_LABELS and len(kept) > 1 and kept[0] in ("lead", "staff", "principal"):
             kept = kept[1:]
         while len(kept) > 1 and kept[-1] in _LEVEL_AFTER_ROLE:
+            kept = kept[:-1]
+        if len(kept) > 1 and kept[-1] in _PROGRAMME and kept[-2] in FIELD_ROLE:
             kept = kept[:-1]
         if kept:
             segments.append(kept)
