@@ -89,10 +89,7 @@ DUCKDB_MAGIC = b"DUCK"
 def _duckdb_blocks(source: int, target: int, size: int) -> int:
     """Bring the headers and the blocks both files hold up to date by their checksums; the offset from which
     the rest is to be compared whole (0 when these are not two DuckDB files of one block size)."""
-    def header(fd: int) -> bytes:
-        return os.pread(fd, DUCKDB_HEADERS, 0)
-
-    theirs, ours = header(source), header(target)
+    theirs, ours = os.pread(source, DUCKDB_HEADERS, 0), os.pread(target, DUCKDB_HEADERS, 0)
     if len(theirs) < DUCKDB_HEADERS or len(ours) < DUCKDB_HEADERS or theirs[8:12] != DUCKDB_MAGIC:
         return 0
     block_sizes = {int.from_bytes(h[offset + 40:offset + 48], "little")
@@ -100,15 +97,15 @@ def _duckdb_blocks(source: int, target: int, size: int) -> int:
     block = block_sizes.pop() if len(block_sizes) == 1 else 0
     if block < 16 * 1024 or block % 4096:
         return 0
-    common = (min(size, os.fstat(target).st_size) - DUCKDB_HEADERS) // block
-    for k in range(max(common, 0)):
+    common = max((min(size, os.fstat(target).st_size) - DUCKDB_HEADERS) // block, 0)  # blocks both files hold
+    for k in range(common):
         at = DUCKDB_HEADERS + k * block
         if os.pread(source, 8, at) != os.pread(target, 8, at):
             data = os.pread(source, block, at)
             os.pwrite(target, data, at)
     if theirs != ours:
         os.pwrite(target, theirs, 0)
-    return DUCKDB_HEADERS + max(common, 0) * block
+    return DUCKDB_HEADERS + common * block
 
 
 def _read_exactly(fd: int, buffer: bytearray, size: int, offset: int) -> None:

@@ -239,7 +239,7 @@ class OccupationIndex(Proximity):
         if whole and self._read_in_full(whole):
             return segment
         rest = segment[1:]
-        read = self._best_read([(tuple(words), weight) for words, weight in role_readings(rest)])
+        read = self._best_read(self._readings(rest))
         if read and self._read_in_full(read) and self.occupations[self.by_title[read[1]]].isco.startswith(self.ICT_GROUPS):
             return rest
         return segment
@@ -290,7 +290,7 @@ class OccupationIndex(Proximity):
         return read is not None and read[1].rsplit(" ", 1)[-1] == segment[-1]
 
     def _classify_segments(self, segments: list[list[str]]) -> Occupation | None:
-        readings = [(tuple(words), weight) for segment in segments for words, weight in role_readings(segment)]
+        readings = [reading for segment in segments for reading in self._readings(segment)]
         # Words no label has (a tool, a place: "Python Developer Django", "Stress Engineer Glasgow") say nothing
         # of the occupation, yet keep the label beside them from being the whole title: read without them too.
         # Only a label read in full counts so (the vote below takes the title as written: its last word unknown
@@ -313,6 +313,11 @@ class OccupationIndex(Proximity):
             if found and (decided is None or found.confidence > decided.confidence):
                 decided = found
         return decided
+
+    @staticmethod
+    def _readings(segment: list[str]) -> list[tuple[tuple[str, ...], float]]:
+        """A part's readings (title_words.role_readings) as the word runs the memos key on."""
+        return [(tuple(words), weight) for words, weight in role_readings(segment)]
 
     def _best_read(self, readings: list[tuple[tuple[str, ...], float]]) -> tuple[float, str] | None:
         """The surest label read in any of the readings, the first of two as sure (a title's parts in order); but

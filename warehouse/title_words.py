@@ -109,6 +109,16 @@ FIELD_ALONE = {"software": "software developer", "data science": "data scientist
                "deep learning": "data scientist", "front end": "front end developer", "back end": "back end developer"}
 
 
+# A reading of the words other than as written (a field as its role, a head or lead of a field as its manager) is a
+# little less sure than a label the words spell: such a label still wins.
+ANOTHER_READING = 0.95
+
+
+def field_as_role(words: list[str]) -> list[str] | None:
+    """Words ending in a field, as the role it names: "software engineering" -> "software engineer"."""
+    return words[:-1] + FIELD_ROLE[words[-1]].split() if words and words[-1] in FIELD_ROLE else None
+
+
 # The shift a role works is not the role: "Production Shift Manager" manages production (the taxonomies' many
 # "casino shift manager", "refinery shift manager" labels had read it), "Warehouse Night Shift Supervisor" a
 # warehouse. Read also without it, a little less sure, so a label that names the shift itself still wins.
@@ -130,7 +140,6 @@ def without_shift(words: list[str]) -> list[str] | None:
 # one): read also as the field's manager ("finance manager", "ict manager"), a little less sure, so a label that is
 # the title itself ("head of housekeeping", "director of photography") still wins.
 _HEADS_OF = (("head", "of"), ("director", "of"), ("vice", "president", "of"))
-HEAD_OF_AS_MANAGER = 0.95
 
 
 def field_headed(words: list[str]) -> list[str] | None:
@@ -145,17 +154,14 @@ def field_headed(words: list[str]) -> list[str] | None:
 # labels' vote, drawn to "tech lead", had made most of them software developers): read also as the field's
 # supervisor and its manager, and a field as its role ("Nursing Lead" is a nurse), each a little less sure, so
 # a label that is the title itself ("tech lead", "shift lead") still wins.
-LEAD_READ_AS = 0.95
-
-
 def lead_of(words: list[str]) -> list[list[str]]:
-    """What "X Lead" may name: X's role if X ends in a field, X's supervisor, X's manager."""
+    """What "X Lead" may name: the role X names if X is a field, X's supervisor, X's manager."""
     if len(words) < 2 or words[-1] != "lead" or words[-2] in ("team", "lead"):
         return []
     field = words[:-1]
     alone = FIELD_ALONE.get(" ".join(field))
-    read = [alone.split()] if alone else [field[:-1] + FIELD_ROLE[field[-1]].split()] if field[-1] in FIELD_ROLE else []
-    return [*read, field + ["supervisor"], field + ["manager"]]
+    role = alone.split() if alone else field_as_role(field)
+    return [*([role] if role else []), field + ["supervisor"], field + ["manager"]]
 
 
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
@@ -167,10 +173,11 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
         readings.append((shiftless, WITHOUT_SHIFT))
     headed = field_headed(words)
     if headed:
-        readings.append((headed, HEAD_OF_AS_MANAGER))
-    readings.extend((led, LEAD_READ_AS) for led in lead_of(words))
-    if words and words[-1] in FIELD_ROLE:
-        readings.append((words[:-1] + FIELD_ROLE[words[-1]].split(), 0.95))
+        readings.append((headed, ANOTHER_READING))
+    readings.extend((led, ANOTHER_READING) for led in lead_of(words))
+    role = field_as_role(words)
+    if role:
+        readings.append((role, ANOTHER_READING))
     phrase = " ".join(words)
     alone = FIELD_ALONE.get(phrase)
     if alone:
@@ -182,9 +189,14 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
     return readings
 
 
+def _a_part_of_its_own(bracket: re.Match) -> str:
+    """What a bracket holds, as a part of the title ("Deputy Manager (RGN)": a nurse is asked)."""
+    return f" , {bracket.group(0)[1:-1]} , "
+
+
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
-    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(lambda m: f" , {m.group(0)[1:-1]} , ", title or ""))))
+    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
     text = _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text))
     segments = []
     for part in _SEGMENTS.split(text):
