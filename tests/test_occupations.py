@@ -176,6 +176,12 @@ def test_a_word_is_respelt_only_when_it_is_a_misspelt_role(index, segment):
     ("Intern - Advanced Bioimaging", None),  # its last word ends no label: no role named, however it is read
     ("Quant Researcher Intern", "1223"),  # one known word left alone is too broad to be read in full
     ("Team Leader - Care", "5164"),  # ESCO gives the bare "team leader" to zoo section leaders
+    # letters that abbreviate a role elsewhere name a team, a place or a product here
+    ("Internship Program - Information Technology - IT - And Data Analytics - Da", "3251"),  # no dental assistant
+    ("DC Analytics Intern - Summer 2025", "2269"),  # a distribution centre's, no chiropractor
+    ("Internship - Field Monitoring - Butte - MT", "3141"),  # Montana, no medical technologist
+    ("Engineer I&C - Instrumentation & Controls", "3256"),  # a single letter is no physician assistant ("PA-C")
+    ("Internship/Co-op - Building Technology - D.C - Winter/Spring/Summer 2025", "3256"),
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
     found = index.classify(title)

@@ -35,7 +35,9 @@ def scored_reader() -> Iterator:
     def told(count: int) -> None:
         from jobleads.cli.output import err_console
 
-        err_console.print(f"{state.config_path} changed since the last scoring: rescored {count} open leads",
+        # the stored fingerprint covers the profile and weights and jobleads' own tables and rules (an upgrade)
+        err_console.print(f"{state.config_path} or jobleads' rules changed since the last scoring: rescored "
+                          f"{count} open leads",
                           markup=False, highlight=False)
 
     with fresh_reader(state.db, state.config(), rescore=state.config_path.exists(), on_rescore=told) as con:
