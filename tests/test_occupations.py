@@ -154,10 +154,17 @@ def index():
     ("Dev Ops Engineer", "2522"), ("Mobile Dev Ops Intern", "2522"),
     # whom an assistant assists is not the role
     ("PA to CEO", "3343"), ("Executive Assistant to the CEO - London", "3343"), ("Secretary to the Board", "4120"),
+    # UK boards' drivers and phone sales
+    ("Class 1 Driver", "8332"), ("7.5 Tonne Driver", "8332"), ("C+E Driver", "8332"), ("Telesales Executive", "5244"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
     assert found is not None and found.isco == isco, found
+
+
+def test_a_bare_driver_delivers(index):
+    found = index.classify("Driver - Immediate Start")
+    assert found is not None and found.label == "car and van delivery driver"  # ESCO's bare "driver": a hearse's
 
 
 @pytest.mark.parametrize("segment", [
