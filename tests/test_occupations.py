@@ -156,6 +156,9 @@ def index():
     ("PA to CEO", "3343"), ("Executive Assistant to the CEO - London", "3343"), ("Secretary to the Board", "4120"),
     # UK boards' drivers and phone sales
     ("Class 1 Driver", "8332"), ("7.5 Tonne Driver", "8332"), ("C+E Driver", "8332"), ("Telesales Executive", "5244"),
+    # American everyday titles ESCO gives to an odd occupation
+    ("Machinist", "7223"), ("Manual Machinist", "7223"), ("Insurance Agent", "3321"), ("Material Handler", "9333"),
+    ("Package Handler", "9333"), ("Patient Care Technician", "5321"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
