@@ -159,6 +159,9 @@ def index():
     # American everyday titles ESCO gives to an odd occupation
     ("Machinist", "7223"), ("Manual Machinist", "7223"), ("Insurance Agent", "3321"), ("Material Handler", "9333"),
     ("Package Handler", "9333"), ("Patient Care Technician", "5321"),
+    # O*NET occupations placed by hand in their ISCO-08 group (they had been arts teachers, audiologists, carpenters)
+    ("Elementary School Teacher", "2341"), ("Radiologist", "2212"), ("Brickmason", "7112"),
+    ("Histotechnologist", "3212"), ("Team Assembler", "8219"), ("Network Support Specialist", "3513"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
@@ -192,6 +195,9 @@ def test_a_word_is_respelt_only_when_it_is_a_misspelt_role(index, segment):
     ("Internship - Field Monitoring - Butte - MT", "3141"),  # Montana, no medical technologist
     ("Engineer I&C - Instrumentation & Controls", "3256"),  # a single letter is no physician assistant ("PA-C")
     ("Internship/Co-op - Building Technology - D.C - Winter/Spring/Summer 2025", "3256"),
+    # a field's or a rank's bare word is no role: no military officer, army general or merchandise displayer
+    ("AI Ethics Intern", "0110"), ("Summer 2024 – Decision Intelligence Internship", "0110"),
+    ("General Inquiry – Internship", "0110"), ("Data Products Intern", "7543"),
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
     found = index.classify(title)

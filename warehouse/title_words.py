@@ -49,6 +49,9 @@ GENERIC_LABELS = GENERIC_ROLES | frozenset(
     # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
     "research engineering development design science analytics management marketing sales finance "
     "accounting nursing software data operations co op "
+    # a field or a rank's bare word O*NET keeps as an alternate title ("Intelligence" a military officer's, "General"
+    # an army general's, "Products" a merchandise displayer's): "Threat Intelligence Intern" had been an officer
+    "intelligence general products "
     # how senior, not what ("Apprentice" is a cook's alternative label in ESCO, "Intern" a physician's in O*NET,
     # "Principal" a headteacher's): in a posting's title they say the level of whatever role is beside them
     "apprentice trainee intern principal chief".split()
