@@ -77,6 +77,20 @@ def test_learning_a_skill_moves_leads_up_only_when_it_changes_their_rank(tmp_pat
     con.close()
 
 
+def test_a_gain_is_measured_with_the_profile_in_use_even_when_the_scores_came_from_another(tmp_path):
+    """`leads --db data/demo.duckdb skills gap` run outside the demo's folder reads scores made with the demo's
+    profile through the default one: every gain had come out negative."""
+    con = connect(tmp_path / "x.duckdb")
+    add_lead(con, "a", "Backend Engineer", "Requirements: Python, Go, PostgreSQL")
+    add_lead(con, "b", "Backend Engineer", "Requirements: Python, Kafka", posted_at=NOW - timedelta(days=7))
+    scoring.score_leads(con, parse_config({"profile": {"titles": ["Backend Engineer"], "skills": {
+        "Python": "expert", "PostgreSQL": "expert"}}}), NOW)
+    other = parse_config({"profile": {"titles": ["Backend Engineer"], "skills": {"Docker": "beginner"}}})
+    gaps = gap_queries.skill_gaps(con, other, best=2)
+    assert gaps and all(g["avg_score_gain"] > 0 for g in gaps), gaps
+    con.close()
+
+
 def test_resume_keywords_list_profile_skills_the_resume_never_names(capsys, market, tmp_path):
     db, config = market
     resume = tmp_path / "cv.txt"

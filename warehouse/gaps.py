@@ -50,6 +50,14 @@ def skill_gaps(con: duckdb.DuckDBPyConnection, config: Config, best: int = 50, l
         asked.setdefault(lead_id, {})[skill] = importance
     score_of = {lead_id: score for lead_id, score, _ in ranked}
     parts_of = {lead_id: json.loads(parts) for lead_id, _, parts in ranked}
+    # A lead that may change is compared with itself recomputed from the same parts and this profile, not with
+    # its stored score: the stored one may come from another profile (a database scored with a config that is
+    # not the one in use: `leads --db data/demo.duckdb skills gap` outside the demo's folder showed every gain
+    # negative), and it is rounded. Recomputed with this profile, learning a skill can only raise a score.
+    for lead_id, wants in asked.items():
+        if lead_id in score_of:
+            fit, _, _ = skill_fit(wants, levels)
+            score_of[lead_id] = gated(combine({**parts_of[lead_id], "skills": fit}, weights), tier_of[lead_id])
     everyone = sorted(score_of.values(), reverse=True)
     market = {skill: n for skill, n in con.execute(
         "SELECT skill, count(*) FROM lead_skills WHERE NOT has_skill AND list_contains($ids, lead_id) GROUP BY skill",
