@@ -159,6 +159,11 @@ def index():
     # American everyday titles ESCO gives to an odd occupation
     ("Machinist", "7223"), ("Manual Machinist", "7223"), ("Insurance Agent", "3321"), ("Material Handler", "9333"),
     ("Package Handler", "9333"), ("Patient Care Technician", "5321"),
+    # the place a board puts before the title, or in its middle, is left out up to the next part
+    ("Job in Derry - Sales Assistant", "5223"), ("Care Assistant Job in Derry - Nights", "5321"),
+    ("Sales Assistant Job in Newcastle-upon-Tyne", "5223"),
+    ("FLT Driver", "8344"), ("Reach Truck Driver", "8344"), ("Sales Negotiator - Lettings", "3334"),
+    ("Conveyancing Assistant", "3411"),
     # O*NET occupations placed by hand in their ISCO-08 group (they had been arts teachers, audiologists, carpenters)
     ("Elementary School Teacher", "2341"), ("Radiologist", "2212"), ("Brickmason", "7112"),
     ("Histotechnologist", "3212"), ("Team Assembler", "8219"), ("Network Support Specialist", "3513"),

@@ -25,6 +25,7 @@ ABBREVIATIONS = {
     "cmo": "chief marketing officer", "ciso": "chief information security officer", "dba": "database administrator",
     "emt": "emergency medical technician", "slp": "speech language pathologist", "gp": "general practitioner",
     "hgv": "heavy goods vehicle", "cdp": "chef de partie", "kp": "kitchen porter", "foh": "front of house",
+    "flt": "forklift truck",
     "cdl": "truck", "frontend": "front end", "backend": "back end",
     "fullstack": "full stack", "devops": "devops", "sysadmin": "system administrator", "it": "ict",
     "dev": "developer", "eng": "engineer", "mgr": "manager", "asst": "assistant", "admin": "administrator",
@@ -78,7 +79,8 @@ _PROGRAMME = frozenset("program programme programs programmes scheme".split())
 _YEAR = re.compile(TITLE_YEAR)
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b(?:doe|ote|neg|negotiable)\b|\*+", re.I)
-_JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+.*$", re.I)
+# "Care Assistant Job in Derry", "Job in Derry - Sales Assistant": the place, up to the next part of the title
+_JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+(?:(?!\s+[-–—|/]\s)[^|,;:(])*", re.I)
 _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
