@@ -158,7 +158,7 @@ def index():
     ("Class 1 Driver", "8332"), ("7.5 Tonne Driver", "8332"), ("C+E Driver", "8332"), ("Telesales Executive", "5244"),
     # American everyday titles ESCO gives to an odd occupation
     ("Machinist", "7223"), ("Manual Machinist", "7223"), ("Insurance Agent", "3321"), ("Material Handler", "9333"),
-    ("Package Handler", "9333"), ("Patient Care Technician", "5321"),
+    ("Package Handler", "9333"), ("Patient Care Technician", "5321"), ("Infantry Officer", "0110"),
     # the place a board puts before the title, or in its middle, is left out up to the next part
     ("Job in Derry - Sales Assistant", "5223"), ("Care Assistant Job in Derry - Nights", "5321"),
     ("Sales Assistant Job in Newcastle-upon-Tyne", "5223"),
@@ -203,6 +203,8 @@ def test_a_word_is_respelt_only_when_it_is_a_misspelt_role(index, segment):
     # a field's or a rank's bare word is no role: no military officer, army general or merchandise displayer
     ("AI Ethics Intern", "0110"), ("Summer 2024 – Decision Intelligence Internship", "0110"),
     ("General Inquiry – Internship", "0110"), ("Data Products Intern", "7543"),
+    # the armed forces' long labels win no vote for a title without a word of theirs
+    ("Technical Operations Intern", "0110"), ("Threat Intelligence Intern", "0110"),
 ])
 def test_no_occupation_rather_than_a_wrong_one(index, title, not_this):
     found = index.classify(title)
