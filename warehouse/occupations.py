@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
+from warehouse.occupation_parts import PartRewrites
 from warehouse.occupation_proximity import Proximity
 from warehouse.occupation_vote import NearestLabels
-from warehouse.title_words import FIELD_ROLE, GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
+from warehouse.title_words import GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
 
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 # Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
@@ -92,7 +92,7 @@ def _rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(gzip.decompress(data).decode("utf-8")), delimiter="\t"))
 
 
-class OccupationIndex(Proximity):
+class OccupationIndex(PartRewrites, Proximity):
     """Each table is read on first use: scoring with every title's occupation cached needs only the
     occupations and the unit groups' similarity, not the 87k labels. `folder`: tables other than the
     shipped ones (the evaluations build theirs without the titles they measure on)."""
@@ -218,88 +218,6 @@ class OccupationIndex(Proximity):
                 and self._ends_in_its_role(segments[0])):
             return lead
         return found
-
-    # A role word alone, then its field, as ATS titles write them ("Analyst, Finance", "Engineer II, Site Reliability",
-    # "Manager, Software Engineering", "Engineer (Electrical)"): one part, the field before the role, when that is
-    # read in full (else the parts are read as written: "Manager, Nursing" is a nurse by its field). Not when the
-    # second part ends in a role of its own ("Associate - Software Engineer", "Manager - Nurse"): a role word, or a
-    # word that heads as many labels as a trade's name does (nurse 164, chef 54, cashier 58; fields head fewer:
-    # science 35, operations 29, engineering 26, service 7).
-    ROLE_HEAD_LABELS = 40
-
-    def _field_first(self, segments: list[list[str]]) -> list[str] | None:
-        """The first two parts as one, field before role, when the first is a role word alone."""
-        if len(segments) < 2 or len(segments[0]) != 1 or segments[0][0] not in GENERIC_ROLES:
-            return None
-        field = segments[1]
-        if field[-1] in GENERIC_ROLES or (field[-1] not in FIELD_ROLE
-                                          and len(self.by_head.get(field[-1], ())) >= self.ROLE_HEAD_LABELS):
-            return None
-        return field + segments[0]
-
-    # An "IT" before a role names the department it works in: "IT Data Engineer", "IT DevOps Engineer" are a data and
-    # a DevOps engineer (the labels' vote, drawn to "ict engineer" and "ict technician", had made them help desk
-    # technicians, and "IT Data Analyst" a call centre analyst). It is left out when the rest is a whole label of an
-    # ICT occupation; otherwise it stays, and says which field an ambiguous rest is in ("IT QA Engineer" tests
-    # software, no quality engineer), as does a label that keeps it ("ict project manager").
-    ICT_GROUPS = ("25", "35", "1330", "2434", "2356")  # ICT professionals, technicians, managers, sales, trainers
-
-    def _in_ict(self, segment: list[str]) -> list[str]:
-        if len(segment) < 3 or segment[0] != "ict":
-            return segment
-        whole = self._read(tuple(segment))
-        if whole and self._read_in_full(whole):
-            return segment
-        rest = segment[1:]
-        read = self._best_read(self._readings(rest))
-        if read and self._read_in_full(read) and self.occupations[self.by_title[read[1]]].isco.startswith(self.ICT_GROUPS):
-            return rest
-        return segment
-
-    # A role word that many labels end in ("engineer", "manager"): a rare last word one letter from one of them
-    # (one added, left out, changed, or two swapped) misspells it: "Machine Learning Egnineer", "Development
-    # Enginner". ESCO's hidden labels keep some misspellings, which made "Software Enginer" an agricultural engineer
-    # ("agricultural automation enginer"). Not a word alone (a place or a team as often), nor a city's name
-    # ("Leeds" is no "feeds", "Boulder" no "moulder"), nor short.
-    COMMON_HEAD_LABELS = 20
-    RARE_HEAD_LABELS = 5
-    MISSPELT_HEAD_LENGTH = 5
-
-    @cached_property
-    def _common_heads(self) -> list[str]:
-        return sorted(head for head, labels in self.by_head.items() if len(labels) >= self.COMMON_HEAD_LABELS)
-
-    def _head_spelled(self, segment: list[str]) -> list[str]:
-        """The words with their last one, if it is rare, as the common role word it misspells."""
-        head = segment[-1]
-        if (len(segment) < 2 or len(head) < self.MISSPELT_HEAD_LENGTH
-                or len(self.nearest.postings.get(head, ())) > self.RARE_HEAD_LABELS):
-            return segment
-
-        def respelt() -> str | None:  # of two words as near ("manger": "manager", "hanger"), the commoner
-            from warehouse.places import is_city  # loaded only for a word that may be misspelt
-
-            near = [h for h in self._common_heads if OSA.distance(head, h, score_cutoff=1) <= 1
-                    and self._misspelt_in_labels(head, h)]
-            return max(near, key=lambda h: (len(self.by_head[h]), h)) if near and not is_city(head) else None
-
-        found = remembered(self._respellings, head, respelt, self.MEMO_LIMIT)
-        return [*segment[:-1], found] if found else segment
-
-    def _misspelt_in_labels(self, word: str, meant: str) -> bool:
-        """A word no label has, or one the labels have only as a misspelling: a label with it is another label
-        misspelt ("agricultural automation enginer"; but "public sector" is no "public lector")."""
-        labels = self.nearest.postings.get(word, ())
-        return not len(labels) or any(
-            " ".join(meant if w == word else w for w in self.nearest.labels[i].split()) in self.by_title for i in labels)
-
-    def _ends_in_its_role(self, segment: list[str]) -> bool:
-        """The words end in the role word of the label read in them ("Evidence Specialist", "Camera Operator"),
-        and are more than one generic role word ("Associate - Software Engineer")."""
-        if len(segment) == 1 and segment[0] in GENERIC_ROLES:
-            return False
-        read = self._read(tuple(segment))
-        return read is not None and read[1].rsplit(" ", 1)[-1] == segment[-1]
 
     def _classify_segments(self, segments: list[list[str]]) -> Occupation | None:
         readings = [reading for segment in segments for reading in self._readings(segment)]
