@@ -53,6 +53,8 @@ GENERIC_LABELS = GENERIC_ROLES | frozenset(
     # a field or a rank's bare word O*NET keeps as an alternate title ("Intelligence" a military officer's, "General"
     # an army general's, "Products" a merchandise displayer's): "Threat Intelligence Intern" had been an officer
     "intelligence general products "
+    # a deputy alone names no role, nor tells the vote ("Deputy Manager" had been ESCO's deputy stage manager)
+    "deputy "
     # how senior, not what ("Apprentice" is a cook's alternative label in ESCO, "Intern" a physician's in O*NET,
     # "Principal" a headteacher's): in a posting's title they say the level of whatever role is beside them
     "apprentice trainee intern principal chief".split()
@@ -170,9 +172,11 @@ def lead_of(words: list[str]) -> list[list[str]]:
 
 
 def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
-    """The words as written, then as the role a field names (slightly less sure), without the shift worked, and a
-    head of a field as its manager."""
+    """The words as written, then (slightly less sure) without a deputy's word, as the role a field names, without
+    the shift worked, and a head of a field as its manager."""
     readings = [(words, 1.0)]
+    if len(words) > 2 and words[0] == "deputy":  # "Deputy Home Manager" manages a care home (a label may keep the
+        readings.append((words[1:], ANOTHER_READING))  # word: "deputy sheriff", "deputy head teacher")
     shiftless = without_shift(words)
     if shiftless:
         readings.append((shiftless, WITHOUT_SHIFT))
