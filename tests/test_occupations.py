@@ -165,6 +165,9 @@ def index():
     ("FLT Driver", "8344"), ("Reach Truck Driver", "8344"), ("Sales Negotiator - Lettings", "3334"),
     ("Conveyancing Assistant", "3411"), ("Deputy Ward Manager", "2221"), ("Deputy Sheriff", "5412"),
     ("Deputy Head Teacher", "1345"),
+    # a language named by an English word, before a maker's title
+    ("Rust Engineer", "2512"), ("Swift Developer", "2512"), ("Go Engineer", "2512"), ("Ruby Developer", "2512"),
+    ("Unity Engineer I", "2512"),
     # O*NET occupations placed by hand in their ISCO-08 group (they had been arts teachers, audiologists, carpenters)
     ("Elementary School Teacher", "2341"), ("Radiologist", "2212"), ("Brickmason", "7112"),
     ("Histotechnologist", "3212"), ("Team Assembler", "8219"), ("Network Support Specialist", "3513"),

@@ -270,9 +270,15 @@ class OccupationIndex(PartRewrites, Proximity):
     MEMO_LIMIT = 200_000  # runs remembered; the memo starts afresh past this, so a long-lived server stays small
 
     def _read(self, words: tuple[str, ...]) -> tuple[float, str] | None:
-        """The label read in these words: the longest run of them that is a label, or a tool maker's title."""
-        return remembered(self._reads, words, lambda: self._match(list(words)) or self._by_tool(list(words)),
-                          self.MEMO_LIMIT)
+        """The label read in these words: the longest run of them that is a label, or a tool maker's title (also
+        when a language named by an English word makes a label only part of the title: "Swift Developer", where
+        the bare "developer" read at 0.75 had left the vote to make a textile "swift tender")."""
+        def read() -> tuple[float, str] | None:
+            found = self._match(list(words))
+            if found is None or (found[0] < READ_IN_FULL and any(w in LANGUAGE_WORDS for w in words[:-1])):
+                return self._by_tool(list(words)) or found
+            return found
+        return remembered(self._reads, words, read, self.MEMO_LIMIT)
 
     def _vote(self, words: tuple[str, ...]):
         """The nearest labels' vote on these words; none when the only known word is generic ("Engineer",
@@ -370,7 +376,7 @@ class OccupationIndex(PartRewrites, Proximity):
         modifiers = words[:-1]
         phrases = [" ".join(modifiers[i:j]) for i in range(len(modifiers)) for j in range(i + 1, len(modifiers) + 1)]
         for phrase in phrases:
-            name = tools.canonical(phrase)
+            name = tools.canonical(LANGUAGE_WORDS.get(phrase, phrase))
             if name and tools.category(name) in families:
                 return READ_IN_FULL, families[tools.category(name)]
         return None
@@ -393,6 +399,11 @@ class OccupationIndex(PartRewrites, Proximity):
 # A title's head word -> the skills family of the tool before it -> the ESCO label the title means: "Kafka
 # Developer" makes software, "Linux Administrator" or "Jira Administrator" runs it.
 _MAKES = {"software": "software developer", "data": "data scientist"}
+# Languages and frameworks whose names are English words: the skills taxonomy matches them only as written
+# ("Rust", never "rust" in a sentence), but before a maker's title they are the tool ("Rust Engineer" had been a
+# rustproofer, "Swift Developer" a textile winder). Not "Assembly" ("Assembly Engineer" works a production line).
+LANGUAGE_WORDS = {word.lower(): word for word in ("Rust", "Go", "Swift", "Ruby", "Dart", "Julia", "Elm", "React",
+                                                   "Angular", "Node", "Rails", "Unity", "Spring", "Spark")}
 TOOL_TITLES = {**{head: _MAKES for head in ("engineer", "developer", "programmer", "architect")},
                "administrator": {"software": "ict system administrator"}}
 
