@@ -372,3 +372,16 @@ def test_the_shipped_tables_place_o_net_occupations_as_the_hand_placements_say(i
     for title, isco in [("Food Service Manager", "1412"), ("Flight Attendant", "5111"),
                         ("Food Server", "5131"), ("Medical and Health Services Manager", "1342")]:
         assert index.classify(title).isco == isco, title
+
+
+def test_every_language_named_by_an_english_word_is_a_software_tool_of_the_skills_taxonomy():
+    """LANGUAGE_WORDS restores the casing the taxonomy matches them in: a name it does not know would do nothing."""
+    from warehouse.occupations import LANGUAGE_WORDS, TOOL_TITLES
+    from warehouse.skills import load_taxonomy
+
+    tools = load_taxonomy(grown=False)
+    for word, written in LANGUAGE_WORDS.items():
+        name = tools.canonical(written)
+        assert name is not None and tools.category(name) in TOOL_TITLES["developer"], word
+        assert tools.canonical(word) is None, word  # matched only as written: why the list is needed
+

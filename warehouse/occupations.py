@@ -50,9 +50,9 @@ SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflect
 # distribution centre, "Building Technology - D.C"): one is read only as a whole part of the title, and a part
 # that is one of them alone, after the first part, is a qualifier ("Physician Assistant (PA)"). Nor do they tell
 # the vote what a title is ("DC Analytics Intern" had been voted a chiropractor), and a single letter ("I&C",
-# "PA-C", "D.C") is no role for it to find. Corpus listings: 14 of 5,099 titles moved, all from a health role
-# to none or to their own ("RF Software Engineer": an RFID specialist, now a developer); O*NET's reported
-# titles (odd and even rows): 4 right more, 2 fewer ("Medical Technologist (MT)"), unit and major group unchanged.
+# "PA-C", "D.C") is no role for it to find. Corpus listings: 16 of 5,099 titles moved, 11 from a wrong occupation
+# (most a health role) to none or their own ("RF Software Engineer": an RFID specialist, now a developer; see
+# docs/benchmarks.md, session 25); O*NET's reported titles: 4 right more, 2 fewer ("Medical Technologist (MT)").
 ABBREVIATION_LETTERS = 2
 
 
@@ -200,9 +200,10 @@ class OccupationIndex(PartRewrites, Proximity):
         def qualifier(segment: list[str]) -> bool:
             return len(segment) == 1 and segment[0] not in GENERIC_ROLES
 
-        if len(segments) > 1:
-            segments = [segments[0], *(s for s in segments[1:]
-                                       if len(s) > 1 or len(s[0]) > ABBREVIATION_LETTERS)]
+        def abbreviation(segment: list[str]) -> bool:  # a later part that is two letters alone (ABBREVIATION_LETTERS)
+            return len(segment) == 1 and len(segment[0]) <= ABBREVIATION_LETTERS
+
+        segments = segments[:1] + [s for s in segments[1:] if not abbreviation(s)]
         if len(segments) < 2:
             return self._classify_segments(segments)
         lead = self._classify_segments(segments[:1])

@@ -50,8 +50,8 @@ GENERIC_LABELS = GENERIC_ROLES | frozenset(
     # a field is no role either ("Research Intern" is not an R&D manager): FIELD_ROLE reads it as one
     "research engineering development design science analytics management marketing sales finance "
     "accounting nursing software data operations co op "
-    # a field or a rank's bare word O*NET keeps as an alternate title ("Intelligence" a military officer's, "General"
-    # an army general's, "Products" a merchandise displayer's): "Threat Intelligence Intern" had been an officer
+    # a field's or a rank's bare word the taxonomies keep as a title ("Intelligence" a military officer's, "General"
+    # an army general's, "Products" a merchandise displayer's): "AI Ethics Intern" had been an officer
     "intelligence general products "
     # a deputy alone names no role, nor tells the vote ("Deputy Manager" had been ESCO's deputy stage manager)
     "deputy "
