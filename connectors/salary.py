@@ -92,10 +92,13 @@ def _number(value: float | str | None) -> float | None:
 
 # Thousands separators ("120,000", "60.000"), or a decimal before k in either notation ("102.8K", "31,2k").
 _AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
+# "£18k/£20k", "£18/20k": a slash joins two amounts when the second is plainly pay (a currency or a "k"), so
+# "24/7" or a date is no range.
+_SLASH_RANGE = r"/(?=\s*(?:" + _CUR + r"|\d+(?:\.\d+)?\s*[kK]\b))"
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
     + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b)?"  # "£9 per hour - £10 per hour"
-    + r"\s*(?:-|–|—|(?i:to)\b)\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
+    + r"\s*(?:-|–|—|(?i:to)\b|" + _SLASH_RANGE + r")\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
 )
 _SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
@@ -104,16 +107,22 @@ _BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?
 
 _UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
 _FROM = re.compile(r"\b(?:from|starting(?:\s+at)?|min(?:imum)?|at\s+least)\s*$", re.I)
+# ... or after it: "£24K max", "£20K min".
+_UP_TO_AFTER = re.compile(r"^\s*max(?:imum)?\b", re.I)
+_FROM_AFTER = re.compile(r"^\s*min(?:imum)?\b", re.I)
 # "between £30k and £35k" is a range; "and" elsewhere joins other things ("£30,000 and 25 days' holiday").
 _BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\b", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
 _PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
                           r"pcm|ph|pw|pd|per calendar month|per diem|day rate)\b", re.I)
+# "£1,250 pm", "£1,250 p/m": a month only right after an amount below UNSTATED_PERIOD_MIN ("£24,000 pm shifts",
+# "9am - 5pm" are times).
+_MONTH_SHORT = re.compile(r"^\s*(p/m|pm)\b", re.I)
 # UK shorthands: "£500 pw", "£2,000 pcm", "£12 ph", "£350 pd".
 _PERIOD_CODE = {"a": "year", "pa": "year", "p.a.": "year", "p.a": "year", "pro rata": "year", "annum": "year",
                 "pcm": "month", "per calendar month": "month", "ph": "hour", "pw": "week", "pd": "day",
-                "per diem": "day", "day rate": "day", "d": "day", "w": "week"}
+                "per diem": "day", "day rate": "day", "d": "day", "w": "week", "pm": "month", "p/m": "month"}
 # Pay per piece of work ("£100 per shift", "£30 per visit") has no period a year can be counted in.
 _PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|class|sale|item|piece|job|delivery|"
                         r"drop|project|mile|patient|unit|word|assignment|placement|booking)\b", re.I)
@@ -144,8 +153,8 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
         hi = _amount(match.group(5), match.group(6))
         if match.group(3) and not match.group(6) and hi is not None and hi < 1000:
             hi *= 1000  # "$120k-150" reads as thousands
-        if match.group(6) and not match.group(3) and lo is not None and lo < 1000 and hi is not None and hi >= 1000:
-            lo *= 1000  # "120-150k"
+        if lo is not None and lo < 1000 and hi is not None and hi >= 1000 and hi / 3 <= lo * 1000 <= hi:
+            lo *= 1000  # "120-150k", "£45 - 50,000": the first end in the second's thousands
         currency = _currency(match.group("cur1") or match.group("cur2") or match.group("cur3"))
     else:
         match = _SINGLE.search(text) or (_BARE.search(text) if is_salary else None)
@@ -154,20 +163,25 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
         lo = hi = _amount(match.group(2), match.group(3))
         currency = _currency(match.groupdict().get("cur1") or match.groupdict().get("cur3"))
         before = text[max(0, match.start() - 20): match.start()]
-        if _UP_TO.search(before):
+        after = text[match.end():]
+        if _UP_TO.search(before) or _UP_TO_AFTER.match(after):
             lo = None
-        elif _FROM.search(before):
+        elif _FROM.search(before) or _FROM_AFTER.match(after):
             hi = None
     if not is_salary and currency is None and default_currency is None and not _PAY_WORDS.search(text):
         return NO_SALARY
     # The period said after the amount, up to the next amount: "£19,500 (£10 per hour)" is not £19,500 an hour.
     tail = re.split(r"[\d£$€¥₹]", text[match.end(): match.end() + 30], maxsplit=1)[0]
-    near = _PERIOD_NEAR.search(tail) or _PERIOD_NEAR.search(text[max(0, match.start() - 12): match.start()])
+    # ... or before it, in the same clause: "Daily rate of £350", not "paid hourly. Salary £30,000".
+    ahead = re.split(r"[.;!?\n]\s", text[max(0, match.start() - 20): match.start()])[-1]
+    largest = max(v for v in (lo, hi) if v is not None)
+    near = (_PERIOD_NEAR.search(tail) or (largest < UNSTATED_PERIOD_MIN and _MONTH_SHORT.match(tail))
+            or _PERIOD_NEAR.search(ahead))
     period = None
     if near:
         word = (near.group(1) or near.group(2)).lower()
         period = _PERIOD_CODE.get(word) or period_of(word)
-    if period is None and (_PER_PIECE.search(tail) or max(v for v in (lo, hi) if v is not None) < UNSTATED_PERIOD_MIN):
+    if period is None and (_PER_PIECE.search(tail) or largest < UNSTATED_PERIOD_MIN):
         return NO_SALARY  # never guess the period: unknown beats a wrong annual figure
     salary = annualize(lo, hi, currency or default_currency, period)
     if salary.period == "hour":

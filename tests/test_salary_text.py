@@ -52,6 +52,20 @@ CASES = [
     ("£10.00 - £12.00 per hour, 37.5 hours per week", (19500, 23400, "GBP", "hour")),
     ("£15 ph (30 hrs/week)", (23400, 23400, "GBP", "hour")),
     ("£22,500 per annum pro rata (30 hours per week)", (22500, 22500, "GBP", "year")),
+    # the first end of a range written in the second's thousands; a slash between two plain amounts of pay
+    ("£45 - 50,000", (45000, 50000, "GBP", "year")),
+    ("£18/20k", (18000, 20000, "GBP", "year")),
+    ("£18k/£20k", (18000, 20000, "GBP", "year")),
+    ("£12 per hour, 24/7 rota", (24960, 24960, "GBP", "hour")),  # "24/7" is no range
+    # a bound said after the amount; a month's "pm" only after a month's amount
+    ("£24K max", (None, 24000, "GBP", "year")),
+    ("£20K min", (20000, None, "GBP", "year")),
+    ("£1,250 pm", (15000, 15000, "GBP", "month")),
+    ("£1,250 p/m", (15000, 15000, "GBP", "month")),
+    ("£24,000 pm shifts", (24000, 24000, "GBP", "year")),
+    # a period named before the amount counts in its own clause only
+    ("Daily rate of £350", (91000, 91000, "GBP", "day")),
+    ("Overtime paid hourly. Salary £30,000", (30000, 30000, "GBP", "year")),
 ]
 
 
