@@ -215,14 +215,17 @@ def place_the_rest(rest: OnetRest, occupations: list[tuple], votable_titles: lis
     return found, titles
 
 
-def curated_titles(esco_occupations: list[tuple]) -> list[tuple]:
+def curated_titles(esco_occupations: list[tuple], onet_occupations: list[tuple]) -> list[tuple]:
+    """CURATED_FILE: title -> the occupation it means, by its ESCO preferred label or, where ESCO has no such
+    occupation (a US medical technologist), its O*NET title."""
     import tomllib
 
     curated = tomllib.loads(CURATED_FILE.read_text(encoding="utf-8"))
-    by_label = {label: code for code, label, _, _ in esco_occupations}
+    by_label = {label: code for code, label, _, _ in onet_occupations}
+    by_label.update({label: code for code, label, _, _ in esco_occupations})
     missing = sorted(label for label in curated.values() if label not in by_label)
     if missing:
-        raise SystemExit(f"{CURATED_FILE.name} names labels ESCO does not have: {missing}")
+        raise SystemExit(f"{CURATED_FILE.name} names labels neither ESCO nor O*NET has: {missing}")
     return [(normalize_label(title), by_label[label], 4) for title, label in curated.items()]
 
 
@@ -297,7 +300,7 @@ def build(data: Path, out: Path, holdout: bool = False) -> None:
     placements = curated_placements(set(esco_isco.values()))
     onet_occupations = placed_by_hand(onet_occupations, placements)
     print(f"O*NET: {len(onet_occupations)} occupations placed in ISCO groups by ESCO's labels")
-    curated = curated_titles(esco_occupations)
+    curated = curated_titles(esco_occupations, onet_occupations)
     # what the classifier that places the rest may read: nothing of the reported titles, in either build
     votable = [row for code, _, _, _ in onet_occupations for row in occupation_titles(code, rest.own_titles, {})]
     more_occupations, more_titles = place_the_rest(rest, esco_occupations + onet_occupations,

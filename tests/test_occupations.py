@@ -171,6 +171,12 @@ def index():
     # O*NET occupations placed by hand in their ISCO-08 group (they had been arts teachers, audiologists, carpenters)
     ("Elementary School Teacher", "2341"), ("Radiologist", "2212"), ("Brickmason", "7112"),
     ("Histotechnologist", "3212"), ("Team Assembler", "8219"), ("Network Support Specialist", "3513"),
+    # a "QA" engineer, analyst or tester tests software; a QA inspector is a factory's (ESCO's "QA engineer" too)
+    ("QA Engineer", "2519"), ("QA Engineer Intern - Summer 2024", "2519"), ("QA Analyst", "2519"),
+    ("QA Automation Engineer", "2519"), ("QA Inspector", "7543"), ("Quality Engineer", "2149"),
+    # a nurse case manager is a nurse, not a home health aide; a medical technologist a clinical laboratory's
+    ("RN Case Manager - Home Health", "2221"), ("Nurse Case Manager", "2221"), ("Medical Technologist", "3212"),
+    ("Clinical Laboratory Scientist", "3212"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -84,6 +84,11 @@ _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b
 # "Care Assistant Job in Derry", "Job in Derry - Sales Assistant": the place, up to the next part of the title
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+(?:(?!\s+[-–—|/]\s)[^|,;:(])*", re.I)
 _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
+# A "QA" engineer, analyst or tester on a job board tests software (every one in the listings corpus is at a software
+# firm, where its plain quality engineers are at hardware makers); ESCO reads "QA engineer" as a factory's quality
+# engineer. A QA inspector, technician or manager is left to the taxonomies.
+_SOFTWARE_QA = re.compile(r"(?<!software )\bqa(?=[\s-]+(?:automation[\s-]+)?(?:engineer|engineering|analyst|tester|testing)\b)",
+                          re.I)
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
@@ -206,7 +211,7 @@ def _a_part_of_its_own(bracket: re.Match) -> str:
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
-    text = _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text))
+    text = _SOFTWARE_QA.sub("software qa", _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text)))
     segments = []
     for part in _SEGMENTS.split(text):
         words = []
