@@ -265,6 +265,26 @@ def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
         assert set(extract(taxonomy, "Researcher", about_hiring).evidence) == {"Python"}
 
 
+def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxonomy):
+    """Found reading SkillSpan dev's false finds: "NO THIRD PARTY RECRUITMENT AGENCIES PLEASE", "contact HR Business
+    Partner ...", "REPORTS TO: Manager DevOps", a "PACKAGE" heading over the benefits, and a research centre
+    abbreviated CPR all gave the posting a skill."""
+    text = ("REPORTS TO: Manager DevOps\nRequirements:\n- Python\nPACKAGE\n- Health insurance\n"
+            "Questions? Contact our HR Business Partner.\nNO THIRD PARTY RECRUITMENT AGENCIES PLEASE")
+    assert extract(taxonomy, "Backend Engineer", text).evidence == {"Python": "Python"}
+    centre = ("The Novo Nordisk Foundation Center for Protein Research (CPR) offers a PhD stipend.\n"
+              "Requirements:\n- Proteomics\nRead more about projects at CPR.")
+    assert "CPR" not in extract(taxonomy, "PhD Fellow", centre).evidence
+    # a skill's own long name, or a certification's, keeps its acronym asked
+    for asked, skill in (("Requirements: Basic Life Support (BLS) and CPR", "CPR"),
+                         ("Requirements: Neonatal Resuscitation Program (NRP); CPR", "CPR"),
+                         ("Requirements:\n- Site Reliability Engineering (SRE) experience", "Site Reliability Engineering")):
+        assert skill in extract(taxonomy, "Nurse", asked).evidence, asked
+    # a reporting line only names whom; the line after it asks as before
+    assert extract(taxonomy, "Platform Engineer", "Reporting to our Kubernetes platform lead\nYou know Python.").evidence \
+        == {"Python": "Python"}
+
+
 @pytest.mark.parametrize("text, years", [
     ("Requirements: 3-5 years of experience in sales", 3),
     ("At least seven years experience", 7),

@@ -39,7 +39,7 @@ _OTHER_HEAD = re.compile(
 )
 _IGNORED_HEAD = re.compile(
     r"benefits|perks|we offer|what's in it|what you(?:'|’)?ll get|what you get|in return|compensation|salary|"
-    r"pay range|about us|about the company|"
+    r"pay range|about us|about the company|^(?:the |our |your |salary (?:and|&) )?package$|"
     r"who we are(?! looking)|"
     r"equal|diversity|inclusion|privacy|how to apply|staying safe|fraud|accommodation|disclaimer|legal notice|"
     r"company description|company profile|about the employer|wir bieten|über uns|"
@@ -50,6 +50,9 @@ _IGNORED_HEAD = re.compile(
 # A pay heading with its value on the same line is a field of the posting ("Salary: £35,000 - £45,000"): the
 # lines after it are not about pay.
 _PAY_HEAD = re.compile(r"(?:salary|compensation|pay range|pay|rate|wage)\b(?:(?!benefit|perk)[^:]){0,30}:", re.I)
+# Whom the role reports to names a person's title, not a skill ("REPORTS TO: Manager DevOps", "Reporting to the
+# Head of Data"): the line asks nothing.
+_REPORTS_TO = re.compile(r"^\s*[#*_]*\s*(?:reports?|reporting)\s+(?:to|line)\b", re.I)
 # Such a heading written inside a line, as boards that flatten a posting into one paragraph do: a board's own
 # heading anywhere, a plain word only where a sentence starts ("Experience with benefits: COBRA" asks).
 _INLINE_IGNORED_HEAD = re.compile(
@@ -112,8 +115,9 @@ def segments(text: str) -> list[tuple[str, int, int]]:
     offset = 0
     for line in (text or "").splitlines(keepends=True):
         kind, skip = _heading_kind(line) if len(line) <= 140 else (None, 0)
-        if kind == "ignored" and line[skip:].strip() and _PAY_HEAD.match(line.strip().strip("#*_ ")):
-            offset += len(line)  # "Salary: £35,000 - £45,000 ..." is a field on its line, not a section
+        if (kind == "ignored" and line[skip:].strip() and _PAY_HEAD.match(line.strip().strip("#*_ "))) \
+                or _REPORTS_TO.match(line):
+            offset += len(line)  # "Salary: £35,000 - £45,000 ...", "Reports to: Manager DevOps": a field on its line
             continue
         if kind is not None:
             section = {"other": "mentioned"}.get(kind, kind)
@@ -234,7 +238,8 @@ def seniority_for_years(years: float) -> str:
 # train split 63 of 73 such mentions are in no annotated span.
 _ROLE_AFTER = re.compile(
     r"[ \t]*[-/]?[ \t]*(?:engineers?|developers?|architects?|managers?|administrators?|teams?|specialists?|"
-    r"consultants?|experts?|designers?|programmers?|department|analysts?|testers?|scientists?|officers?)\b", re.I)
+    r"consultants?|experts?|designers?|programmers?|department|analysts?|testers?|scientists?|officers?|"
+    r"business partners?)\b", re.I)
 # ... nor a mention that is itself a role ("by our product manager", "the Scrum Master", "an executive
 # assistant supports you"): a person in the text, where the title is the job (read apart). On SkillSpan's
 # train split 14 of 16 such mentions are in no annotated span.
@@ -253,7 +258,7 @@ _UNIT_REACH = 60  # characters read back from a mention for _UNIT_BEFORE
 # Resources support" is an HR job's work: asked.)
 _HIRING_SKILLS = frozenset({"Recruiting", "Onboarding", "Human Resources"})
 _HIRING_OWN = re.compile(
-    r"[ \t]*(?:process(?:es)?|system|office|director|agency|meetings?|package|events?|programm?e?s?|"
+    r"[ \t]*(?:process(?:es)?|system|office|director|agency|agencies|meetings?|package|events?|programm?e?s?|"
     r"period|portal)\b", re.I)
 
 
@@ -317,6 +322,7 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     about_employer: dict[int, bool] = {}
     notice: dict[int, bool] = {}
     links = [(m.start(), m.end()) for m in _LINK.finditer(text)] if "http" in text or "www." in text else []
+    own_acronyms = _acronyms_defined_otherwise(taxonomy, text) if "(" in text else frozenset()
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
         if index < 0 or start >= parts[index][2]:
@@ -333,6 +339,8 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
             continue
         if name in _HIRING_SKILLS and _HIRING_OWN.match(text, end):
             continue
+        if own_acronyms and text[start:end] in own_acronyms:
+            continue
         kind, begin, stop = parts[index]
         if (name in _languages() and _LANGUAGE_FORM.search(text, begin, stop)
                 and not _LANGUAGE_COMMAND.search(text, begin, stop)):
@@ -343,6 +351,40 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
             continue
         asked.append((kind, name, start, end))
     return asked
+
+
+# ... nor an acronym the posting spells out as an institution's name ("the Novo Nordisk Foundation Center for
+# Protein Research (CPR)" is no resuscitation), anywhere in it: the words right before "(CPR)" end in an
+# institution's word and start with its last letters (two at least), and name no skill. (Not a certification's or
+# a law's long name, "Neonatal Resuscitation Program (NRP)", "Occupational Safety and Health Administration
+# (OSHA)": those are what the acronym asks.)
+_BRACKETED_ACRONYM = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
+_LINKING_WORDS = frozenset({"of", "for", "and", "&", "the", "in", "on", "at"})
+_INSTITUTION_WORDS = frozenset({"center", "centre", "institute", "foundation", "university", "council", "association",
+                                "society", "research", "laboratory", "laboratories", "hospital", "agency", "ministry",
+                                "museum", "college", "academy", "bank", "observatory"})
+_DEFINITION_REACH = 80  # characters read back from the bracket for the words it abbreviates
+
+
+def _acronyms_defined_otherwise(taxonomy: FindsSkills, text: str) -> frozenset[str]:
+    defined = set()
+    for bracket in _BRACKETED_ACRONYM.finditer(text):
+        acronym = bracket.group(1)
+        reach = max(0, bracket.start() - _DEFINITION_REACH)
+        words = [w for w in re.finditer(r"[\w&'-]+", text[reach:bracket.start()])]
+        if not words or words[-1].group().lower() not in _INSTITUTION_WORDS:
+            continue
+        initials, first = "", bracket.start()
+        for word in reversed(words):
+            if word.group().lower() in _LINKING_WORDS:
+                continue
+            if not word.group()[0].isupper() or len(initials) == len(acronym) \
+                    or not acronym.endswith(word.group()[0] + initials):
+                break
+            initials, first = word.group()[0] + initials, reach + word.start()
+        if len(initials) >= 2 and not taxonomy.find(text[first:bracket.start()]):
+            defined.add(acronym)
+    return frozenset(defined)
 
 
 def _about_employer(sentence: str) -> bool:
