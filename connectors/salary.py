@@ -147,14 +147,8 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     if not text:
         return NO_SALARY
     text = _BETWEEN.sub(r"\1 - ", _CIRCA.sub("", str(text)))
-    match = _RANGE.search(text)
+    match, lo, hi = _range(text)
     if match:
-        lo = _amount(match.group(2), match.group(3))
-        hi = _amount(match.group(5), match.group(6))
-        if match.group(3) and not match.group(6) and hi is not None and hi < 1000:
-            hi *= 1000  # "$120k-150" reads as thousands
-        if lo is not None and lo < 1000 and hi is not None and hi >= 1000 and hi / 3 <= lo * 1000 <= hi:
-            lo *= 1000  # "120-150k", "£45 - 50,000": the first end in the second's thousands
         currency = _currency(match.group("cur1") or match.group("cur2") or match.group("cur3"))
     else:
         match = _SINGLE.search(text) or (_BARE.search(text) if is_salary else None)
@@ -187,6 +181,27 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     if salary.period == "hour":
         salary = _hours_stated(text, salary)
     return salary if _plausible(salary) else NO_SALARY
+
+
+# A range's ends differ by less than this: "Band 5 - £21,176 - £27,625" starts at the amount after the band.
+RANGE_MAX_RATIO = 10
+
+
+def _range(text: str) -> tuple[re.Match | None, float | None, float | None]:
+    """The first range of pay in the text and its two ends, a bare figure before an amount ("Band 5 - £21,176",
+    "Grade 7 - £38,205 to £46,047", "Level 3 - £20k") read as no range of its own."""
+    position = 0
+    while match := _RANGE.search(text, position):
+        lo = _amount(match.group(2), match.group(3))
+        hi = _amount(match.group(5), match.group(6))
+        if match.group(3) and not match.group(6) and hi is not None and hi < 1000:
+            hi *= 1000  # "$120k-150" reads as thousands
+        if lo is not None and lo < 1000 and hi is not None and hi >= 1000 and hi / 3 <= lo * 1000 <= hi:
+            lo *= 1000  # "120-150k", "£45 - 50,000": the first end in the second's thousands
+        if lo is None or hi is None or RANGE_MAX_RATIO * lo >= hi:
+            return match, lo, hi
+        position = match.start(4) if match.group("cur2") else match.start(5)
+    return None, None, None
 
 
 # "37.5 hours per week", "30 hrs/week", "40 hours a week": an hourly rate then counts those hours, 52 weeks a year.

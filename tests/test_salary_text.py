@@ -63,6 +63,10 @@ CASES = [
     ("£1,250 pm", (15000, 15000, "GBP", "month")),
     ("£1,250 p/m", (15000, 15000, "GBP", "month")),
     ("£24,000 pm shifts", (24000, 24000, "GBP", "year")),
+    # a band or grade's number before the pay is no end of a range
+    ("Band 5 - £21,176 - £27,625 pa", (21176, 27625, "GBP", "year")),
+    ("Grade 7 - £38,205 to £46,047", (38205, 46047, "GBP", "year")),
+    ("Level 3 - £20k", (20000, 20000, "GBP", "year")),
     # a period named before the amount counts in its own clause only
     ("Daily rate of £350", (91000, 91000, "GBP", "day")),
     ("Overtime paid hourly. Salary £30,000", (30000, 30000, "GBP", "year")),
