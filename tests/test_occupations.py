@@ -177,6 +177,10 @@ def index():
     # a nurse case manager is a nurse, not a home health aide; a medical technologist a clinical laboratory's
     ("RN Case Manager - Home Health", "2221"), ("Nurse Case Manager", "2221"), ("Medical Technologist", "3212"),
     ("Clinical Laboratory Scientist", "3212"),
+    # a tradesman's mate is the trade's helper; a first mate stays at sea
+    ("Electrician's Mate", "9313"), ("Plumbers Mate", "9313"), ("First Mate", "3152"),
+    # ESCO's slips: "finance director" an airport director's label, "counsellor" a lawyer's, "courier" a lorry driver's
+    ("Finance Director", "1211"), ("HR Director", "1212"), ("Counsellor", "2635"), ("Courier", "8322"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -84,6 +84,9 @@ _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b
 # "Care Assistant Job in Derry", "Job in Derry - Sales Assistant": the place, up to the next part of the title
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+(?:(?!\s+[-–—|/]\s)[^|,;:(])*", re.I)
 _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
+# A tradesman's mate is the trade's helper ("Electrician's Mate", "Plumbers Mate", "Driver's Mate"), no ship's mate:
+# only after a possessive or a plural, so a "First Mate" or "Chief Mate" stays at sea.
+_TRADES_MATE = re.compile(r"\b([a-z]+?)(?:['’]s|s)\s+mate\b", re.I)
 # A "QA" engineer, analyst or tester on a job board tests software (every one in the listings corpus is at a software
 # firm, where its plain quality engineers are at hardware makers); ESCO reads "QA engineer" as a factory's quality
 # engineer. A QA inspector, technician or manager is left to the taxonomies.
@@ -212,6 +215,7 @@ def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
     text = _SOFTWARE_QA.sub("software qa", _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text)))
+    text = _TRADES_MATE.sub(r"\1 helper", text)
     segments = []
     for part in _SEGMENTS.split(text):
         words = []
