@@ -181,10 +181,19 @@ def index():
     ("Electrician's Mate", "9313"), ("Plumbers Mate", "9313"), ("First Mate", "3152"),
     # ESCO's slips: "finance director" an airport director's label, "counsellor" a lawyer's, "courier" a lorry driver's
     ("Finance Director", "1211"), ("HR Director", "1212"), ("Counsellor", "2635"), ("Courier", "8322"),
+    # chief executives are named by a word of rank
+    ("Chief Executive", "1120"), ("CEO", "1120"), ("Managing Director", "1120"), ("Executive Director", "1120"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
     assert found is not None and found.isco == isco, found
+
+
+@pytest.mark.parametrize("title", ["Social Media Executive", "Media Executive", "Lettings Executive", "Events Executive"])
+def test_a_uk_boards_executive_is_no_chief_executive(index, title):
+    # O*NET lists "media executive" under Chief Executives, whose vote drew every "X Executive" there (0.82)
+    found = index.classify(title)
+    assert found is None or found.isco != "1120", found
 
 
 def test_a_bare_driver_delivers(index):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -60,6 +61,7 @@ class NearestLabels:
             state[name] = (list(table), np.array([len(ids) for ids in table.values()], dtype=np.int64),
                            np.concatenate(list(table.values())) if table else np.empty(0, np.int32))
         del state["weights"]  # derived from postings and idf
+        state.pop("_isco_codes", None)  # derived from isco
         state["_head_masks"] = {}
         return state
 
@@ -75,6 +77,10 @@ class NearestLabels:
         """Each word's weight per label it is in (idf squared), ready to add up."""
         return {w: np.full(len(ids), self.idf[w] ** 2) for w, ids in self.postings.items()}
 
+    @cached_property
+    def _isco_codes(self) -> np.ndarray:
+        return np.array(self.isco)
+
     def head_mask(self, word: str) -> np.ndarray:
         """For every label: does it end in `word`? (Built on first use of a head word.)"""
         mask = self._head_masks.get(word)
@@ -84,9 +90,10 @@ class NearestLabels:
             self._head_masks[word] = mask
         return mask
 
-    def vote(self, words: list[str]) -> Vote | None:
+    def vote(self, words: list[str], excluded: str | None = None) -> Vote | None:
         """The unit group the title's nearest labels name, or None when its last word ends no label: "Upcoming
-        Internship Opportunities" names no role at all, however rare and telling "opportunities" is."""
+        Internship Opportunities" names no role at all, however rare and telling "opportunities" is. `excluded`:
+        a unit group whose labels do not vote."""
         known = [w for w in dict.fromkeys(words) if w in self.postings]
         if not known or words[-1] not in self.heads:
             return None
@@ -98,6 +105,11 @@ class NearestLabels:
                                 minlength=len(self.labels))
             candidates = sorted_distinct(ids)
             dot = total[candidates]
+        if excluded is not None:
+            kept = self._isco_codes[candidates] != excluded
+            candidates, dot = candidates[kept], dot[kept]
+            if not len(candidates):
+                return None
         query_norm = math.sqrt(sum(self.idf[w] ** 2 for w in known))
         cosine = dot / (self.norm[candidates] * query_norm)
         score = cosine + HEAD_BONUS * self.head_mask(words[-1])[candidates]

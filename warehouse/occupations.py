@@ -54,6 +54,10 @@ SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflect
 # (most a health role) to none or their own ("RF Software Engineer": an RFID specialist, now a developer; see
 # docs/benchmarks.md, session 25); O*NET's reported titles: 4 right more, 2 fewer ("Medical Technologist (MT)").
 ABBREVIATION_LETTERS = 2
+# Chief executives (ISCO 1120) are named by a word of rank; "executive" alone is a UK board's junior professional.
+TOP_EXECUTIVES = "1120"
+TOP_EXECUTIVE_WORDS = frozenset({"chief", "president", "presidents", "managing", "director", "directors", "founder",
+                                 "owner", "chairman", "chair", "chairperson", "principal", "officer", "general"})
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,8 @@ class OccupationIndex(PartRewrites, Proximity):
         the bare "developer" read at 0.75 had left the vote to make a textile "swift tender")."""
         def read() -> tuple[float, str] | None:
             found = self._match(list(words))
+            if found is not None and self._unranked_executive(self.occupations[self.by_title[found[1]]].isco, words):
+                found = None
             if found is None or (found[0] < READ_IN_FULL and any(w in LANGUAGE_WORDS for w in words[:-1])):
                 return self._by_tool(list(words)) or found
             return found
@@ -294,8 +300,17 @@ class OccupationIndex(PartRewrites, Proximity):
             # word of theirs. Held out: no title right before is wrong now.
             if found is not None and found.isco.startswith("0") and not any(w in self._military_words for w in words):
                 return None
+            if found is not None and self._unranked_executive(found.isco, words):
+                return self.nearest.vote(list(words), excluded=TOP_EXECUTIVES)
             return found
         return remembered(self._votes, words, vote, self.MEMO_LIMIT)
+
+    @staticmethod
+    def _unranked_executive(isco: str, words: tuple[str, ...]) -> bool:
+        """A chief executive's group (TOP_EXECUTIVES) for a title with no word of rank: a UK board's "Social Media
+        Executive", "Lettings Executive" or "Events Executive" works in the field it names (O*NET lists "media
+        executive" under Chief Executives, and their vote drew "X Executive" titles there)."""
+        return isco == TOP_EXECUTIVES and not any(w in TOP_EXECUTIVE_WORDS for w in words)
 
     MILITARY_SHARE = 0.8  # of a word's labels, the armed forces' (ISCO major group 0)
 
