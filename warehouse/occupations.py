@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
+from warehouse.occupation_guards import GroupGuards
 from warehouse.occupation_parts import PartRewrites
 from warehouse.occupation_proximity import Proximity
 from warehouse.occupation_vote import NearestLabels
@@ -54,10 +55,6 @@ SAME_WORD = 85  # fuzz.ratio at which two words are one word misspelt or inflect
 # (most a health role) to none or their own ("RF Software Engineer": an RFID specialist, now a developer; see
 # docs/benchmarks.md, session 25); O*NET's reported titles: 4 right more, 2 fewer ("Medical Technologist (MT)").
 ABBREVIATION_LETTERS = 2
-# Chief executives (ISCO 1120) are named by a word of rank; "executive" alone is a UK board's junior professional.
-TOP_EXECUTIVES = "1120"
-TOP_EXECUTIVE_WORDS = frozenset({"chief", "president", "presidents", "managing", "director", "directors", "founder",
-                                 "owner", "chairman", "chair", "chairperson", "principal", "officer", "general"})
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def _rows(name: str, folder: Path | None = None) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(gzip.decompress(data).decode("utf-8")), delimiter="\t"))
 
 
-class OccupationIndex(PartRewrites, Proximity):
+class OccupationIndex(PartRewrites, GroupGuards, Proximity):
     """Each table is read on first use: scoring with every title's occupation cached needs only the
     occupations and the unit groups' similarity, not the 87k labels. `folder`: tables other than the
     shipped ones (the evaluations build theirs without the titles they measure on)."""
@@ -293,33 +290,8 @@ class OccupationIndex(PartRewrites, Proximity):
         def vote():
             telling = len(words[-1]) > 1 and any(
                 len(x) > ABBREVIATION_LETTERS and x not in GENERIC_LABELS and x in self.nearest.postings for x in words)
-            found = self.nearest.vote(list(words)) if telling else None
-            # O*NET's long armed-forces labels ("military officer special and tactical operations leaders") draw the
-            # vote of civilian titles that share a word ("Technical Operations Intern", "Threat Intelligence Intern",
-            # 17 corpus listings, none of them a soldier's): the armed forces win a vote only for a title with a
-            # word of theirs. Held out: no title right before is wrong now.
-            if found is not None and found.isco.startswith("0") and not any(w in self._military_words for w in words):
-                return None
-            if found is not None and self._unranked_executive(found.isco, words):
-                return self.nearest.vote(list(words), excluded=TOP_EXECUTIVES)
-            return found
+            return self._guarded_vote(self.nearest.vote(list(words)) if telling else None, words)
         return remembered(self._votes, words, vote, self.MEMO_LIMIT)
-
-    @staticmethod
-    def _unranked_executive(isco: str, words: tuple[str, ...]) -> bool:
-        """A chief executive's group (TOP_EXECUTIVES) for a title with no word of rank: a UK board's "Social Media
-        Executive", "Lettings Executive" or "Events Executive" works in the field it names (O*NET lists "media
-        executive" under Chief Executives, and their vote drew "X Executive" titles there)."""
-        return isco == TOP_EXECUTIVES and not any(w in TOP_EXECUTIVE_WORDS for w in words)
-
-    MILITARY_SHARE = 0.8  # of a word's labels, the armed forces' (ISCO major group 0)
-
-    @cached_property
-    def _military_words(self) -> frozenset[str]:
-        """Words of the armed forces' labels ("infantry", "artillery", "sergeant", "warfare", "tactical")."""
-        isco = self.nearest.isco
-        return frozenset(w for w, ids in self.nearest.postings.items()
-                         if sum(isco[i].startswith("0") for i in ids.tolist()) >= self.MILITARY_SHARE * len(ids))
 
     def _read_in_full(self, read: tuple[float, str]) -> bool:
         return read[0] >= READ_IN_FULL and self.title_weight.get(read[1], 2) >= 2
