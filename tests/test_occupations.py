@@ -183,6 +183,7 @@ def index():
     ("Finance Director", "1211"), ("HR Director", "1212"), ("Counsellor", "2635"), ("Courier", "8322"),
     # chief executives are named by a word of rank
     ("Chief Executive", "1120"), ("CEO", "1120"), ("Managing Director", "1120"), ("Executive Director", "1120"),
+    ("Call Centre Advisor - Energy", "5244"), ("Linux Administrator", "2522"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
