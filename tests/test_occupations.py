@@ -184,6 +184,8 @@ def index():
     # chief executives are named by a word of rank
     ("Chief Executive", "1120"), ("CEO", "1120"), ("Managing Director", "1120"), ("Executive Director", "1120"),
     ("Call Centre Advisor - Energy", "5244"), ("Linux Administrator", "2522"),
+    # a trade's name, then its kind: one title when that is a whole label
+    ("Teacher - Elementary - 2025-26 School Year", "2341"), ("Teacher, Special Education", "2352"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
