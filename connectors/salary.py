@@ -92,9 +92,9 @@ def _number(value: float | str | None) -> float | None:
 
 # Thousands separators ("120,000", "60.000"), or a decimal before k in either notation ("102.8K", "31,2k").
 _AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=\s*[kK])|\d+(?:\.\d+)?)\s*([kK])?"
-# "£18k/£20k", "£18/20k": a slash joins two amounts when the second is plainly pay (a currency or a "k"), so
-# "24/7" or a date is no range.
-_SLASH_RANGE = r"/(?=\s*(?:" + _CUR + r"|\d+(?:\.\d+)?\s*[kK]\b))"
+# "£18k/£20k", "£18/20k", "£18/20ph": a slash joins two amounts when the second is plainly pay (a currency, a "k" or
+# a period right after it), so "24/7" or a date is no range.
+_SLASH_RANGE = (r"/(?=\s*(?:" + _CUR + r"|\d+(?:\.\d+)?\s*(?:[kK]\b|(?i:ph|pd|pw|pa|p/[hdw]|per|an? hour|a day)\b)))")
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
     + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b)?"  # "£9 per hour - £10 per hour"

@@ -57,6 +57,8 @@ CASES = [
     ("£18/20k", (18000, 20000, "GBP", "year")),
     ("£18k/£20k", (18000, 20000, "GBP", "year")),
     ("£12 per hour, 24/7 rota", (24960, 24960, "GBP", "hour")),  # "24/7" is no range
+    ("£18/20ph", (37440, 41600, "GBP", "hour")),  # ... but a period right after the second amount makes one
+    ("£400/450 pd", (104000, 117000, "GBP", "day")),
     # a bound said after the amount; a month's "pm" only after a month's amount
     ("£24K max", (None, 24000, "GBP", "year")),
     ("£20K min", (20000, None, "GBP", "year")),
