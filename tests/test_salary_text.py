@@ -94,6 +94,12 @@ def test_a_description_gives_its_pay_sentence_and_nothing_else():
     pay = salary_in_description(text)
     assert (pay.minimum, pay.maximum, pay.currency, pay.period) == (32000, 36000, "GBP", "year")
     assert salary_in_description("We raised a $5M Series A. 100+ engineers.").minimum is None
+    # what a job "pays" or lets one "earn", and an amount per week or month, are pay sentences too
+    pay = salary_in_description("The role pays £28k rising to £32k after 12 months.")
+    assert (pay.minimum, pay.period) == (28000, "year")
+    pay = salary_in_description("Drivers earn up to £600 per week!")
+    assert (pay.minimum, pay.maximum, pay.period) == (None, 31200, "week")
+    assert salary_in_description("Work 3 days per week from our £2m office.").minimum is None
 
 
 def test_a_pay_heading_on_its_own_line_is_read_with_the_figure_under_it():
