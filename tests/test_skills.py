@@ -280,6 +280,12 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
                          ("Requirements: Neonatal Resuscitation Program (NRP); CPR", "CPR"),
                          ("Requirements:\n- Site Reliability Engineering (SRE) experience", "Site Reliability Engineering")):
         assert skill in extract(taxonomy, "Nurse", asked).evidence, asked
+    # an e-mail address, the employer saying it is recruiting, and a benefit on a line of its own ask nothing
+    notices = ("The role\nHealth Insurance\nRequirements:\n- Python\nQuestions to recruiting@acme.com\n"
+               "We are recruiting on an ongoing basis.")
+    assert extract(taxonomy, "Backend Engineer", notices).evidence == {"Python": "Python"}
+    assert "Health Insurance" in extract(taxonomy, "Claims Handler",
+                                         "You have experience with health insurance claims.").evidence
     # a reporting line only names whom; the line after it asks as before
     assert extract(taxonomy, "Platform Engineer", "Reporting to our Kubernetes platform lead\nYou know Python.").evidence \
         == {"Python": "Python"}

@@ -271,11 +271,16 @@ _LANGUAGE_COMMAND = re.compile(r"\b(?:fluen\w*|speak\w*|spoken|proficien\w*|skil
                                r"oral\w*|native|level)\b", re.I)
 
 
+# ... or says it is hiring now ("we are recruiting on an ongoing basis", "we're hiring and onboarding").
+_HIRING_NOW = re.compile(r"\b(?:we|we're|we are|is|are)\s+(?:now\s+|currently\s+|actively\s+)?$", re.I)
+# ... nor a benefit named outside the requirements ("Health insurance" on a line of its own under a heading no
+# rule knows): an insurance job's knowledge is asked of the candidate ("experience with health insurance claims").
+_BENEFIT_SKILLS = frozenset({"Health Insurance"})
 # ... nor words inside a link ("notion.site/Notion-Global-Recruiting-Privacy-Policy", "Ashby-AI-Bias-Audit"), nor a
 # sentence of notices about the application itself: how applicants' data is kept ("in accordance with our Global
 # Recruiting Privacy Policy") or a warning against scams ("beware of recruitment phishing scams"). Found on the
 # captures in ../shared/corpus/api, where an Ashby board's footer gave every Notion posting Recruiting and Audit.
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.I)  # an e-mail too: "recruiting@acme.com"
 # (Not "phishing" or "fraudulent" alone: a security or fraud analyst's posting asks about them.)
 _NOTICE = re.compile(r"\bprivacy (?:policy|notice|statement)\b|\bdata protection (?:policy|notice)\b|\bbeware\b|"
                      r"\b(?:recruit\w*|hiring|job|employment|interview)\s+(?:phishing\s+)?(?:scams?|fraud)\b", re.I)
@@ -321,7 +326,8 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     asked = []
     about_employer: dict[int, bool] = {}
     notice: dict[int, bool] = {}
-    links = [(m.start(), m.end()) for m in _LINK.finditer(text)] if "http" in text or "www." in text else []
+    links = [(m.start(), m.end()) for m in _LINK.finditer(text)] if ("http" in text or "www." in text
+                                                                    or "@" in text) else []
     own_acronyms = _acronyms_defined_otherwise(taxonomy, text) if "(" in text else frozenset()
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
@@ -337,7 +343,11 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
             continue
         if _UNIT_BEFORE.search(text, max(parts[index][1], start - _UNIT_REACH), start):
             continue
-        if name in _HIRING_SKILLS and _HIRING_OWN.match(text, end):
+        if name in _HIRING_SKILLS and (_HIRING_OWN.match(text, end)
+                                       or _HIRING_NOW.search(text, max(parts[index][1], start - 30), start)):
+            continue
+        if name in _BENEFIT_SKILLS and parts[index][0] == "mentioned" and not _CANDIDATE_VOICE.search(
+                text, parts[index][1], parts[index][2]):
             continue
         if own_acronyms and text[start:end] in own_acronyms:
             continue
