@@ -10,6 +10,8 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Protocol
 
+from warehouse.posting_acronyms import acronyms_defined_otherwise
+
 
 class FindsSkills(Protocol):
     """What `asked_in` needs of a taxonomy (warehouse.skills.Taxonomy): its mentions in a text."""
@@ -328,7 +330,7 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
     notice: dict[int, bool] = {}
     links = [(m.start(), m.end()) for m in _LINK.finditer(text)] if ("http" in text or "www." in text
                                                                     or "@" in text) else []
-    own_acronyms = _acronyms_defined_otherwise(taxonomy, text) if "(" in text else frozenset()
+    own_acronyms = acronyms_defined_otherwise(taxonomy, text) if "(" in text else frozenset()
     for name, start, end in taxonomy.find(text):
         index = bisect_right(starts, start) - 1
         if index < 0 or start >= parts[index][2]:
@@ -361,40 +363,6 @@ def asked_in(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, int]]
             continue
         asked.append((kind, name, start, end))
     return asked
-
-
-# ... nor an acronym the posting spells out as an institution's name ("the Novo Nordisk Foundation Center for
-# Protein Research (CPR)" is no resuscitation), anywhere in it: the words right before "(CPR)" end in an
-# institution's word and start with its last letters (two at least), and name no skill. (Not a certification's or
-# a law's long name, "Neonatal Resuscitation Program (NRP)", "Occupational Safety and Health Administration
-# (OSHA)": those are what the acronym asks.)
-_BRACKETED_ACRONYM = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
-_LINKING_WORDS = frozenset({"of", "for", "and", "&", "the", "in", "on", "at"})
-_INSTITUTION_WORDS = frozenset({"center", "centre", "institute", "foundation", "university", "council", "association",
-                                "society", "research", "laboratory", "laboratories", "hospital", "agency", "ministry",
-                                "museum", "college", "academy", "bank", "observatory"})
-_DEFINITION_REACH = 80  # characters read back from the bracket for the words it abbreviates
-
-
-def _acronyms_defined_otherwise(taxonomy: FindsSkills, text: str) -> frozenset[str]:
-    defined = set()
-    for bracket in _BRACKETED_ACRONYM.finditer(text):
-        acronym = bracket.group(1)
-        reach = max(0, bracket.start() - _DEFINITION_REACH)
-        words = [w for w in re.finditer(r"[\w&'-]+", text[reach:bracket.start()])]
-        if not words or words[-1].group().lower() not in _INSTITUTION_WORDS:
-            continue
-        initials, first = "", bracket.start()
-        for word in reversed(words):
-            if word.group().lower() in _LINKING_WORDS:
-                continue
-            if not word.group()[0].isupper() or len(initials) == len(acronym) \
-                    or not acronym.endswith(word.group()[0] + initials):
-                break
-            initials, first = word.group()[0] + initials, reach + word.start()
-        if len(initials) >= 2 and not taxonomy.find(text[first:bracket.start()]):
-            defined.add(acronym)
-    return frozenset(defined)
 
 
 def _about_employer(sentence: str) -> bool:
