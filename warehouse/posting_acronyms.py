@@ -3,10 +3,13 @@ mentions out)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from warehouse.posting_text import FindsSkills
+
+class FindsSkills(Protocol):
+    """A taxonomy's mentions in a text (warehouse.skills.Taxonomy; the same as warehouse.posting_text's)."""
+
+    def find(self, text: str) -> list[tuple[str, int, int]]: ...
 
 # An acronym the posting spells out as an institution's name ("the Novo Nordisk Foundation Center for
 # Protein Research (CPR)" is no resuscitation), anywhere in it: the words right before "(CPR)" end in an
