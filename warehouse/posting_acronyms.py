@@ -7,7 +7,7 @@ from typing import Protocol
 
 
 class FindsSkills(Protocol):
-    """A taxonomy's mentions in a text (warehouse.skills.Taxonomy; the same as warehouse.posting_text's)."""
+    """What reading a posting needs of a taxonomy (warehouse.skills.Taxonomy): its mentions in a text."""
 
     def find(self, text: str) -> list[tuple[str, int, int]]: ...
 

@@ -8,15 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import Protocol
 
-from warehouse.posting_acronyms import acronyms_defined_otherwise
-
-
-class FindsSkills(Protocol):
-    """What `asked_in` needs of a taxonomy (warehouse.skills.Taxonomy): its mentions in a text."""
-
-    def find(self, text: str) -> list[tuple[str, int, int]]: ...
+from warehouse.posting_acronyms import FindsSkills, acronyms_defined_otherwise
 
 
 _PREFERRED_HEAD = re.compile(
