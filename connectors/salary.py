@@ -128,8 +128,8 @@ _PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|
                         r"drop|project|mile|patient|unit|word|assignment|placement|booking)\b", re.I)
 # Below this, an amount with no period said ("£500", "£150") may be a day's, a week's or a month's pay.
 UNSTATED_PERIOD_MIN = 10_000
-_PAY_WORDS = re.compile(r"salary|compensation|\bpays?\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|\bearn(?:s|ing|ings)?\b|"
-                        r"per (?:hour|annum|year|day|week|month)|"
+_PAY_WORDS = re.compile(r"salary|compensation|\bpays?\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|"
+                        r"\bearn(?:s|ing|ings)?\b|per (?:hour|annum|year|day|week|month)|"
                         r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
 PAY_WORDS_PATTERN = _PAY_WORDS.pattern  # for a looser test in SQL (connectors/files_bulk.py)
 # Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).

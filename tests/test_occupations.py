@@ -192,7 +192,8 @@ def test_titles_as_job_boards_write_them(index, title, isco):
     assert found is not None and found.isco == isco, found
 
 
-@pytest.mark.parametrize("title", ["Social Media Executive", "Media Executive", "Lettings Executive", "Events Executive"])
+@pytest.mark.parametrize("title", ["Social Media Executive", "Media Executive", "Lettings Executive",
+                                   "Events Executive"])
 def test_a_uk_boards_executive_is_no_chief_executive(index, title):
     # O*NET lists "media executive" under Chief Executives, whose vote drew every "X Executive" there (0.82)
     found = index.classify(title)

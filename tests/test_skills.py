@@ -278,7 +278,8 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
     # a skill's own long name, or a certification's, keeps its acronym asked
     for asked, skill in (("Requirements: Basic Life Support (BLS) and CPR", "CPR"),
                          ("Requirements: Neonatal Resuscitation Program (NRP); CPR", "CPR"),
-                         ("Requirements:\n- Site Reliability Engineering (SRE) experience", "Site Reliability Engineering")):
+                         ("Requirements:\n- Site Reliability Engineering (SRE) experience",
+                          "Site Reliability Engineering")):
         assert skill in extract(taxonomy, "Nurse", asked).evidence, asked
     # an e-mail address, the employer saying it is recruiting, and a benefit on a line of its own ask nothing
     notices = ("The role\nHealth Insurance\nRequirements:\n- Python\nQuestions to recruiting@acme.com\n"
@@ -287,8 +288,8 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
     assert "Health Insurance" in extract(taxonomy, "Claims Handler",
                                          "You have experience with health insurance claims.").evidence
     # a reporting line only names whom; the line after it asks as before
-    assert extract(taxonomy, "Platform Engineer", "Reporting to our Kubernetes platform lead\nYou know Python.").evidence \
-        == {"Python": "Python"}
+    reporting = "Reporting to our Kubernetes platform lead\nYou know Python."
+    assert extract(taxonomy, "Platform Engineer", reporting).evidence == {"Python": "Python"}
 
 
 @pytest.mark.parametrize("text, years", [

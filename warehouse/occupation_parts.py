@@ -17,10 +17,10 @@ class PartRewrites:
     # A role word alone, then its field, as ATS titles write them ("Analyst, Finance", "Engineer II, Site Reliability",
     # "Manager, Software Engineering", "Engineer (Electrical)"), or a trade's name alone then its kind ("Teacher -
     # Elementary", "Chef - Pastry", "Nurse - ICU"; a trade heads ROLE_HEAD_LABELS labels or more, see below): one
-    # part, the field before the role, when that is read in full (else the parts are read as written: "Manager, Nursing" is a nurse by its field). Not when the
-    # second part ends in a role of its own ("Associate - Software Engineer", "Manager - Nurse"): a role word, or a
-    # word that heads as many labels as a trade's name does (nurse 164, chef 54, cashier 58; fields head fewer:
-    # science 35, operations 29, engineering 26, service 7).
+    # part, the field before the role, when that is read in full (else the parts are read as written: "Manager,
+    # Nursing" is a nurse by its field). Not when the second part ends in a role of its own ("Associate - Software
+    # Engineer", "Manager - Nurse"): a role word, or a word that heads as many labels as a trade's name does (nurse
+    # 164, chef 54, cashier 58; fields head fewer: science 35, operations 29, engineering 26, service 7).
     ROLE_HEAD_LABELS = 40
 
     def _field_first(self, segments: list[list[str]]) -> list[str] | None:

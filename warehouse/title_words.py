@@ -90,8 +90,8 @@ _TRADES_MATE = re.compile(r"\b([a-z]+?)(?:['’]s|s)\s+mate\b", re.I)
 # A "QA" engineer, analyst or tester on a job board tests software (every one in the listings corpus is at a software
 # firm, where its plain quality engineers are at hardware makers); ESCO reads "QA engineer" as a factory's quality
 # engineer. A QA inspector, technician or manager is left to the taxonomies.
-_SOFTWARE_QA = re.compile(r"(?<!software )\bqa(?=[\s-]+(?:automation[\s-]+)?(?:engineer|engineering|analyst|tester|testing)\b)",
-                          re.I)
+_SOFTWARE_QA = re.compile(
+    r"(?<!software )\bqa(?=[\s-]+(?:automation[\s-]+)?(?:engineer|engineering|analyst|tester|testing)\b)", re.I)
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
