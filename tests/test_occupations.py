@@ -186,6 +186,10 @@ def index():
     ("Call Centre Advisor - Energy", "5244"), ("Linux Administrator", "2522"),
     # a trade's name, then its kind: one title when that is a whole label
     ("Teacher - Elementary - 2025-26 School Year", "2341"), ("Teacher, Special Education", "2352"),
+    # "for" starts the part that says what the role is for; European boards' bare "Controller" is a finance one
+    ("Electrician for Service and Installation", "7411"), ("ML for Battery Manufacturing Intern", "2511"),
+    ("Controller (m/f/d)", "2411"), ("Stock Controller", "4321"), ("Air Traffic Controller", "3154"),
+    ("BI Analyst", "2511"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

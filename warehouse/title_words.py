@@ -94,7 +94,9 @@ _SOFTWARE_QA = re.compile(
     r"(?<!software )\bqa(?=[\s-]+(?:automation[\s-]+)?(?:engineer|engineering|analyst|tester|testing)\b)", re.I)
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
-_SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+")
+# A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for: "Electrician
+# for Service and Installation", "ML for Battery Manufacturing Intern").
+_SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+|\s+(?i:for)\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
                        r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b|"
                        r"\bexpress(?:ion)?\s+(?:of\s+)?interest\b", re.I)  # where, like remote; a call for interest
