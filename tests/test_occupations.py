@@ -190,6 +190,9 @@ def index():
     ("Electrician for Service and Installation", "7411"), ("ML for Battery Manufacturing Intern", "2511"),
     ("Controller (m/f/d)", "2411"), ("Stock Controller", "4321"), ("Air Traffic Controller", "3154"),
     ("BI Analyst", "2511"),
+    # a doctoral or postdoctoral post in a field is that field's researcher
+    ("PhD Student in Bioinformatics", "2131"), ("PhD Fellow in Chemistry", "2113"), ("Postdoc in Epidemiology", "2131"),
+    ("PhD position in Physics at DTU", "2111"), ("PhD Scholarship in Machine Learning", "2511"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -92,6 +92,21 @@ _TRADES_MATE = re.compile(r"\b([a-z]+?)(?:['’]s|s)\s+mate\b", re.I)
 # engineer. A QA inspector, technician or manager is left to the taxonomies.
 _SOFTWARE_QA = re.compile(
     r"(?<!software )\bqa(?=[\s-]+(?:automation[\s-]+)?(?:engineer|engineering|analyst|tester|testing)\b)", re.I)
+# A doctoral or postdoctoral post in a field is a researcher of that field ("PhD Student in Bioinformatics",
+# "Postdoc in Biology", "PhD Fellowship in Chemistry"): the labels know "<field> researcher" (physicist, analytical
+# chemist, epidemiologist ...), where "PhD Fellow" alone had read a lecturer and "Postdoctoral Fellow" a physician.
+_DOCTORAL_IN = re.compile(
+    r"\b(?:ph\.?\s?d\.?|doctoral|post[\s-]?doc(?:toral)?)(?:\s+(?:students?|fellows?|fellowships?|scholarships?|"
+    r"stipends?|candidates?|positions?|projects?|researchers?|research\s+fellows?|programm?e?s?))*\s+(?:in|on|within)\s+"
+    r"(?P<field>(?:(?!\s+(?:at|for)\s)[^-–—|,;:(/])+)", re.I)
+
+
+def _researcher_of(match: re.Match) -> str:
+    """"<field> researcher", or the role a field alone names ("Machine Learning": a data scientist)."""
+    field = match.group("field").strip()
+    return f"{FIELD_ALONE.get(normalize_label(field), field + ' researcher')} "
+
+
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 # A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for: "Electrician
@@ -217,7 +232,7 @@ def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
     text = _SOFTWARE_QA.sub("software qa", _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text)))
-    text = _TRADES_MATE.sub(r"\1 helper", text)
+    text = _DOCTORAL_IN.sub(_researcher_of, _TRADES_MATE.sub(r"\1 helper", text))
     segments = []
     for part in _SEGMENTS.split(text):
         words = []
