@@ -193,6 +193,7 @@ def index():
     # a doctoral or postdoctoral post in a field is that field's researcher
     ("PhD Student in Bioinformatics", "2131"), ("PhD Fellow in Chemistry", "2113"), ("Postdoc in Epidemiology", "2131"),
     ("PhD position in Physics at DTU", "2111"), ("PhD Scholarship in Machine Learning", "2511"),
+    ("Cleaning Assistant", "9112"), ("Contract Cleaner", "9112"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
