@@ -194,6 +194,9 @@ def index():
     ("PhD Student in Bioinformatics", "2131"), ("PhD Fellow in Chemistry", "2113"), ("Postdoc in Epidemiology", "2131"),
     ("PhD position in Physics at DTU", "2111"), ("PhD Scholarship in Machine Learning", "2511"),
     ("Cleaning Assistant", "9112"), ("Contract Cleaner", "9112"),
+    # an engineer or developer "in test" writes the tests
+    ("SDET", "2519"), ("SDET Engineer Intern", "2519"), ("Software Development Engineer in Test", "2519"),
+    ("Software Developer in Test - Co-op", "2519"), ("C++ Engineer", "2512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

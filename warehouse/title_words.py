@@ -13,7 +13,7 @@ from warehouse.normalize import TITLE_YEAR
 
 ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
-    "sdet": "software development engineer in test", "pm": "product manager", "tpm": "technical program manager",
+    "sdet": "software test engineer", "pm": "product manager", "tpm": "technical program manager",
     "rn": "registered nurse", "rgn": "registered nurse", "rmn": "mental health nurse", "rnld": "learning disability nurse",
     "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
     "cna": "certified nursing assistant", "hca": "healthcare assistant", "np": "nurse practitioner",
@@ -84,6 +84,9 @@ _PAY = re.compile(r"[£$€]\s*[\d*][\d,.*]*\s*[kK]?|\b[\d*][\d,.*]*\s*[kK]\b|\b
 # "Care Assistant Job in Derry", "Job in Derry - Sales Assistant": the place, up to the next part of the title
 _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+(?:(?!\s+[-–—|/]\s)[^|,;:(])*", re.I)
 _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
+# An engineer or developer "in test" (SDET) writes the tests: a software tester, not the developer the words before
+# "in test" would read as.
+_IN_TEST = re.compile(r"\b(?:software\s+)?(?:development\s+)?(?:engineer|developer)\s+(?:in|for)\s+test(?:ing)?\b", re.I)
 # A tradesman's mate is the trade's helper ("Electrician's Mate", "Plumbers Mate", "Driver's Mate"), no ship's mate:
 # only after a possessive or a plural, so a "First Mate" or "Chief Mate" stays at sea.
 _TRADES_MATE = re.compile(r"\b([a-z]+?)(?:['’]s|s)\s+mate\b", re.I)
@@ -232,13 +235,17 @@ def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
     text = _SOFTWARE_QA.sub("software qa", _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text)))
+    text = _IN_TEST.sub("software test engineer", text)
     text = _DOCTORAL_IN.sub(_researcher_of, _TRADES_MATE.sub(r"\1 helper", text))
     segments = []
     for part in _SEGMENTS.split(text):
-        words = []
+        words, spelled = [], ""
         for word in normalize_label(part).split():
+            if word == spelled:
+                continue  # the last word an abbreviation spelled, written again ("SDET Engineer": "software test engineer")
             expanded = ABBREVIATIONS.get(word, word)
             words.extend(expanded.split())
+            spelled = expanded.split()[-1] if expanded != word and expanded else ""
         kept = [w for w in words if (w not in NOT_THE_ROLE or w in _KEEP_IN_LABELS) and not _YEAR.fullmatch(w)]
         # "Senior Staff Nurse": keep "staff" only before a role word, never as the whole title.
         while kept and kept[0] in _KEEP_IN_LABELS and len(kept) > 1 and kept[0] in ("lead", "staff", "principal"):
