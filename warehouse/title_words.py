@@ -86,7 +86,8 @@ _JOB_IN = re.compile(r"\bjobs?\s+(?:in|at)\s+(?:(?!\s+[-–—|/]\s)[^|,;:(])*",
 _DEV_OPS = re.compile(r"\bdev[\s-]?ops\b", re.I)  # "Dev Ops Engineer" had been "developer operations": petroleum
 # An engineer or developer "in test" (SDET) writes the tests: a software tester, not the developer the words before
 # "in test" would read as.
-_IN_TEST = re.compile(r"\b(?:software\s+)?(?:development\s+)?(?:engineer|developer)\s+(?:in|for)\s+test(?:ing)?\b", re.I)
+_IN_TEST = re.compile(
+    r"\b(?:software\s+)?(?:development\s+)?(?:engineer|developer)\s+(?:in|for)\s+test(?:ing)?\b", re.I)
 # A tradesman's mate is the trade's helper ("Electrician's Mate", "Plumbers Mate", "Driver's Mate"), no ship's mate:
 # only after a possessive or a plural, so a "First Mate" or "Chief Mate" stays at sea.
 _TRADES_MATE = re.compile(r"\b([a-z]+?)(?:['’]s|s)\s+mate\b", re.I)
@@ -100,7 +101,8 @@ _SOFTWARE_QA = re.compile(
 # chemist, epidemiologist ...), where "PhD Fellow" alone had read a lecturer and "Postdoctoral Fellow" a physician.
 _DOCTORAL_IN = re.compile(
     r"\b(?:ph\.?\s?d\.?|doctoral|post[\s-]?doc(?:toral)?)(?:\s+(?:students?|fellows?|fellowships?|scholarships?|"
-    r"stipends?|candidates?|positions?|projects?|researchers?|research\s+fellows?|programm?e?s?))*\s+(?:in|on|within)\s+"
+    r"stipends?|candidates?|positions?|projects?|researchers?|research\s+fellows?|programm?e?s?))*"
+    r"\s+(?:in|on|within)\s+"
     r"(?P<field>(?:(?!\s+(?:at|for)\s)[^-–—|,;:(/])+)", re.I)
 
 
@@ -112,8 +114,8 @@ def _researcher_of(match: re.Match) -> str:
 
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
-# A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for: "Electrician
-# for Service and Installation", "ML for Battery Manufacturing Intern").
+# A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for:
+# "Electrician for Service and Installation", "ML for Battery Manufacturing Intern").
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+|\s+(?i:for)\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
                        r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b|"
@@ -242,7 +244,7 @@ def role_segments(title: str) -> list[list[str]]:
         words, spelled = [], ""
         for word in normalize_label(part).split():
             if word == spelled:
-                continue  # the last word an abbreviation spelled, written again ("SDET Engineer": "software test engineer")
+                continue  # the last word an abbreviation spelled, written again ("SDET Engineer")
             expanded = ABBREVIATIONS.get(word, word)
             words.extend(expanded.split())
             spelled = expanded.split()[-1] if expanded != word and expanded else ""
