@@ -28,6 +28,7 @@ BENCHMARKS = [
     ("ops_bench.py", [], ["--runs", "100", "--repeat", "2"]),
     ("demo_wall.py", [], ["--repeat", "1"]),
     ("occupation_eval.py", [], ["--show", "0", "--baseline-sample", "200"]),
+    ("board_titles_eval.py", [], []),
     ("ranking_eval.py", [], []),
     ("skills_eval.py", [], []),
     ("query_latency.py", [], ["--n", "20000", "--repeat", "3"]),
