@@ -49,7 +49,7 @@ class PartRewrites:
             return segment
         rest = segment[1:]
         read = self._best_read(self._readings(rest))
-        if read and self._read_in_full(read) and self.occupations[self.by_title[read[1]]].isco.startswith(self.ICT_GROUPS):
+        if read and self._read_in_full(read) and self.isco_of(read[1]).startswith(self.ICT_GROUPS):
             return rest
         return segment
 

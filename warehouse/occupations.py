@@ -151,6 +151,10 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
     def by_title(self) -> dict[str, str]:
         return self._labels.by_title
 
+    def isco_of(self, title: str) -> str:
+        """The ISCO unit group of a label's occupation."""
+        return self.occupations[self.by_title[title]].isco
+
     @property
     def title_weight(self) -> dict[str, int]:
         return self._labels.title_weight
@@ -277,7 +281,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         the bare "developer" read at 0.75 had left the vote to make a textile "swift tender")."""
         def read() -> tuple[float, str] | None:
             found = self._match(list(words))
-            if found is not None and self._unranked_executive(self.occupations[self.by_title[found[1]]].isco, words):
+            if found is not None and self._unranked_executive(self.isco_of(found[1]), words):
                 found = None
             if found is None or (found[0] < READ_IN_FULL and any(w in LANGUAGE_WORDS for w in words[:-1])):
                 return self._by_tool(list(words)) or found
@@ -309,8 +313,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         if vote is None:
             return None
         if read:
-            read_isco = self.occupations[self.by_title[read[1]]].isco
-            vote_isco = self.occupations[self.by_title[vote[1]]].isco
+            read_isco, vote_isco = self.isco_of(read[1]), self.isco_of(vote[1])
             if read_isco == vote_isco:
                 return occupation_of(read[1], max(read[0], vote[0]))
             if read_isco[:3] == vote_isco[:3]:

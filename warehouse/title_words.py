@@ -233,12 +233,17 @@ def _a_part_of_its_own(bracket: re.Match) -> str:
     return f" , {bracket.group(0)[1:-1]} , "
 
 
+# What a title is cleaned of and how its words are rewritten before it is cut into parts, in this order.
+_REWRITES = [(_BRACKETS, _a_part_of_its_own), (_PAY, " "), (_JOB_IN, " "), (_SCHEDULE, " "), (_ASSISTS_WHOM, r"\1 "),
+             (_DEV_OPS, "devops"), (_SOFTWARE_QA, "software qa"), (_IN_TEST, "software test engineer"),
+             (_TRADES_MATE, r"\1 helper"), (_DOCTORAL_IN, _researcher_of)]
+
+
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
-    text = _SCHEDULE.sub(" ", _JOB_IN.sub(" ", _PAY.sub(" ", _BRACKETS.sub(_a_part_of_its_own, title or ""))))
-    text = _SOFTWARE_QA.sub("software qa", _DEV_OPS.sub("devops", _ASSISTS_WHOM.sub(r"\1 ", text)))
-    text = _IN_TEST.sub("software test engineer", text)
-    text = _DOCTORAL_IN.sub(_researcher_of, _TRADES_MATE.sub(r"\1 helper", text))
+    text = title or ""
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
     segments = []
     for part in _SEGMENTS.split(text):
         words, spelled = [], ""
