@@ -197,6 +197,15 @@ def index():
     # an engineer or developer "in test" writes the tests
     ("SDET", "2519"), ("SDET Engineer Intern", "2519"), ("Software Development Engineer in Test", "2519"),
     ("Software Developer in Test - Co-op", "2519"), ("C++ Engineer", "2512"),
+    # a role read only weakly, then its kind: one title, kind first, when that is a whole label
+    ("Machine Operator - CNC - Nights", "7223"), ("SW Engineer Intern - Mobile", "2514"),
+    ("Intern – Engineering - Test Automation - Summer 2024", "2519"),
+    # a board's crew member serves fast food; a boat's or a plane's crew member stays where they were
+    ("Crew Member", "9411"), ("Crew Member - Fast Food", "9411"), ("Boat Crew Member", "8350"),
+    ("Cabin Crew Member", "5111"),
+    # a team's or crew's member named by where they work is that place's worker, unless the words are a label
+    ("Warehouse Team Member", "9333"), ("Construction Crew Member", "9313"), ("Retail Team Member", "5223"),
+    ("Restaurant Crew Member", "9412"), ("Production Team Member", "9329"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -34,6 +34,31 @@ class PartRewrites:
             return None
         return field + segments[0]
 
+    # A role the labels read only weakly, then a word or two naming its kind ("Machine Operator - CNC", "Operator -
+    # Forklift", "Assistant - Pharmacy"): read as one part, the kind first, when that is a label read in full
+    # ("cnc machine operator"). Else the parts are read as before ("Machine Operator - Nights").
+    QUALIFIER_WORDS = 2
+
+    def _kind_first(self, segments: list[list[str]]) -> list[str] | None:
+        if len(segments) < 2 or not 1 <= len(segments[1]) <= self.QUALIFIER_WORDS:
+            return None
+        return segments[1] + segments[0]
+
+    # A team's or a crew's member named by where they work ("Warehouse Team Member", "Construction Crew Member",
+    # "Retail Team Member") is that place's worker: the labels give "crew member" to a deckhand or a fast-food
+    # counter and "team member" to nothing, so the vote had made them food preparation workers or decksmen. Not
+    # when the words are a label in full ("Production Team Member", "Flight Crew Member").
+    MEMBER_WORDS = (["team", "member"], ["crew", "member"])
+    MEMBER_LABEL_READ = 0.9  # READ_IN_FULL
+
+    def _member_as_worker(self, segment: list[str]) -> list[str]:
+        if len(segment) < 3 or segment[-2:] not in self.MEMBER_WORDS:
+            return segment
+        whole = self._best_read(self._readings(segment))
+        if whole and whole[0] >= self.MEMBER_LABEL_READ:  # a label, however rarely written ("restaurant crew member")
+            return segment
+        return segment[:-2] + ["worker"]
+
     # An "IT" before a role names the department it works in: "IT Data Engineer", "IT DevOps Engineer" are a data and
     # a DevOps engineer (the labels' vote, drawn to "ict engineer" and "ict technician", had made them help desk
     # technicians, and "IT Data Analyst" a call centre analyst). It is left out when the rest is a whole label of an

@@ -191,7 +191,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        segments = [self._in_ict(self._head_spelled(segment)) for segment in role_segments(title)]
+        segments = [self._in_ict(self._member_as_worker(self._head_spelled(segment))) for segment in role_segments(title)]
         field_first = self._field_first(segments)
         if field_first is not None:
             found = self._classify_segments([field_first])
@@ -212,6 +212,11 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         if len(segments) < 2:
             return self._classify_segments(segments)
         lead = self._classify_segments(segments[:1])
+        kind_first = self._kind_first(segments) if lead is None or lead.confidence < READ_IN_FULL else None
+        if kind_first is not None:
+            found = self._classify_segments([kind_first])
+            if found is not None and found.confidence >= READ_IN_FULL:
+                return found
         if lead is None or lead.confidence < RELATED_CONFIDENCE:
             return self._classify_segments(segments)
         found = self._classify_segments([segments[0], *(s for s in segments[1:] if not qualifier(s))])
