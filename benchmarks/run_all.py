@@ -31,6 +31,7 @@ BENCHMARKS = [
     ("board_titles_eval.py", [], []),
     ("ranking_eval.py", [], []),
     ("skills_eval.py", [], []),
+    ("pay_strings_eval.py", [], []),
     ("query_latency.py", [], ["--n", "20000", "--repeat", "3"]),
 ]
 

@@ -18,7 +18,9 @@ _PERIOD_WORDS = {
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF",
             "US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD"}
-_CUR = r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|[$€£¥₹]|USD|EUR|GBP|CAD|AUD|CHF|INR)"
+# Codes written after an amount too ("4000-7000 EUR gross", "27.220 DKK"): the Nordic crowns and the zloty as well.
+_CODES = r"USD|EUR|GBP|CAD|AUD|CHF|INR|DKK|SEK|NOK|PLN"
+_CUR = r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|[$€£¥₹]|" + _CODES + r")"
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,13 @@ _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
     + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b)?"  # "£9 per hour - £10 per hour"
     + r"\s*(?:-|–|—|(?i:to)\b|" + _SLASH_RANGE + r")\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
-    + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?",
+    + r"\s*(?P<cur3>" + _CODES + r")?",
 )
-_SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
-_BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>USD|EUR|GBP|CAD|AUD|CHF|INR)?")
+_SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>" + _CODES + r")?")
+# ... an amount then its code: "27.220 DKK", "48,000 EUR", "156,03 NOK" (a decimal comma), never from mid-number.
+_SINGLE_CODE_AFTER = re.compile(r"(?<![\d.,])()(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2}(?!\d))?(?!\d)|\d+(?:[.,]\d{1,2})?(?!\d))"
+                                r"\s*([kK])?\s*(?P<cur3>" + _CODES + r")\b")
+_BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>" + _CODES + r")?")
 
 
 _UP_TO = re.compile(r"\b(?:up\s*to|upto|max(?:imum)?|to)\s*$", re.I)
@@ -113,7 +118,7 @@ _FROM_AFTER = re.compile(r"^\s*min(?:imum)?\b", re.I)
 # "between £30k and £35k" is a range; "and" elsewhere joins other things ("£30,000 and 25 days' holiday").
 _BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\b", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
-_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
+_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpr\b\.?|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
                           r"pcm|ph|pw|pd|per calendar month|per diem|day rate)\b", re.I)
 # "£1,250 pm", "£1,250 p/m": a month only right after an amount below UNSTATED_PERIOD_MIN ("£24,000 pm shifts",
@@ -128,10 +133,13 @@ _PER_PIECE = re.compile(r"\b(?:per|a|each)\s+(?:shift|session|visit|call|lesson|
                         r"drop|project|mile|patient|unit|word|assignment|placement|booking)\b", re.I)
 # Below this, an amount with no period said ("£500", "£150") may be a day's, a week's or a month's pay.
 UNSTATED_PERIOD_MIN = 10_000
+# ... and in crowns and zloty a month's pay is often more ("27.220 DKK", "SEK 45 000" a month): below these, unknown.
+UNSTATED_PERIOD_MIN_BY_CURRENCY = {"DKK": 100_000, "SEK": 100_000, "NOK": 100_000, "PLN": 40_000}
 _PAY_WORDS = re.compile(r"salary|compensation|\bpays?\b|\bpaid\b|\bwage|\brate\b|\bote\b|\bbase\b|"
                         r"\bearn(?:s|ing|ings)?\b|per (?:hour|annum|year|day|week|month)|"
                         r"/\s*(?:hr|hour|yr|year)|\bk\b", re.I)
-PAY_WORDS_PATTERN = _PAY_WORDS.pattern  # for a looser test in SQL (connectors/files_bulk.py)
+# For a looser test in SQL (connectors/files_bulk.py): a pay word, or a currency (a line of pay alone, _pay_alone).
+PAY_WORDS_PATTERN = _PAY_WORDS.pattern + r"|[$€£¥₹]|\b(?:" + _CODES + r")\b"
 # Annual amounts outside this range are not a salary of one person (a funding round, a unit price ...).
 PLAUSIBLE_ANNUAL = (3_000, 3_000_000)
 
@@ -152,7 +160,7 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     if match:
         currency = _currency(match.group("cur1") or match.group("cur2") or match.group("cur3"))
     else:
-        match = _SINGLE.search(text) or (_BARE.search(text) if is_salary else None)
+        match = _SINGLE.search(text) or _SINGLE_CODE_AFTER.search(text) or (_BARE.search(text) if is_salary else None)
         if not match:
             return NO_SALARY
         lo = hi = _amount(match.group(2), match.group(3))
@@ -170,13 +178,14 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     # ... or before it, in the same clause: "Daily rate of £350", not "paid hourly. Salary £30,000".
     ahead = re.split(r"[.;!?\n]\s", text[max(0, match.start() - 20): match.start()])[-1]
     largest = max(v for v in (lo, hi) if v is not None)
-    near = (_PERIOD_NEAR.search(tail) or (largest < UNSTATED_PERIOD_MIN and _MONTH_SHORT.match(tail))
+    unstated_min = UNSTATED_PERIOD_MIN_BY_CURRENCY.get(currency or default_currency or "", UNSTATED_PERIOD_MIN)
+    near = (_PERIOD_NEAR.search(tail) or (largest < unstated_min and _MONTH_SHORT.match(tail))
             or _PERIOD_NEAR.search(ahead))
     period = None
     if near:
         word = (near.group(1) or near.group(2)).lower()
         period = _PERIOD_CODE.get(word) or period_of(word)
-    if period is None and (_PER_PIECE.search(tail) or largest < UNSTATED_PERIOD_MIN):
+    if period is None and (_PER_PIECE.search(tail) or largest < unstated_min):
         return NO_SALARY  # never guess the period: unknown beats a wrong annual figure
     salary = annualize(lo, hi, currency or default_currency, period)
     if salary.period == "hour":
@@ -247,12 +256,41 @@ def salary_in_description(text: str | None, default_currency: str | None = None)
         if heading and len(sentence) <= PAY_HEADING_MAX and not _PAY_WORDS.search(sentence):
             sentence = f"{heading}: {sentence}"
         heading = ""
-        if len(sentence) > 400 or not _PAY_WORDS.search(sentence):
+        if not _PAY_WORDS.search(sentence) and not _pay_alone(sentence):
             continue
-        found = parse_salary_text(sentence, default_currency)
-        if found.minimum is not None or found.maximum is not None:
-            return found
+        for part in _pay_clauses(sentence):
+            found = parse_salary_text(part, default_currency)
+            if found.minimum is not None or found.maximum is not None:
+                return found
     return NO_SALARY
+
+
+# A sentence longer than this is read only around its pay words: a board's header run into one line ("Job
+# description: Compensation: €65k - 85k Job type: Full-time ... Company size: 10k+ people") holds other figures.
+PAY_SENTENCE_MAX = 400
+PAY_CLAUSE_BEFORE, PAY_CLAUSE_AFTER = 20, 120  # pay words mostly come first; not the header's dates before
+
+
+def _pay_clauses(sentence: str) -> list[str]:
+    if len(sentence) <= PAY_SENTENCE_MAX:
+        return [sentence]
+    return [sentence[max(0, m.start() - PAY_CLAUSE_BEFORE): m.end() + PAY_CLAUSE_AFTER]
+            for m in _PAY_WORDS.finditer(sentence) if m.group().lower() != "k"][:5]
+
+
+# A line that is a range of pay and nothing else ("£40k - 50k", "€50k - 65k | Equity"), as boards print the pay
+# under their own heading: a currency on it, no other words than these.
+_ALONE_WORDS = frozenset({"equity", "bonus", "ote", "doe", "plus", "benefits", "gross", "pa", "base"})
+PAY_LINE_MAX = 40
+
+
+def _pay_alone(line: str) -> bool:
+    line = line.strip()
+    match = _RANGE.search(line) if len(line) <= PAY_LINE_MAX else None
+    if match is None or not (match.group("cur1") or match.group("cur2") or match.group("cur3")):
+        return False
+    rest = line[:match.start()] + " " + line[match.end():]
+    return all(word.lower() in _ALONE_WORDS for word in re.findall(r"[^\W\d_]+", rest))
 
 
 def _amount(digits: str | None, k: str | None) -> float | None:

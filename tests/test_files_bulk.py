@@ -164,6 +164,8 @@ def test_both_readers_store_every_field_alike(tmp_path: Path):
         {**base, "source_id": "26", "description": "We raised $5M in 2023 and pay well.", "salary": "competitive"},
         {**base, "source_id": "27", "salary": 45000, "description": "Pay: 20 per hour"},
         {**base, "source_id": "28", "salary_min": True},
+        # pay on a line of its own, with no pay word (as a board prints it under its own heading)
+        {**base, "source_id": "29", "description": "Senior engineer wanted.\n£40k - 50k\nApply now."},
     ]
     path = tmp_path / "tricky.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
@@ -175,6 +177,7 @@ def test_both_readers_store_every_field_alike(tmp_path: Path):
     assert small["8"]["url"] == "https://careers.oracle.com/jobs/" and small["1"]["source_key"] is None
     assert (small["20"]["salary_min"], small["20"]["salary_max"]) == (23920.0, 25688.0)
     assert small["25"]["salary_min"] == 32000.0
+    assert (small["29"]["salary_min"], small["29"]["salary_max"]) == (40000.0, 50000.0)
 
 
 _SPACES = "\t\n\x0b\x0c\r\x1c\x1f \x85\xa0\u2003\u2028\u3000"

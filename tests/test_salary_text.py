@@ -114,6 +114,36 @@ def test_a_pay_heading_on_its_own_line_is_read_with_the_figure_under_it():
     assert salary_in_description("Benefits\n25 days holiday").minimum is None
 
 
+def test_a_line_of_pay_alone_and_pay_in_a_long_header_are_read():
+    # as SkillSpan's Stack Overflow postings print it: the range alone on a line, or in a header run into one line
+    pay = salary_in_description("Benefits\n£40k - 50k\nApply")
+    assert (pay.minimum, pay.maximum, pay.currency, pay.period) == (40000, 50000, "GBP", "year")
+    assert salary_in_description("€50k - 65k | Equity").currency == "EUR"
+    header = ("Backend Engineer Date posted: 2021-02-24 Likes: 0 Dislikes: 0 Love: 0 Job description: Compensation: "
+              "€65k - 85k Job type: Full-time Experience level: Mid-Level Senior Role: DevOps Industry: "
+              + "Software " * 30 + "Company size: 10k+ people")
+    assert len(header) > 400
+    pay = salary_in_description(header)
+    assert (pay.minimum, pay.maximum, pay.currency) == (65000, 85000, "EUR")
+    # a line with other words, or figures that are no pay, stays no pay
+    for text in ("£2.7bn revenue in 2018/19", "A £2,500 budget to buy whatever kit you need",
+                 "Referral programme £1000 for each hired referral", "40k+ artworks 60k+ resources"):
+        assert salary_in_description(text).minimum is None, text
+
+
+def test_nordic_crowns_and_zloty_are_currencies_and_a_months_crowns_are_not_guessed_a_year():
+    pay = salary_in_description("The appointee will receive a pensionable annual salary of DKK 174,952.")
+    assert (pay.minimum, pay.currency, pay.period) == (174952, "DKK", "year")
+    pay = salary_in_description("The starting salary is currently up to DKK 434.179 including annual supplement.")
+    assert (pay.minimum, pay.maximum, pay.currency) == (None, 434179, "DKK")
+    pay = salary_in_description("Salary: Minimum 156,03 NOK pr hour and according to qualifications.")
+    assert (pay.minimum, pay.currency, pay.period) == (324542.4, "NOK", "hour")
+    # 27,220 crowns with no period said near it is a month's pay as often as not: unknown, never a year's
+    assert salary_in_description("The monthly salary before tax for Research Assistants with no prior work "
+                                 "experience is 27.220 DKK excluding pension.").minimum is None
+    assert parse_salary_text("SEK 45 000 per month").minimum == 540000
+
+
 def test_a_posting_without_pay_fields_takes_the_pay_its_text_states():
     posting = Posting(source="x", source_id="1", title="Chef", company="Acme",
                       description="Head chef wanted. Pay: £14.50 per hour, paid weekly.")
