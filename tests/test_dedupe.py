@@ -301,10 +301,31 @@ def test_one_global_job_id_is_one_job_however_the_company_is_spelt(con):
         # a Workday requisition number repeats across employers: two companies, two jobs
         result("jsonl", post("jsonl", "w1", "Analyst", "Globex", "https://globex.wd1.myworkdayjobs.com/x/job/US/Analyst_R10001")),
         result("jsonl", post("jsonl", "w2", "Analyst", "Initech", "https://initech.wd5.myworkdayjobs.com/y/job/US/Analyst_R10001")),
+        # ... but not within one employer's tenant: the same requisition on Globex's host, the company misspelt
+        result("jsonl", post("jsonl", "w3", "Analyst", "Glbex", "https://globex.wd1.myworkdayjobs.com/en-US/x/job/US/Analyst_R10001")),
+        result("jsonl", post("jsonl", "i1", "Nurse", "Umbrella Health", "https://careers-umbrella.icims.com/jobs/4411/nurse/job")),
+        result("jsonl", post("jsonl", "i2", "Nurse", "Umbrela Hlth", "https://careers-umbrella.icims.com/jobs/4411/nurse/job?mode=view")),
+        result("jsonl", post("jsonl", "i3", "Nurse", "Soylent", "https://careers-soylent.icims.com/jobs/4411/nurse/job")),
     ], CONFIG)
     leads = leads_by_uid(con)
     assert leads["simplify:s1"] == leads["hn:h1"] == leads["greenhouse:4455667"]
     assert leads["jsonl:w1"] != leads["jsonl:w2"]
+    assert leads["jsonl:w1"] == leads["jsonl:w3"]
+    assert leads["jsonl:i1"] == leads["jsonl:i2"] != leads["jsonl:i3"]
+
+
+def test_a_workday_requisition_seen_nights_ago_joins_under_another_spelling_on_its_tenant(con):
+    publish(con, [result("jsonl", post("jsonl", "w1", "Apprentice - Software Engineer", "Hewlett Packard (HP)",
+                                       "https://hp.wd5.myworkdayjobs.com/Ext/job/Spring-TX/Apprentice_3141286-1"))],
+            CONFIG)
+    publish(con, [
+        result("simplify", post("simplify", "s1", "Apprentice - Software Engineer", "Hewlett ackard (HP)",
+                                "https://hp.wd5.myworkdayjobs.com/en-US/Ext/job/Spring-TX/Apprentice_3141286-1")),
+        result("simplify", post("simplify", "s2", "Apprentice - Software Engineer", "Initech",
+                                "https://initech.wd1.myworkdayjobs.com/Ext/job/Spring-TX/Apprentice_3141286-1")),
+    ], CONFIG)
+    leads = leads_by_uid(con)
+    assert leads["simplify:s1"] == leads["jsonl:w1"] != leads["simplify:s2"]
 
 
 def test_meta_is_not_meta_financial_without_a_shared_id(con):

@@ -24,8 +24,8 @@ Anything else: not the same job.
 
 Titles are only compared within a block: the same company identity, `coalesce(company_id, company_norm)`,
 so the company resolver's aliases (issue 5) decide which names are one company. Rule 1 also reaches across
-blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids is one job however the company was
-written.
+blocks (`CROSS_COMPANY_SQL`): one job id of an ATS with global ids, or of a Workday or iCIMS tenant on its
+own host, is one job however the company was written.
 """
 from __future__ import annotations
 
@@ -52,12 +52,20 @@ SAME_ID_SQL = f"""(a.ats_job_id IS NOT NULL AND a.ats_job_id = b.ats_job_id
     AND (a.ats = b.ats OR length(a.ats_job_id) >= {MIN_SHARED_ID}))"""
 # Ids that name one job whoever lists it: ATSs whose ids are unique across all their customers, and a
 # company's own careers site (its host is in `ats`). The same such id under two company spellings ("Lockheed
-# Martn" / "Lockheed Martin") is one job; Workday or iCIMS numbers repeat across employers, so they do not
-# count, and neither does a URL (a careers page or an aggregator's link lists many jobs of many companies;
-# a Workday URL names its tenant, but two spellings of one tenant are the company resolver's to join).
+# Martn" / "Lockheed Martin") is one job. Workday requisitions and iCIMS numbers repeat across employers but
+# not within one employer's tenant, which the URL's host names ("hp.wd5.myworkdayjobs.com",
+# "careers-acme.icims.com"): the same number on the same host is one job too ("Hewlett ackard (HP)" /
+# "Hewlett Packard (HP)", which the company resolver's typo tier leaves apart). A URL alone does not count (a
+# careers page or an aggregator's link lists many jobs of many companies).
+# (Not Workday's shared host "wd1.myworkdaysite.com/recruiting/<tenant>/...": only hosts that are a tenant's own.)
 GLOBAL_ID_ATS = ("greenhouse", "lever", "ashby", "smartrecruiters")
-CROSS_COMPANY_SQL = f"""(a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-    AND (a.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with(a.ats, 'site:')))"""
+TENANT_HOSTS = (".myworkdayjobs.com", ".icims.com")
+HOST_SQL = "split_part({url}, '/', 1)"  # of a canonical URL (no scheme, no "www.")
+GLOBAL_ID_TEST_SQL = (f"({{a}}.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with({{a}}.ats, 'site:')"
+                      f" OR ({{a}}.ats IN ('workday', 'icims') AND {HOST_SQL.format(url='{a}.canonical_url')} = {{host}}"
+                      f" AND ({' OR '.join(f'ends_with({{host}}, {h!r})' for h in TENANT_HOSTS)})))")
+CROSS_COMPANY_SQL = ("(a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND "
+                     + GLOBAL_ID_TEST_SQL.format(a="a", host=HOST_SQL.format(url="b.canonical_url")) + ")")
 ID_CONFLICT_SQL = "(a.ats = b.ats AND a.ats_job_id <> b.ats_job_id)"
 SAME_URL_SQL = "(a.canonical_url IS NOT NULL AND a.canonical_url = b.canonical_url)"
 DAYS_APART_SQL = "abs(epoch(a.posted_at) - epoch(b.posted_at)) / 86400.0"
