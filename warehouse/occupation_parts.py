@@ -10,7 +10,7 @@ from functools import cached_property
 from rapidfuzz.distance import OSA
 
 from warehouse.memo import remembered
-from warehouse.title_words import FIELD_ROLE, GENERIC_ROLES
+from warehouse.title_words import DEPARTMENT_ALONE, FIELD_ROLE, GENERIC_ROLES
 
 
 class PartRewrites:
@@ -58,6 +58,17 @@ class PartRewrites:
         if whole and whole[0] >= self.MEMBER_LABEL_READ:  # a label, however rarely written ("restaurant crew member")
             return segment
         return segment[:-2] + ["worker"]
+
+    # A department alone, then a part that names a role surely ("Information Technology Intern (Cybersecurity)"):
+    # the role is that part's; what the department alone reads (DEPARTMENT_ALONE) is only what an intern of it
+    # most often does. A place or a team after it ("- Dallas", "- Supporting FedEx Freight") reads no role so surely.
+    AFTER_DEPARTMENT_CONFIDENCE = 0.8
+
+    def _after_department(self, segments: list[list[str]]):
+        if len(segments) < 2 or " ".join(segments[0]) not in DEPARTMENT_ALONE:
+            return None
+        found = self._classify_segments(segments[1:])
+        return found if found is not None and found.confidence >= self.AFTER_DEPARTMENT_CONFIDENCE else None
 
     # An "IT" before a role names the department it works in: "IT Data Engineer", "IT DevOps Engineer" are a data and
     # a DevOps engineer (the labels' vote, drawn to "ict engineer" and "ict technician", had made them help desk

@@ -197,6 +197,9 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
             found = self._classify_segments([field_first])
             if found is not None and found.confidence >= READ_IN_FULL:
                 return found
+        after_department = self._after_department(segments)
+        if after_department is not None:
+            return after_department
         # A word alone after the role names its team, product, place or programme ("Software Engineering Intern -
         # General", "- Compiler", "- Exton - PA", "- CCS"), which the taxonomies may spell as a role of its own (an
         # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a

@@ -144,6 +144,20 @@ FIELD_ALONE = {"software": "software developer", "data science": "data scientist
                "devops": "devops engineer", "full stack": "full stack developer",
                "service desk": "service desk analyst", "computer vision": "data scientist",
                "deep learning": "data scientist", "front end": "front end developer", "back end": "back end developer"}
+# ... and a department alone, as an intern or a summer analyst joins it (session 27: "Trading Internship", "IT
+# Intern", "Marketing Intern" named no role, "Communications Intern" had been a lecturer). Not for a lead of it
+# ("Marketing Lead" manages marketing: `lead_of` reads FIELD_ALONE only).
+DEPARTMENT_ALONE = {"trading": "securities trader", "sales and trading": "securities trader",
+                    "quantitative trading": "financial trader", "quant trading": "financial trader",
+                    "ict": "ict technician", "analytics": "data analyst", "finance": "financial analyst",
+                    "fp and a": "financial analyst", "financial planning and analysis": "financial analyst",
+                    "investment banking": "investment analyst", "marketing": "marketing assistant",
+                    "human resources": "human resources officer", "supply chain": "logistics analyst",
+                    "procurement": "purchaser", "legal": "legal assistant", "tax": "tax advisor",
+                    "communications": "public relations officer", "firmware": "embedded systems software developer",
+                    "embedded firmware": "embedded systems software developer",
+                    "embedded software": "embedded systems software developer",
+                    "design verification": "computer hardware engineer"}
 
 
 # A reading of the words other than as written (a field as its role, a head or lead of a field as its manager) is a
@@ -218,7 +232,7 @@ def role_readings(words: list[str]) -> list[tuple[list[str], float]]:
     if role:
         readings.append((role, ANOTHER_READING))
     phrase = " ".join(words)
-    alone = FIELD_ALONE.get(phrase)
+    alone = FIELD_ALONE.get(phrase) or DEPARTMENT_ALONE.get(phrase)
     if alone:
         readings.append((alone.split(), 0.9))
     elif re.search(r"\b(?:machine learning|artificial intelligence)\b", phrase):
