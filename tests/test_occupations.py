@@ -210,6 +210,8 @@ def index():
     ("Trading Internship", "3311"), ("IT Intern", "3512"), ("Marketing Intern", "2431"), ("Finance Intern", "2413"),
     ("Firmware Intern Summer 2024", "2514"), ("Communications Intern", "2432"), ("Summer 2024 Intern - Procurement", "3323"),
     ("Marketing Lead", "1221"), ("Finance Lead", "1211"), ("HR Lead", "1212"),
+    ("IOS Internship", "2514"), ("Android Intern", "2514"), ("Cyber Fall Co-op", "2529"), ("Data Intern", "2511"),
+    ("IT Help Desk Intern", "3512"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

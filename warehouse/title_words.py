@@ -143,7 +143,10 @@ FIELD_ALONE = {"software": "software developer", "data science": "data scientist
                "user interface user experience": "user interface designer", "cybersecurity": "ict security engineer",
                "devops": "devops engineer", "full stack": "full stack developer",
                "service desk": "service desk analyst", "computer vision": "data scientist",
-               "deep learning": "data scientist", "front end": "front end developer", "back end": "back end developer"}
+               "deep learning": "data scientist", "front end": "front end developer", "back end": "back end developer",
+               "ios": "mobile application developer", "android": "mobile application developer",
+               "cyber": "ict security engineer", "cyber security": "ict security engineer",
+               "cryptography": "cryptographer"}
 # ... and a department alone, as an intern or a summer analyst joins it (session 27: "Trading Internship", "IT
 # Intern", "Marketing Intern" named no role, "Communications Intern" had been a lecturer). Not for a lead of it
 # ("Marketing Lead" manages marketing: `lead_of` reads FIELD_ALONE only).
@@ -157,7 +160,8 @@ DEPARTMENT_ALONE = {"trading": "securities trader", "sales and trading": "securi
                     "communications": "public relations officer", "firmware": "embedded systems software developer",
                     "embedded firmware": "embedded systems software developer",
                     "embedded software": "embedded systems software developer",
-                    "design verification": "computer hardware engineer"}
+                    "design verification": "computer hardware engineer", "data": "data analyst",
+                    "ict help desk": "ict help desk agent", "help desk": "ict help desk agent"}
 
 
 # A reading of the words other than as written (a field as its role, a head or lead of a field as its manager) is a
