@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 from connectors.salary import salary_in_description  # noqa: E402
 
 LABELS = Path(__file__).with_name("pay_strings.tsv")
-CANDIDATE = re.compile(r"(£|€|\$|EUR|GBP|USD|CHF|DKK|SEK|NOK|PLN|kr)\s?\d|\d\s?(k|K)?\s?(£|€|EUR|GBP|USD|CHF|DKK|SEK|NOK|PLN)\b"
-                       r"|\d+\s?k\b")
+CANDIDATE = re.compile(r"(£|€|\$|EUR|GBP|USD|CHF|DKK|SEK|NOK|PLN|kr)\s?\d"
+                       r"|\d\s?(k|K)?\s?(£|€|EUR|GBP|USD|CHF|DKK|SEK|NOK|PLN)\b|\d+\s?k\b")
 TOLERANCE = 0.10
 
 

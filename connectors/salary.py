@@ -105,8 +105,8 @@ _RANGE = re.compile(
 )
 _SINGLE = re.compile(r"(?P<cur1>" + _CUR + r")\s*" + _AMOUNT + r"\s*(?P<cur3>" + _CODES + r")?")
 # ... an amount then its code: "27.220 DKK", "48,000 EUR", "156,03 NOK" (a decimal comma), never from mid-number.
-_SINGLE_CODE_AFTER = re.compile(r"(?<![\d.,])()(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2}(?!\d))?(?!\d)|\d+(?:[.,]\d{1,2})?(?!\d))"
-                                r"\s*([kK])?\s*(?P<cur3>" + _CODES + r")\b")
+_SINGLE_CODE_AFTER = re.compile(r"(?<![\d.,])()(\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2}(?!\d))?(?!\d)"
+                                r"|\d+(?:[.,]\d{1,2})?(?!\d))\s*([kK])?\s*(?P<cur3>" + _CODES + r")\b")
 _BARE = re.compile(r"()" + _AMOUNT + r"\s*(?P<cur3>" + _CODES + r")?")
 
 
@@ -118,7 +118,8 @@ _FROM_AFTER = re.compile(r"^\s*min(?:imum)?\b", re.I)
 # "between £30k and £35k" is a range; "and" elsewhere joins other things ("£30,000 and 25 days' holiday").
 _BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\b", re.I)
 _CIRCA = re.compile(r"(?<![\w.])c\.?\s*(?=[£$€\d])", re.I)  # "c40000", "c. £40k": about
-_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpr\b\.?|\bp\.?\s?)\s*(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
+_PERIOD_NEAR = re.compile(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpr\b\.?|\bp\.?\s?)\s*"
+                          r"(hour|hr|h|day|d|week|wk|w|month|mth|mo|year|yr|"
                           r"annum|a|pa)\b|\b(hourly|daily|weekly|monthly|yearly|annually|annual|p\.?a\.?|pro rata|"
                           r"pcm|ph|pw|pd|per calendar month|per diem|day rate)\b", re.I)
 # "£1,250 pm", "£1,250 p/m": a month only right after an amount below UNSTATED_PERIOD_MIN ("£24,000 pm shifts",

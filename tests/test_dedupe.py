@@ -302,9 +302,12 @@ def test_one_global_job_id_is_one_job_however_the_company_is_spelt(con):
         result("jsonl", post("jsonl", "w1", "Analyst", "Globex", "https://globex.wd1.myworkdayjobs.com/x/job/US/Analyst_R10001")),
         result("jsonl", post("jsonl", "w2", "Analyst", "Initech", "https://initech.wd5.myworkdayjobs.com/y/job/US/Analyst_R10001")),
         # ... but not within one employer's tenant: the same requisition on Globex's host, the company misspelt
-        result("jsonl", post("jsonl", "w3", "Analyst", "Glbex", "https://globex.wd1.myworkdayjobs.com/en-US/x/job/US/Analyst_R10001")),
-        result("jsonl", post("jsonl", "i1", "Nurse", "Umbrella Health", "https://careers-umbrella.icims.com/jobs/4411/nurse/job")),
-        result("jsonl", post("jsonl", "i2", "Nurse", "Umbrela Hlth", "https://careers-umbrella.icims.com/jobs/4411/nurse/job?mode=view")),
+        result("jsonl", post("jsonl", "w3", "Analyst", "Glbex",
+                             "https://globex.wd1.myworkdayjobs.com/en-US/x/job/US/Analyst_R10001")),
+        result("jsonl", post("jsonl", "i1", "Nurse", "Umbrella Health",
+                             "https://careers-umbrella.icims.com/jobs/4411/nurse/job")),
+        result("jsonl", post("jsonl", "i2", "Nurse", "Umbrela Hlth",
+                             "https://careers-umbrella.icims.com/jobs/4411/nurse/job?mode=view")),
         result("jsonl", post("jsonl", "i3", "Nurse", "Soylent", "https://careers-soylent.icims.com/jobs/4411/nurse/job")),
     ], CONFIG)
     leads = leads_by_uid(con)
