@@ -212,6 +212,9 @@ def index():
     ("Marketing Lead", "1221"), ("Finance Lead", "1211"), ("HR Lead", "1212"),
     ("IOS Internship", "2514"), ("Android Intern", "2514"), ("Cyber Fall Co-op", "2529"), ("Data Intern", "2511"),
     ("IT Help Desk Intern", "3512"),
+    # a role in the plural, as a board hiring several writes it; an O*NET title in the plural stays as it is
+    ("Software Engineers", "2512"), ("Software Engineers - Multiple levels", "2512"), ("Nurses", "2221"),
+    ("Cooks", "5120"), ("Registered Nurses", "2221"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -119,6 +119,23 @@ class PartRewrites:
         found = remembered(self._respellings, head, respelt, self.MEMO_LIMIT)
         return [*segment[:-1], found] if found else segment
 
+    # A role in the plural ("Software Engineers", "Nurses", "Cooks", as a board hires several): O*NET names its
+    # occupations in the plural ("Aerospace Engineers"), so "engineers" is no rare word, and the vote over those
+    # titles had made "Software Engineers" an equipment engineer. The singular is read when a common role word
+    # ends it and it reads surer than the plural ("Registered Nurses" is an O*NET title and stays).
+    NO_ROLE_HEADS = frozenset({"other", *FIELD_ROLE})  # O*NET's "..., All Other"; a field ("Sciences") is no role
+
+    def _singular_head(self, segment: list[str]) -> list[str]:
+        head = segment[-1] if segment else ""
+        if (len(head) < 4 or not head.endswith("s") or head.endswith("ss") or head[:-1] in self.NO_ROLE_HEADS
+                or len(self.by_head.get(head[:-1], ())) < self.COMMON_HEAD_LABELS):
+            return segment
+        singular = [*segment[:-1], head[:-1]]
+        as_plural, as_singular = self._classify_segments([segment]), self._classify_segments([singular])
+        if as_singular is not None and (as_plural is None or as_singular.confidence > as_plural.confidence):
+            return singular
+        return segment
+
     def _misspelt_in_labels(self, word: str, meant: str) -> bool:
         """A word no label has, or one the labels have only as a misspelling: a label with it is another label
         misspelt ("agricultural automation enginer"; but "public sector" is no "public lector")."""

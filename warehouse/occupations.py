@@ -191,7 +191,8 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
 
     def classify(self, title: str) -> Occupation | None:
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
-        segments = [self._in_ict(self._member_as_worker(self._head_spelled(segment))) for segment in role_segments(title)]
+        segments = [self._in_ict(self._member_as_worker(self._singular_head(self._head_spelled(segment))))
+                    for segment in role_segments(title)]
         field_first = self._field_first(segments)
         if field_first is not None:
             found = self._classify_segments([field_first])
