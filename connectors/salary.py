@@ -159,7 +159,7 @@ def parse_salary_text(text: str | None, default_currency: str | None = None, is_
     text = _BETWEEN.sub(r"\1 - ", _CIRCA.sub("", str(text)))
     match, lo, hi = _range(text)
     if match:
-        currency = _currency(match.group("cur1") or match.group("cur2") or match.group("cur3"))
+        currency = _currency(_range_currency(match))
     else:
         match = _SINGLE.search(text) or _SINGLE_CODE_AFTER.search(text) or (_BARE.search(text) if is_salary else None)
         if not match:
@@ -288,7 +288,7 @@ PAY_LINE_MAX = 40
 def _pay_alone(line: str) -> bool:
     line = line.strip()
     match = _RANGE.search(line) if len(line) <= PAY_LINE_MAX else None
-    if match is None or not (match.group("cur1") or match.group("cur2") or match.group("cur3")):
+    if match is None or not _range_currency(match):
         return False
     rest = line[:match.start()] + " " + line[match.end():]
     return all(word.lower() in _ALONE_WORDS for word in re.findall(r"[^\W\d_]+", rest))
@@ -303,6 +303,11 @@ def _amount(digits: str | None, k: str | None) -> float | None:
     except ValueError:
         return None
     return amount * 1000 if k else amount
+
+
+def _range_currency(match: re.Match) -> str | None:
+    """The currency a _RANGE match names, before either end or after it."""
+    return match.group("cur1") or match.group("cur2") or match.group("cur3")
 
 
 def _currency(token: str | None) -> str | None:

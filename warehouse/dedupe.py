@@ -49,10 +49,10 @@ _NODES = f"""
 CREATE OR REPLACE TEMP TABLE dedupe_chosen AS
 WITH linked AS (  -- an old record elsewhere with a new record's global job id
     SELECT a.posting_uid, coalesce(a.company_id, a.company_norm) AS cid
-    FROM postings a JOIN (SELECT DISTINCT ats, ats_job_id, {m.HOST_SQL.format(url="canonical_url")} AS host
+    FROM postings a JOIN (SELECT DISTINCT ats, ats_job_id, {m.host_sql("canonical_url")} AS host
                           FROM postings WHERE lead_id IS NULL) b
         ON a.ats = b.ats AND a.ats_job_id = b.ats_job_id
-    WHERE a.lead_id IS NOT NULL AND {m.GLOBAL_ID_TEST_SQL.format(a="a", host="b.host")}
+    WHERE a.lead_id IS NOT NULL AND {m.global_id_sql("a", "b.host")}
       AND EXISTS (SELECT 1 FROM postings WHERE lead_id IS NOT NULL)
 ), cids AS (
     SELECT coalesce(company_id, company_norm) AS cid FROM postings WHERE lead_id IS NULL

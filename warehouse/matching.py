@@ -60,12 +60,23 @@ SAME_ID_SQL = f"""(a.ats_job_id IS NOT NULL AND a.ats_job_id = b.ats_job_id
 # (Not Workday's shared host "wd1.myworkdaysite.com/recruiting/<tenant>/...": only hosts that are a tenant's own.)
 GLOBAL_ID_ATS = ("greenhouse", "lever", "ashby", "smartrecruiters")
 TENANT_HOSTS = (".myworkdayjobs.com", ".icims.com")
-HOST_SQL = "split_part({url}, '/', 1)"  # of a canonical URL (no scheme, no "www.")
-GLOBAL_ID_TEST_SQL = (f"({{a}}.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with({{a}}.ats, 'site:')"
-                      f" OR ({{a}}.ats IN ('workday', 'icims') AND {HOST_SQL.format(url='{a}.canonical_url')} = {{host}}"
-                      f" AND ({' OR '.join(f'ends_with({{host}}, {h!r})' for h in TENANT_HOSTS)})))")
-CROSS_COMPANY_SQL = ("(a.ats = b.ats AND a.ats_job_id = b.ats_job_id AND "
-                     + GLOBAL_ID_TEST_SQL.format(a="a", host=HOST_SQL.format(url="b.canonical_url")) + ")")
+
+
+def host_sql(canonical_url: str) -> str:
+    """The host of a canonical URL (no scheme, no "www.")."""
+    return f"split_part({canonical_url}, '/', 1)"
+
+
+def global_id_sql(a: str, other_host: str) -> str:
+    """Whether record `a`'s job id names one job whoever lists it, the other record's URL host being `other_host`."""
+    tenant_host = " OR ".join(f"ends_with({other_host}, {h!r})" for h in TENANT_HOSTS)
+    return (f"({a}.ats IN ({', '.join(repr(x) for x in GLOBAL_ID_ATS)}) OR starts_with({a}.ats, 'site:')"
+            f" OR ({a}.ats IN ('workday', 'icims') AND {host_sql(f'{a}.canonical_url')} = {other_host}"
+            f" AND ({tenant_host})))")
+
+
+CROSS_COMPANY_SQL = (f"(a.ats = b.ats AND a.ats_job_id = b.ats_job_id"
+                     f" AND {global_id_sql('a', host_sql('b.canonical_url'))})")
 ID_CONFLICT_SQL = "(a.ats = b.ats AND a.ats_job_id <> b.ats_job_id)"
 SAME_URL_SQL = "(a.canonical_url IS NOT NULL AND a.canonical_url = b.canonical_url)"
 DAYS_APART_SQL = "abs(epoch(a.posted_at) - epoch(b.posted_at)) / 86400.0"

@@ -12,6 +12,8 @@ from rapidfuzz.distance import OSA
 from warehouse.memo import remembered
 from warehouse.title_words import DEPARTMENT_ALONE, FIELD_ROLE, GENERIC_ROLES
 
+READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
+
 
 class PartRewrites:
     # A role word alone, then its field, as ATS titles write them ("Analyst, Finance", "Engineer II, Site Reliability",
@@ -34,6 +36,11 @@ class PartRewrites:
             return None
         return field + segments[0]
 
+    def _read_whole(self, words: list[str] | None):
+        """These words read as one title, when that is a label read in full; else None."""
+        found = self._classify_segments([words]) if words is not None else None
+        return found if found is not None and found.confidence >= READ_IN_FULL else None
+
     # A role the labels read only weakly, then a word or two naming its kind ("Machine Operator - CNC", "Operator -
     # Forklift", "Assistant - Pharmacy"): read as one part, the kind first, when that is a label read in full
     # ("cnc machine operator"). Else the parts are read as before ("Machine Operator - Nights").
@@ -49,13 +56,12 @@ class PartRewrites:
     # counter and "team member" to nothing, so the vote had made them food preparation workers or decksmen. Not
     # when the words are a label in full ("Production Team Member", "Flight Crew Member").
     MEMBER_WORDS = (["team", "member"], ["crew", "member"])
-    MEMBER_LABEL_READ = 0.9  # READ_IN_FULL
 
     def _member_as_worker(self, segment: list[str]) -> list[str]:
         if len(segment) < 3 or segment[-2:] not in self.MEMBER_WORDS:
             return segment
         whole = self._best_read(self._readings(segment))
-        if whole and whole[0] >= self.MEMBER_LABEL_READ:  # a label, however rarely written ("restaurant crew member")
+        if whole and whole[0] >= READ_IN_FULL:  # a label, however rarely written ("restaurant crew member")
             return segment
         return segment[:-2] + ["worker"]
 

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
 from warehouse.occupation_guards import GroupGuards
-from warehouse.occupation_parts import PartRewrites
+from warehouse.occupation_parts import READ_IN_FULL, PartRewrites
 from warehouse.occupation_proximity import Proximity
 from warehouse.occupation_vote import NearestLabels
 from warehouse.title_words import GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
@@ -37,7 +37,6 @@ FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 RELATED_CONFIDENCE = 0.25
 # A reading without the title's unknown words is a little less sure than the title as written.
 UNKNOWN_WORDS_LEFT_OUT = 0.95
-READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
 # A reading and a vote in two unit groups of one minor group agree on the minor group: the vote's unit keeps a
 # share of the reading's confidence. "System Software Engineer" is read as O*NET's "software systems engineer"
 # (2511) and voted a software developer (2512) at 0.19, a guess, which had sent NVIDIA's $184k-356k posting below
@@ -193,14 +192,9 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         segments = [self._in_ict(self._member_as_worker(self._singular_head(self._head_spelled(segment))))
                     for segment in role_segments(title)]
-        field_first = self._field_first(segments)
-        if field_first is not None:
-            found = self._classify_segments([field_first])
-            if found is not None and found.confidence >= READ_IN_FULL:
-                return found
-        after_department = self._after_department(segments)
-        if after_department is not None:
-            return after_department
+        found = self._read_whole(self._field_first(segments)) or self._after_department(segments)
+        if found is not None:
+            return found
         # A word alone after the role names its team, product, place or programme ("Software Engineering Intern -
         # General", "- Compiler", "- Exton - PA", "- CCS"), which the taxonomies may spell as a role of its own (an
         # army general, a statistical compiler, a personal assistant) and read in full: once the first part names a
@@ -216,11 +210,9 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         if len(segments) < 2:
             return self._classify_segments(segments)
         lead = self._classify_segments(segments[:1])
-        kind_first = self._kind_first(segments) if lead is None or lead.confidence < READ_IN_FULL else None
-        if kind_first is not None:
-            found = self._classify_segments([kind_first])
-            if found is not None and found.confidence >= READ_IN_FULL:
-                return found
+        found = self._read_whole(self._kind_first(segments)) if lead is None or lead.confidence < READ_IN_FULL else None
+        if found is not None:
+            return found
         if lead is None or lead.confidence < RELATED_CONFIDENCE:
             return self._classify_segments(segments)
         found = self._classify_segments([segments[0], *(s for s in segments[1:] if not qualifier(s))])
