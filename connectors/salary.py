@@ -99,7 +99,8 @@ _AMOUNT = r"(\d{1,3}(?:[,.\s]\d{3})+(?:\.\d{1,2}(?!\d))?(?!\d)|\d+[.,]\d{1,2}(?=
 _SLASH_RANGE = (r"/(?=\s*(?:" + _CUR + r"|\d+(?:\.\d+)?\s*(?:[kK]\b|(?i:ph|pd|pw|pa|p/[hdw]|per|an? hour|a day)\b)))")
 _RANGE = re.compile(
     r"(?P<cur1>" + _CUR + r")?\s*" + _AMOUNT
-    + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b)?"  # "£9 per hour - £10 per hour"
+    + r"(?:\s*(?i:per|p?/)\s*(?i:hour|hr|h|day|d|week|wk|w|month|annum|year|yr)\b"  # "£9 per hour - £10 per hour"
+    + r"|\s*(?i:ph|phr|pd|pw|pa)\b)?"  # "£8.50ph - £10ph", "£550pd - £650pd"
     + r"\s*(?:-|–|—|(?i:to)\b|" + _SLASH_RANGE + r")\s*(?P<cur2>" + _CUR + r")?\s*" + _AMOUNT
     + r"\s*(?P<cur3>" + _CODES + r")?",
 )

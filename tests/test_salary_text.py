@@ -46,6 +46,8 @@ CASES = [
     ("£30,000 and 25 days holiday", (30000, 30000, "GBP", "year")),  # "and" outside "between" joins no range
     ("£9.00 per hour - £10.00 per hour", (18720, 20800, "GBP", "hour")),  # the period said with each end
     ("£350 p/d - £400 p/d", (91000, 104000, "GBP", "day")),
+    ("£8.50ph - £10ph", (17680, 20800, "GBP", "hour")),  # ... or glued to each end as UK shorthand
+    ("£550pd-£650pd", (143000, 169000, "GBP", "day")),
     ("£19,500 (£10 per hour)", (19500, 19500, "GBP", "year")),  # the hour is the other amount's period
     ("£10 per hour (£19,500 per annum)", (20800, 20800, "GBP", "hour")),
     # hours a week stated beside an hourly rate count instead of 2,080 a year; beside annual pay they change nothing
