@@ -215,6 +215,13 @@ def index():
     # a role in the plural, as a board hiring several writes it; an O*NET title in the plural stays as it is
     ("Software Engineers", "2512"), ("Software Engineers - Multiple levels", "2512"), ("Nurses", "2221"),
     ("Cooks", "5120"), ("Registered Nurses", "2221"),
+    # a role read in full, then where it works or what it holds, with no separator or a run of spaces as one; a weak
+    # reading of the whole in the role's own major group stays (it is narrower)
+    ("RGN Nursing Home", "2221"), ("RGN  Nursing Home  Days", "2221"), ("Cook Nursing Home", "5120"),
+    ("Cook  Nursing Home  Part Time", "5120"), ("Network Engineer CCNP", "3513"), ("Chef  Care Home", "3434"),
+    ("Software Engineering Simulation Intern", "2512"), ("Software Engineer Intern-HP Wolf Security", "2512"),
+    ("Data Analytics & Governance Intern", "2511"), ("Project Manager IT Infrastructure", "1330"),
+    ("RSCN", "2221"), ("RNMH", "2221"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)
@@ -227,6 +234,16 @@ def test_a_uk_boards_executive_is_no_chief_executive(index, title):
     # O*NET lists "media executive" under Chief Executives, whose vote drew every "X Executive" there (0.82)
     found = index.classify(title)
     assert found is None or found.isco != "1120", found
+
+
+@pytest.mark.parametrize("title, not_isco", [
+    ("Super Computing Center-Summer Intern", "9112"),  # a word that names a role rarely ("super") is no leading role
+    ("DC Analytics Intern", "2269"),
+    ("Boiler Repairman", "8160"),  # a last word heading many labels is the role, not a place
+])
+def test_a_leading_role_needs_a_trade_and_a_tail_that_is_no_role(index, title, not_isco):
+    found = index.classify(title)
+    assert found is None or found.isco != not_isco, found
 
 
 def test_a_bare_driver_delivers(index):

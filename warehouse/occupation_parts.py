@@ -51,6 +51,23 @@ class PartRewrites:
             return None
         return segments[1] + segments[0]
 
+    # A role read in full, then words naming where it works or what it holds ("RGN Nursing Home", "Cook Nursing Home",
+    # "Network Engineer CCNP"): when the title as a whole reads only weakly (the vote drawn to "nursing home manager"),
+    # the longest run of its first part's first words that is a label read in full is the role.
+
+    LEADING_ROLE_TAIL_HEADS = 10  # a last word heading this many labels names a role ("Journeyman"): no place
+
+    def _leading_role(self, segment: list[str]):
+        if segment[-1] in GENERIC_ROLES or len(self.by_head.get(segment[-1], ())) >= self.LEADING_ROLE_TAIL_HEADS:
+            return None
+        for end in range(len(segment) - 1, 0, -1):
+            if end == 1 and len(self.by_head.get(segment[0], ())) < self.ROLE_HEAD_LABELS:
+                continue  # one word alone only when it is a trade's name ("Cook"), no word that names a role rarely
+            found = self._read_whole(segment[:end])
+            if found is not None:
+                return found
+        return None
+
     # A team's or a crew's member named by where they work ("Warehouse Team Member", "Construction Crew Member",
     # "Retail Team Member") is that place's worker: the labels give "crew member" to a deckhand or a fast-food
     # counter and "team member" to nothing, so the vote had made them food preparation workers or decksmen. Not

@@ -15,6 +15,7 @@ ABBREVIATIONS = {
     "sre": "site reliability engineer", "swe": "software engineer", "sde": "software development engineer",
     "sdet": "software test engineer", "pm": "product manager", "tpm": "technical program manager",
     "rn": "registered nurse", "rgn": "registered nurse", "rmn": "mental health nurse", "rnld": "learning disability nurse",
+    "rnmh": "mental health nurse", "rscn": "children's nurse",  # the UK's nursing registers
     "lpn": "licensed practical nurse", "lvn": "licensed vocational nurse",
     "cna": "certified nursing assistant", "hca": "healthcare assistant", "np": "nurse practitioner",
     "qa": "quality assurance", "qc": "quality control", "bdr": "business development representative",
@@ -116,7 +117,7 @@ def _researcher_of(match: re.Match) -> str:
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
 # A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for:
 # "Electrician for Service and Installation", "ML for Battery Manufacturing Intern").
-_SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s+at\s+|\s+@\s+|\s+(?i:for)\s+")
+_SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s{2,}|\s+at\s+|\s+@\s+|\s+(?i:for)\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
                        r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b|"
                        r"\bexpress(?:ion)?\s+(?:of\s+)?interest\b", re.I)  # where, like remote; a call for interest
