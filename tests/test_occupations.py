@@ -222,6 +222,9 @@ def index():
     ("Software Engineering Simulation Intern", "2512"), ("Software Engineer Intern-HP Wolf Security", "2512"),
     ("Data Analytics & Governance Intern", "2511"), ("Project Manager IT Infrastructure", "1330"),
     ("RSCN", "2221"), ("RNMH", "2221"),
+    # an agency recruiter is one whatever market they recruit in
+    ("IT Recruitment Consultant", "2423"), ("Healthcare Recruitment Consultant", "2423"), ("Nurse Recruiter", "2423"),
+    ("Senior Technical Recruiter", "2423"), ("Recruitment Consultant - IT", "2423"),
 ])
 def test_titles_as_job_boards_write_them(index, title, isco):
     found = index.classify(title)

@@ -76,6 +76,10 @@ _LEVEL_AFTER_ROLE = frozenset("apprentice trainee".split())
 # ... and so does the programme after a field: "Software Engineering Internship Program" is a software engineer's.
 # (Not after a role: the labels' vote reads "Technology Analyst Program" better with the word than without it.)
 _PROGRAMME = frozenset("program programme programs programmes scheme".split())
+# A recruiter is one whatever market they recruit in: "IT Recruitment Consultant" and "Healthcare Recruiter" had
+# been an ICT and a healthcare consultant (the labels' vote outweighed "recruitment consultant" read at the end),
+# which put agency recruiters beside the developers and nurses they place.
+_RECRUITERS = (("recruitment", "consultant"), ("recruiter",), ("resourcer",), ("recruitment", "resourcer"))
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
@@ -280,6 +284,7 @@ def role_segments(title: str) -> list[list[str]]:
             kept = kept[:-1]
         if len(kept) > 1 and kept[-1] in _PROGRAMME and kept[-2] in FIELD_ROLE:
             kept = kept[:-1]
+        kept = next((list(role) for role in _RECRUITERS if tuple(kept[-len(role):]) == role), kept)
         if kept:
             segments.append(kept)
     return segments
