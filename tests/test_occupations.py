@@ -206,6 +206,7 @@ def index():
     # a team's or crew's member named by where they work is that place's worker, unless the words are a label
     ("Warehouse Team Member", "9333"), ("Construction Crew Member", "9313"), ("Retail Team Member", "5223"),
     ("Restaurant Crew Member", "9412"), ("Production Team Member", "9329"),
+    ("Customer Service Team Member", "4225"), ("Checkout Team Member", "5230"),  # no "X worker": "X assistant"
     # a department an intern joins names the role; a lead of a department still manages it
     ("Trading Internship", "3311"), ("IT Intern", "3512"), ("Marketing Intern", "2431"), ("Finance Intern", "2413"),
     ("Firmware Intern Summer 2024", "2514"), ("Communications Intern", "2432"), ("Summer 2024 Intern - Procurement", "3323"),

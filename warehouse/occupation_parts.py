@@ -71,8 +71,11 @@ class PartRewrites:
     # A team's or a crew's member named by where they work ("Warehouse Team Member", "Construction Crew Member",
     # "Retail Team Member") is that place's worker: the labels give "crew member" to a deckhand or a fast-food
     # counter and "team member" to nothing, so the vote had made them food preparation workers or decksmen. Not
-    # when the words are a label in full ("Production Team Member", "Flight Crew Member").
+    # when the words are a label in full ("Production Team Member", "Flight Crew Member"). Where "X worker" is no
+    # label but "X assistant" is, the assistant ("Customer Service Team Member" had been a production worker,
+    # "Checkout Team Member" a checkout supervisor).
     MEMBER_WORDS = (["team", "member"], ["crew", "member"])
+    MEMBER_ROLES = ("worker", "assistant")
 
     def _member_as_worker(self, segment: list[str]) -> list[str]:
         if len(segment) < 3 or segment[-2:] not in self.MEMBER_WORDS:
@@ -80,7 +83,11 @@ class PartRewrites:
         whole = self._best_read(self._readings(segment))
         if whole and whole[0] >= READ_IN_FULL:  # a label, however rarely written ("restaurant crew member")
             return segment
-        return segment[:-2] + ["worker"]
+        for role in self.MEMBER_ROLES:
+            read = self._best_read(self._readings(segment[:-2] + [role]))
+            if read and read[0] >= READ_IN_FULL:
+                return segment[:-2] + [role]
+        return segment[:-2] + [self.MEMBER_ROLES[0]]
 
     # A department alone, then a part that names a role surely ("Information Technology Intern (Cybersecurity)"):
     # the role is that part's; what the department alone reads (DEPARTMENT_ALONE) is only what an intern of it
