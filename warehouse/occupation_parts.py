@@ -63,6 +63,9 @@ class PartRewrites:
         for end in range(len(segment) - 1, 0, -1):
             if end == 1 and len(self.by_head.get(segment[0], ())) < self.ROLE_HEAD_LABELS:
                 continue  # one word alone only when it is a trade's name ("Cook"), no word that names a role rarely
+            read = self._best_read(self._readings(segment[:end]))
+            if read is None or read[0] < READ_IN_FULL:
+                continue  # only a label read in full leads; the labels' vote on each run of words costs the most
             found = self._read_whole(segment[:end])
             if found is not None:
                 return found
