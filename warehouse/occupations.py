@@ -35,8 +35,6 @@ FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 # Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
 # the even rows of O*NET's reported titles): it cannot make a lead related, nor put it in a market, by itself.
 RELATED_CONFIDENCE = 0.25
-# A title read less surely than this may be the role its first words name (`PartRewrites._leading_role`).
-LEADING_ROLE_BELOW = RELATED_CONFIDENCE
 # A reading without the title's unknown words is a little less sure than the title as written.
 UNKNOWN_WORDS_LEFT_OUT = 0.95
 # A reading and a vote in two unit groups of one minor group agree on the minor group: the vote's unit keeps a
@@ -194,13 +192,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
         """The occupation a posting's or a profile's title names, or None when none of its words is known."""
         segments = [self._in_ict(self._member_as_worker(self._singular_head(self._head_spelled(segment))))
                     for segment in role_segments(title)]
-        found = self._classify_parts(segments)
-        if segments and (found is None or found.confidence < LEADING_ROLE_BELOW):
-            leading = self._leading_role(segments[0])
-            # a weak reading of the whole title in the leading role's major group only narrows it: kept
-            if leading is not None and (found is None or leading.isco[:1] != found.isco[:1]):
-                return leading
-        return found
+        return self._or_leading_role(segments, self._classify_parts(segments))
 
     def _classify_parts(self, segments: list[list[str]]) -> Occupation | None:
         found = self._read_whole(self._field_first(segments)) or self._after_department(segments)

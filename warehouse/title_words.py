@@ -79,7 +79,7 @@ _PROGRAMME = frozenset("program programme programs programmes scheme".split())
 # A recruiter is one whatever market they recruit in: "IT Recruitment Consultant" and "Healthcare Recruiter" had
 # been an ICT and a healthcare consultant (the labels' vote outweighed "recruitment consultant" read at the end),
 # which put agency recruiters beside the developers and nurses they place.
-_RECRUITERS = (("recruitment", "consultant"), ("recruiter",), ("resourcer",), ("recruitment", "resourcer"))
+_RECRUITERS = (("recruitment", "consultant"), ("recruiter",), ("resourcer",))
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
@@ -119,8 +119,9 @@ def _researcher_of(match: re.Match) -> str:
 
 # Whom an assistant assists is not the role: "PA to CEO" had been a chief executive, "Secretary to the Board" ...
 _ASSISTS_WHOM = re.compile(r"\b(assistant|pa|ea|secretary|aide)\s+to\s+(?:the\s+)?[^-–—|/,;:@(]*", re.I)
-# A title's parts: what " - " or "|" joins, what follows "at" (the employer) or "for" (what the role is for:
-# "Electrician for Service and Installation", "ML for Battery Manufacturing Intern").
+# A title's parts: what " - " or "|" joins (or a run of spaces, where a board dropped the glyph: "Cook  Nursing
+# Home"), what follows "at" (the employer) or "for" (what the role is for: "Electrician for Service and
+# Installation", "ML for Battery Manufacturing Intern").
 _SEGMENTS = re.compile(r"\s+[-–—|/]\s+|[|:;,]|\s{2,}|\s+at\s+|\s+@\s+|\s+(?i:for)\s+")
 _SCHEDULE = re.compile(r"\b(?:full|part)[\s-]?time\b|\bfixed[\s-]term\b|\bon[\s-]site\b|\bmid[\s-]level\b|"
                        r"\bentry[\s-]level\b|\ball genders\b|\bon[\s-]?prem(?:ise|ises)?\b|"
