@@ -222,6 +222,8 @@ def index():
     ("Cook  Nursing Home  Part Time", "5120"), ("Network Engineer CCNP", "3513"), ("Chef  Care Home", "3434"),
     ("Software Engineering Simulation Intern", "2512"), ("Software Engineer Intern-HP Wolf Security", "2512"),
     ("Data Analytics & Governance Intern", "2511"), ("Project Manager IT Infrastructure", "1330"),
+    ("Chef Hotel Restaurant", "3434"), ("Cook Residential Care Home", "5120"),
+    ("Junior Software Engineer-Quantitative Research", "2512"),
     ("RSCN", "2221"), ("RNMH", "2221"),
     # an agency recruiter is one whatever market they recruit in
     ("IT Recruitment Consultant", "2423"), ("Healthcare Recruitment Consultant", "2423"), ("Nurse Recruiter", "2423"),

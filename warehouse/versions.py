@@ -9,7 +9,7 @@ from importlib import resources
 # Bump the one whose rules changed. Each one recomputes what it names, and any of them the stored scores
 # (freshness.fingerprint): a change to how scores combine need not re-read a million descriptions.
 SCORING_VERSION = "11"  # the scoring rules (score_parts, scoring): stored scores are recomputed
-CLASSIFIER_VERSION = "55"  # the title classifier's rules (title_words, occupations, occupation_vote)
+CLASSIFIER_VERSION = "56"  # the title classifier's rules (title_words, occupations, occupation_vote)
 READING_VERSION = "15"  # how a description is read (posting_text, skills.extract): which sentences ask
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
