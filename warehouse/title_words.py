@@ -80,6 +80,7 @@ _PROGRAMME = frozenset("program programme programs programmes scheme".split())
 # been an ICT and a healthcare consultant (the labels' vote outweighed "recruitment consultant" read at the end),
 # which put agency recruiters beside the developers and nurses they place.
 _RECRUITERS = (("recruitment", "consultant"), ("recruiter",), ("resourcer",))
+_RECRUITER_LAST = frozenset(role[-1] for role in _RECRUITERS)
 
 # A year says when ("Software Engineering Intern 2024"), never what: left out like the season beside it
 # (the same years dedupe reads in a title).
@@ -257,17 +258,21 @@ def _a_part_of_its_own(bracket: re.Match) -> str:
     return f" , {bracket.group(0)[1:-1]} , "
 
 
-# What a title is cleaned of and how its words are rewritten before it is cut into parts, in this order.
-_REWRITES = [(_BRACKETS, _a_part_of_its_own), (_PAY, " "), (_JOB_IN, " "), (_SCHEDULE, " "), (_ASSISTS_WHOM, r"\1 "),
-             (_DEV_OPS, "devops"), (_SOFTWARE_QA, "software qa"), (_IN_TEST, "software test engineer"),
-             (_TRADES_MATE, r"\1 helper"), (_DOCTORAL_IN, _researcher_of)]
+# What a title is cleaned of and how its words are rewritten before it is cut into parts, in this order; with
+# the letters one of which a match needs (lower case), so most titles skip most patterns: the patterns tried at
+# every word took 2.2 of the 4.4 s that cutting a million postings' 126k titles took.
+_REWRITES = [(_BRACKETS, _a_part_of_its_own, ("(", "[")), (_PAY, " ", ()), (_JOB_IN, " ", ("job",)),
+             (_SCHEDULE, " ", ()), (_ASSISTS_WHOM, r"\1 ", ("to",)), (_DEV_OPS, "devops", ("ops",)),
+             (_SOFTWARE_QA, "software qa", ("qa",)), (_IN_TEST, "software test engineer", ("test",)),
+             (_TRADES_MATE, r"\1 helper", ("mate",)), (_DOCTORAL_IN, _researcher_of, ("ph", "doc"))]
 
 
 def role_segments(title: str) -> list[list[str]]:
     """The parts of a title that may name the role, as normalized words with noise and seniority removed."""
     text = title or ""
-    for pattern, replacement in _REWRITES:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needs in _REWRITES:
+        if not needs or any(letters in text.lower() for letters in needs):
+            text = pattern.sub(replacement, text)
     segments = []
     for part in _SEGMENTS.split(text):
         words, spelled = [], ""
@@ -285,7 +290,8 @@ def role_segments(title: str) -> list[list[str]]:
             kept = kept[:-1]
         if len(kept) > 1 and kept[-1] in _PROGRAMME and kept[-2] in FIELD_ROLE:
             kept = kept[:-1]
-        kept = next((list(role) for role in _RECRUITERS if tuple(kept[-len(role):]) == role), kept)
+        if kept and kept[-1] in _RECRUITER_LAST:
+            kept = next((list(role) for role in _RECRUITERS if tuple(kept[-len(role):]) == role), kept)
         if kept:
             segments.append(kept)
     return segments
