@@ -1,6 +1,7 @@
 """How `OccupationIndex.classify` rewrites a title's parts before reading them (a mixin of OccupationIndex, as
 `warehouse.occupation_proximity` is): a role word then its field read as one part, "IT" before an ICT role as its
-department, a misspelt role word as the role word, and whether a part ends in the role it names. It reads the
+department, a misspelt role word as the role word, whether a part ends in the role it names, and the role a weakly
+read title's first words name. It reads the
 index's tables (`by_head`, `by_title`, `occupations`, `nearest`) and its readings (`_read`, `_best_read`, `_readings`,
 `_read_in_full`)."""
 from __future__ import annotations
@@ -66,11 +67,12 @@ class PartRewrites:
 
     def _or_leading_role(self, segments: list[list[str]], found):
         """The title's leading role where the title as a whole reads weakly; a weak reading whose label has every word
-        of the leading role's is kept (it only narrows it: "Project Manager IT Infrastructure" an ICT project manager)."""
+        of the leading role's is kept (it narrows it: "Project Manager IT Infrastructure" an ICT project manager)."""
         if not segments or (found is not None and found.confidence >= self.LEADING_ROLE_BELOW):
             return found
         leading = self._leading_role(segments[0])
-        if leading is None or (found is not None and set(leading.label.lower().split()) <= set(found.label.lower().split())):
+        if leading is None or (found is not None
+                               and set(leading.label.lower().split()) <= set(found.label.lower().split())):
             return found
         return leading
 
