@@ -158,6 +158,15 @@ def test_the_employers_description_of_itself_asks_nothing_but_its_stack_still_co
     assert {"Code Review", "CI/CD"} <= set(duty.mentioned), duty
 
 
+def test_whom_the_employer_wants_with_what_is_asked(taxonomy):
+    # a UK board's one-paragraph ad says what it wants in the employer's voice
+    found = extract(taxonomy, "Developer", "We are looking for a developer with C#, SQL Server, JavaScript and jQuery.")
+    assert {"C#", "Microsoft SQL Server", "JavaScript", "jQuery"} <= set(found.mentioned), found
+    # naming only the role sought asks nothing of its words
+    assert extract(taxonomy, "Planner", "We are looking for a maternity cover for our Warehouse Logistics Planner."
+                   ).mentioned == []
+
+
 def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
     text = ("You will report to our DevOps Manager and work beside the Procurement team.\n"
             "Requirements:\n- Terraform\n- Java developer positions are open too")

@@ -300,7 +300,10 @@ _TEAM_TOOLS = re.compile(r"\b(?:stack|tech|technolog\w*|tools?|tooling|using|use
 _CANDIDATE_VOICE = re.compile(
     r"\b(?:you|your|you'll|you're|candidates?|applicants?|experienced?|knowledge|skills?|familiar\w*|proficien\w*|"
     r"understanding|background|expertise|ability|degree|must|required|requirements?|strong|solid|good|excellent|"
-    r"working|hands-on|years?)\b", re.I)
+    r"working|hands-on|years?)\b"
+    # whom the employer wants, with what: "We are looking for a developer with C#, SQL Server" (a sentence that only
+    # names the role sought, "We are looking for a Logistics Planner", still asks nothing)
+    r"|\b(?:looking for|seeking|searching for|need|require|want|hire)\b[^.;:]{0,80}?\bwith\b", re.I)
 _EMPLOYER_VOICE = re.compile(r"\b(?:we|we're|we've|our|us|company|clients|founded|headquartered)\b", re.I)
 # ... nor a sentence that says what the job does: a duty in the imperative ("Perform code reviews of our
 # products", "To lead the team in the agile development of our apps") or the role's work ("A developer in
