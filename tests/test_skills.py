@@ -167,6 +167,14 @@ def test_whom_the_employer_wants_with_what_is_asked(taxonomy):
                    ).mentioned == []
 
 
+def test_a_sentence_saying_it_is_required_asks_as_a_requirements_section_does(taxonomy):
+    # an ad in one paragraph, no headings: what it says is required or essential is required, not a mere mention
+    found = extract(taxonomy, "Developer", "Experience with C# and SQL Server is required. Python is essential. "
+                                          "Kubernetes is not required. We use AWS.")
+    assert set(found.required) == {"C#", "Microsoft SQL Server", "Python"}, found
+    assert found.preferred == ["Kubernetes"] and found.mentioned == ["AWS"], found
+
+
 def test_a_skill_naming_a_role_or_team_in_the_text_is_not_asked(taxonomy):
     text = ("You will report to our DevOps Manager and work beside the Procurement team.\n"
             "Requirements:\n- Terraform\n- Java developer positions are open too")

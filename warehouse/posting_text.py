@@ -58,11 +58,19 @@ _INLINE_PREFERRED = ("a plus", "big plus", "nice to have", "nice-to-have", "bonu
                      "helpful", "beneficial", "good to have", "familiarity with")
 
 
-def _cue_positions(text: str) -> list[int]:
-    """Where "nice to have" cues start: plain substring search (far faster than a regex alternation)."""
+# ... and a sentence outside any section that says it is required ("Experience with C# is required", "A driving
+# licence is essential", "You must hold a valid NMC PIN"): required, as in a requirements section. A UK board's ad is
+# often one paragraph with no headings, where every skill had been a mere mention.
+_INLINE_REQUIRED = ("required", "essential", "must have", "must-have", "is a must", "mandatory", "you must",
+                    "you will need", "you'll need", "we require")
+
+
+def _cue_positions(text: str, cues: tuple[str, ...] = _INLINE_PREFERRED) -> list[int]:
+    """Where the cues start ("nice to have" ones unless told): plain substring search (far faster than a regex
+    alternation)."""
     lowered = text.lower()
     found = []
-    for cue in _INLINE_PREFERRED:
+    for cue in cues:
         at = lowered.find(cue)
         while at != -1:
             end = at + len(cue)
@@ -106,6 +114,7 @@ def segments(text: str) -> list[tuple[str, int, int]]:
     Sections about the company, benefits, privacy or equal opportunity are left out: they ask for nothing."""
     out: list[tuple[str, int, int]] = []
     cues = _cue_positions(text or "")  # one scan, then placed by offset
+    required = _cue_positions(text or "", _INLINE_REQUIRED)
     section = "mentioned"
     offset = 0
     for line in (text or "").splitlines(keepends=True):
@@ -131,10 +140,18 @@ def segments(text: str) -> list[tuple[str, int, int]]:
             for piece in [*_SENTENCE.finditer(body), None]:
                 stop = piece.start() if piece else len(body)
                 if body[cut:stop].strip():
-                    out.extend(_mark_preferred(text, own, begin + cut, begin + stop, cues))
+                    out.extend(_mark_required(_mark_preferred(text, own, begin + cut, begin + stop, cues), required))
                 cut = piece.end() if piece else cut
         offset += len(line)
     return out
+
+
+def _mark_required(pieces: list[tuple[str, int, int]], cues: list[int]) -> list[tuple[str, int, int]]:
+    """A mentioned sentence (or the part of one outside a preferred parenthesis) with a "required" cue is required."""
+    if not cues:
+        return pieces
+    return [("required" if kind == "mentioned" and bisect_left(cues, start) < len(cues)
+             and cues[bisect_left(cues, start)] < end else kind, start, end) for kind, start, end in pieces]
 
 
 def _mark_preferred(text: str, section: str, start: int, end: int, cues: list[int]) -> list[tuple[str, int, int]]:

@@ -10,7 +10,7 @@ from importlib import resources
 # (freshness.fingerprint): a change to how scores combine need not re-read a million descriptions.
 SCORING_VERSION = "11"  # the scoring rules (score_parts, scoring): stored scores are recomputed
 CLASSIFIER_VERSION = "56"  # the title classifier's rules (title_words, occupations, occupation_vote)
-READING_VERSION = "16"  # how a description is read (posting_text, skills.extract): which sentences ask
+READING_VERSION = "17"  # how a description is read (posting_text, skills.extract): which sentences ask
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
