@@ -14,10 +14,6 @@ from warehouse.memo import remembered
 from warehouse.title_words import DEPARTMENT_ALONE, FIELD_ROLE, GENERIC_ROLES
 
 READ_IN_FULL = 0.9  # a label that is the whole title (0.95), or a typo of one: trusted over the labels' vote
-# How surely `OccupationIndex._match` reads a label in a title: the floor, plus this much times the share of the
-# title's words it covers; a label that is the whole title is read at their sum (0.95).
-LABEL_FLOOR, LABEL_COVERAGE = 0.55, 0.4
-FULL_LABEL = LABEL_FLOOR + LABEL_COVERAGE
 
 
 class PartRewrites:
@@ -82,17 +78,13 @@ class PartRewrites:
         for end in range(len(segment) - 1, 0, -1):
             if end == 1 and len(self.by_head.get(segment[0], ())) < self.ROLE_HEAD_LABELS:
                 continue  # one word alone only when it is a trade's name ("Cook"), no word that names a role rarely
-            if not self._spells_a_label(segment[:end]):
-                continue  # only a label read in full leads: checked by name, as reading each run of words costs most
+            read = self._best_read(self._readings(segment[:end]))
+            if read is None or read[0] < READ_IN_FULL:
+                continue  # only a label read in full leads: no need to ask the labels' vote
             found = self._read_whole(segment[:end])
             if found is not None:
                 return found
         return None
-
-    def _spells_a_label(self, words: list[str]) -> bool:
-        """Whether some reading of these words is a label, sure enough to be read in full (or a tool maker's title)."""
-        return any(weight * FULL_LABEL >= READ_IN_FULL and " ".join(reading) in self.by_title
-                   for reading, weight in self._readings(words)) or self._by_tool(list(words)) is not None
 
     # A team's or a crew's member named by where they work ("Warehouse Team Member", "Construction Crew Member",
     # "Retail Team Member") is that place's worker: the labels give "crew member" to a deckhand or a fast-food

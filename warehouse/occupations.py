@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from warehouse.disk_memo import kept_on_disk, source_of
 from warehouse.memo import remembered
 from warehouse.occupation_guards import GroupGuards
-from warehouse.occupation_parts import LABEL_COVERAGE, LABEL_FLOOR, READ_IN_FULL, PartRewrites
+from warehouse.occupation_parts import READ_IN_FULL, PartRewrites
 from warehouse.occupation_proximity import Proximity
 from warehouse.occupation_vote import NearestLabels
 from warehouse.title_words import GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
@@ -343,7 +343,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
                     continue
                 if phrase in self.by_title:
                     coverage = length / n
-                    exact = (LABEL_FLOOR + LABEL_COVERAGE * coverage) * (1.0 if start + length == n else 0.85)
+                    exact = (0.55 + 0.4 * coverage) * (1.0 if start + length == n else 0.85)
                     if coverage < 1 and n > 1:
                         fuzzy = self._fuzzy(words)
                         if fuzzy and fuzzy[0] > exact:
