@@ -89,7 +89,8 @@ def main() -> None:
         timed("score_leads, cold (every description extracted)", lambda: scoring.score_leads(con, config, now))
         timed("score_leads, nightly, nothing changed", lambda: scoring.score_leads(con, config, now))
         changed = int(args.leads * args.changed)
-        con.execute(f"UPDATE leads SET description = description || ' Updated.' WHERE lead_id < 'L{changed:07d}'").fetchall()
+        con.execute("UPDATE leads SET description = description || ' Updated.', inputs_hash = NULL "
+                    f"WHERE lead_id < 'L{changed:07d}'").fetchall()  # as the rollup rewrites a lead
         timed(f"score_leads, nightly, {changed:,} descriptions changed", lambda: scoring.score_leads(con, config, now))
         timed("skill_gaps (best 50 leads, 15 skills)", lambda: gaps.skill_gaps(con, config))
         from warehouse.market import pay_distribution

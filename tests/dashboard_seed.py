@@ -36,7 +36,7 @@ def seed(folder: Path) -> tuple[list[str], Path, str]:
     con = connect(db)
     try:
         lead_id = con.execute("SELECT lead_id FROM leads WHERE title = 'Platform Engineer'").fetchone()[0]
-        con.execute("UPDATE leads SET description = ? WHERE lead_id = ?", [HOSTILE, lead_id])
+        con.execute("UPDATE leads SET description = ?, inputs_hash = NULL WHERE lead_id = ?", [HOSTILE, lead_id])
     finally:
         con.close()
     return base, db, lead_id

@@ -212,6 +212,7 @@ def test_a_database_of_an_older_jobleads_is_upgraded_before_a_query(capsys, tmp_
     con = duckdb.connect(str(db))  # as an older jobleads left it: no migration 006 yet
     con.execute("ALTER TABLE lead_skills DROP COLUMN evidence")
     con.execute("ALTER TABLE skill_extractions DROP COLUMN evidence")
+    con.execute("ALTER TABLE leads DROP COLUMN inputs_hash")  # migration 013's
     con.execute("DELETE FROM schema_version WHERE version >= 6")
     con.close()
     code, out, err = leads(capsys, "top", "--format", "json")

@@ -157,7 +157,8 @@ def test_extraction_is_cached_by_content_and_taxonomy(con, monkeypatch):
     monkeypatch.setattr(scoring, "extract", lambda *a: calls.append(a[1]) or real(*a))
     scoring.score_leads(con, config(), NOW)
     assert calls == []  # nothing changed: nothing re-read
-    con.execute("UPDATE leads SET description = 'Requirements: Rust' WHERE lead_id = 'b'")
+    # as the rollup rewrites a lead: its fields, and its inputs' hash cleared (warehouse.scoring.LEAD_INPUTS_SQL)
+    con.execute("UPDATE leads SET description = 'Requirements: Rust', inputs_hash = NULL WHERE lead_id = 'b'")
     scoring.score_leads(con, config(), NOW)
     assert calls == ["Backend Engineer"]
     assert scores(con)["b"]["skills_missing"] == ["Rust"]
@@ -319,7 +320,7 @@ def test_a_rescore_within_the_day_scores_only_the_leads_whose_inputs_changed(con
     first = {k: v["score"] for k, v in scores(con).items()}
     assert freshness.rescore(con, cfg, NOW + timedelta(hours=2)) == 0  # nothing changed
     add_lead(con, "c", "Site Reliability Engineer", "Requirements: Go")
-    con.execute("UPDATE leads SET description = 'Requirements: Python, Go' WHERE lead_id = 'a'")
+    con.execute("UPDATE leads SET description = 'Requirements: Python, Go', inputs_hash = NULL WHERE lead_id = 'a'")
     con.execute("UPDATE leads SET status = 'closed' WHERE lead_id = 'b'")
     assert freshness.rescore(con, cfg, NOW + timedelta(hours=3)) == 2  # the new and the changed lead
     partial = {k: v["score"] for k, v in scores(con).items()}

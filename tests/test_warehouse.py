@@ -86,6 +86,28 @@ def test_publish_twice_changes_nothing(db_path: Path):
     assert before == after and second.new_leads == 0 and second.closed_leads == 0
 
 
+def test_a_posting_rewritten_upstream_is_rescored_through_its_inputs_hash(db_path: Path):
+    """The scoring plan compares a hash of each lead's fields, written once per change (migration 013): the rollup
+    clears it when it rewrites a lead, the plan hashes it again, and a lead stored before the migration (no hash)
+    is hashed as it was scored, so it is not scored again for nothing."""
+    from warehouse import freshness
+
+    con = db.connect(db_path)
+    publish(con, [_result(_posting("1", "Backend Engineer", description="Requirements: Python"))], CONFIG)
+    hashed, inputs = con.execute("SELECT l.inputs_hash, s.inputs FROM leads l JOIN lead_scores s USING (lead_id)"
+                                 ).fetchone()
+    assert hashed is not None
+    publish(con, [_result(_posting("1", "Backend Engineer", description="Requirements: Python and Rust"))], CONFIG)
+    rehashed, reinputs, skills = con.execute(
+        "SELECT l.inputs_hash, s.inputs, l.description FROM leads l JOIN lead_scores s USING (lead_id)").fetchone()
+    assert rehashed != hashed and reinputs != inputs and skills == "Requirements: Python and Rust"
+    assert con.execute("SELECT count(*) FROM lead_skills WHERE skill = 'Rust'").fetchone()[0] == 1
+    con.execute("UPDATE leads SET inputs_hash = NULL")  # as a database from before migration 013
+    same_day = con.execute("SELECT max(computed_at) FROM lead_scores").fetchone()[0]
+    assert freshness.rescore(con, CONFIG, same_day) == 0
+    assert con.execute("SELECT inputs_hash FROM leads").fetchone()[0] == rehashed
+
+
 def test_an_empty_listing_closes_nothing_the_first_time_and_says_so(db_path: Path):
     con = db.connect(db_path)
     publish(con, [_result(_posting("1", "Backend Engineer"), _posting("2", "Data Engineer"))], CONFIG)

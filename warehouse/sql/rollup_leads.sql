@@ -92,7 +92,8 @@ UPDATE leads SET
     closed_at = CASE WHEN c.status = 'open' THEN NULL ELSE coalesce(leads.closed_at, $now) END,
     salary_min = c.salary.lo,
     salary_max = c.salary.hi,
-    salary_currency = c.salary.cur
+    salary_currency = c.salary.cur,
+    inputs_hash = NULL  -- its fields rewritten: hashed again by the scoring plan (warehouse.scoring.plan_scoring)
 FROM lead_changes c
 WHERE leads.lead_id = c.lead_id AND NOT c.is_new;
 
