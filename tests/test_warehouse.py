@@ -88,8 +88,8 @@ def test_publish_twice_changes_nothing(db_path: Path):
 
 def test_a_posting_rewritten_upstream_is_rescored_through_its_inputs_hash(db_path: Path):
     """The scoring plan compares a hash of each lead's fields, written once per change (migration 013): the rollup
-    clears it when it rewrites a lead, the plan hashes it again, and a lead stored before the migration (no hash)
-    is hashed as it was scored, so it is not scored again for nothing."""
+    hashes the leads it rewrites, and a lead stored before the migration (no hash) is hashed by the plan to the
+    same value, so it is not scored again for nothing."""
     from warehouse import freshness
 
     con = db.connect(db_path)

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from connectors.base import ExtractResult
 from jobleads.config import Config
-from warehouse import companies, dedupe, freshness, load, network, outreach
+from warehouse import companies, dedupe, freshness, load, network, outreach, scoring
 from warehouse.db import transaction
 from warehouse.matching import REPOST_DAYS
 from warehouse.rules import RANKING_ORDER
@@ -88,6 +88,8 @@ def rollup_leads(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
     lead_reposts.sql, which reads the records repost_scope_every.sql or repost_scope_touched.sql picks."""
     run_script(con, "rollup_leads.sql", {"now": now, "board_sources": sorted(companies.BOARD_SOURCES),
                                          "file_sources": sorted(companies.FILE_SOURCES)})
+    scoring.hash_lead_inputs(con, "lead_changes")
+    con.execute("DROP TABLE lead_changes").fetchall()
     touched, leads = con.execute("SELECT (SELECT count(*) FROM touched_leads), (SELECT count(*) FROM leads)"
                                  ).fetchone()
     run_script(con, "repost_scope_every.sql" if touched >= EVERY_LEAD_SHARE * leads else "repost_scope_touched.sql")

@@ -44,13 +44,26 @@ EXTRACTION_SCHEMA = pa.schema([
 
 # Everything of a lead its score depends on, besides the profile, weights and tables (the fingerprint,
 # warehouse.freshness) and the day (recency): a rescore within a day recomputes only leads where this changed.
-# What it reads of the lead's own fields is hashed once per change (LEAD_INPUTS_SQL, into `leads.inputs_hash`):
-# hashing the fields at every plan read every open lead's description on every run (0.65-0.71 s at a million
-# leads with 4 KB texts; 0.10-0.13 s without). DuckDB's 64-bit hash: a changed lead keeps its old value by chance
-# once in 2^64.
-LEAD_INPUTS_SQL = ("hash(title, locations, remote, posted_at, salary_min, salary_max, salary_currency, description, "
-                   "company)")
+# What it reads of the lead's own fields is hashed once per change, as the rollup writes them (LEAD_INPUTS_SQL, into
+# `leads.inputs_hash`, migration 013): hashing the fields at every plan read every open lead's description on every
+# run (0.65-0.71 s at a million leads with 4 KB texts; 0.10-0.15 s this way). DuckDB's 64-bit hash: a changed lead
+# keeps its old value by chance once in 2^64.
+LEAD_INPUTS_SQL = ("hash({row}title, {row}locations, {row}remote, {row}posted_at, {row}salary_min, {row}salary_max, "
+                   "{row}salary_currency, {row}description, {row}company)")
 SCORE_INPUTS_SQL = "hash(l.inputs_hash, coalesce(w.warmth, 0))::VARCHAR"
+
+
+def hash_lead_inputs(con: duckdb.DuckDBPyConnection, rewritten: str | None = None) -> None:
+    """`leads.inputs_hash` of the leads in the table `rewritten` (lead_id and the leads' fields, as the rollup
+    wrote them), or of every lead without one (stored before migration 013, or written outside the rollup). The
+    values are read from `rewritten` itself: read back from `leads`, a nightly run's 10,000 scattered leads made
+    DuckDB decompress most of a million leads' descriptions (0.45 s)."""
+    if rewritten:
+        con.execute(f"UPDATE leads SET inputs_hash = {LEAD_INPUTS_SQL.format(row='c.')} FROM {rewritten} c "
+                    "WHERE leads.lead_id = c.lead_id").fetchall()
+    else:
+        con.execute(f"UPDATE leads SET inputs_hash = {LEAD_INPUTS_SQL.format(row='')} WHERE inputs_hash IS NULL"
+                    ).fetchall()
 
 
 # --- the transform --------------------------------------------------------------------------------
@@ -137,9 +150,7 @@ def plan_scoring(con: duckdb.DuckDBPyConnection, full: bool, new_day: bool = Fal
     scored or whose inputs changed since, and on a `new_day` also those whose recency still moves. A recency
     stored as 0 (posted some 154 days before) stays 0, since it only falls with age, and an unknown date's is
     always the neutral one: those leads score what they scored yesterday, and are left as they are."""
-    # Leads whose fields were written since (the rollup clears the hash of every lead it rewrites, and new leads and
-    # those stored before migration 013 have none) are hashed first: a nightly run's few thousand, not every lead.
-    con.execute(f"UPDATE leads SET inputs_hash = {LEAD_INPUTS_SQL} WHERE inputs_hash IS NULL").fetchall()
+    hash_lead_inputs(con)  # leads written outside the rollup, or before migration 013: none on a nightly run
     unchanged = "s.inputs = t.inputs"  # a lead scored from these very inputs
     if new_day:
         unchanged += " AND (t.undated OR CAST(s.parts->>'$.recency' AS DOUBLE) = 0)"

@@ -66,7 +66,8 @@ WITH ranked AS (
              THEN struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency) END AS salary
     FROM postings p SEMI JOIN (SELECT row FROM touched_records WHERE NOT shared) t ON p.rowid = t.row
 )
-SELECT r.*, CASE WHEN r.any_active THEN 'open' ELSE 'closed' END AS status, l.lead_id IS NULL AS is_new
+SELECT r.*, CASE WHEN r.any_active THEN 'open' ELSE 'closed' END AS status, l.lead_id IS NULL AS is_new,
+       r.salary.lo AS salary_min, r.salary.hi AS salary_max, r.salary.cur AS salary_currency
 FROM lead_rollup r LEFT JOIN (
     SELECT * FROM leads SEMI JOIN (SELECT rowid AS row FROM leads SEMI JOIN touched_leads USING (lead_id)) t
         ON leads.rowid = t.row
@@ -92,8 +93,7 @@ UPDATE leads SET
     closed_at = CASE WHEN c.status = 'open' THEN NULL ELSE coalesce(leads.closed_at, $now) END,
     salary_min = c.salary.lo,
     salary_max = c.salary.hi,
-    salary_currency = c.salary.cur,
-    inputs_hash = NULL  -- its fields rewritten: hashed again by the scoring plan (warehouse.scoring.plan_scoring)
+    salary_currency = c.salary.cur
 FROM lead_changes c
 WHERE leads.lead_id = c.lead_id AND NOT c.is_new;
 
@@ -103,5 +103,6 @@ SELECT lead_id, title, company, locations, remote, description, url, posted_at, 
        CASE WHEN status = 'open' THEN NULL ELSE $now END, salary.lo, salary.hi, salary.cur
 FROM lead_changes WHERE is_new;
 
-DROP TABLE lead_changes;
+-- lead_changes is dropped by the caller (warehouse.publish.rollup_leads), once it has hashed what the rewritten
+-- leads' scores read (warehouse.scoring.hash_lead_inputs).
 DROP TABLE touched_records;
