@@ -66,8 +66,9 @@ WITH ranked AS (
              THEN struct_pack(lo := salary_min, hi := salary_max, cur := salary_currency) END AS salary
     FROM postings p SEMI JOIN (SELECT row FROM touched_records WHERE NOT shared) t ON p.rowid = t.row
 )
-SELECT r.*, CASE WHEN r.any_active THEN 'open' ELSE 'closed' END AS status, l.lead_id IS NULL AS is_new,
-       r.salary.lo AS salary_min, r.salary.hi AS salary_max, r.salary.cur AS salary_currency
+-- in the leads' own columns (the pay as three), as warehouse.scoring.hash_lead_inputs reads them afterwards
+SELECT r.* EXCLUDE (salary), r.salary.lo AS salary_min, r.salary.hi AS salary_max, r.salary.cur AS salary_currency,
+       CASE WHEN r.any_active THEN 'open' ELSE 'closed' END AS status, l.lead_id IS NULL AS is_new
 FROM lead_rollup r LEFT JOIN (
     SELECT * FROM leads SEMI JOIN (SELECT rowid AS row FROM leads SEMI JOIN touched_leads USING (lead_id)) t
         ON leads.rowid = t.row
@@ -91,16 +92,16 @@ UPDATE leads SET
     last_seen = c.last_seen,
     status = c.status,
     closed_at = CASE WHEN c.status = 'open' THEN NULL ELSE coalesce(leads.closed_at, $now) END,
-    salary_min = c.salary.lo,
-    salary_max = c.salary.hi,
-    salary_currency = c.salary.cur
+    salary_min = c.salary_min,
+    salary_max = c.salary_max,
+    salary_currency = c.salary_currency
 FROM lead_changes c
 WHERE leads.lead_id = c.lead_id AND NOT c.is_new;
 
 INSERT INTO leads (lead_id, title, company, locations, remote, description, url, posted_at, first_seen,
                    last_seen, status, closed_at, salary_min, salary_max, salary_currency)
 SELECT lead_id, title, company, locations, remote, description, url, posted_at, first_seen, last_seen, status,
-       CASE WHEN status = 'open' THEN NULL ELSE $now END, salary.lo, salary.hi, salary.cur
+       CASE WHEN status = 'open' THEN NULL ELSE $now END, salary_min, salary_max, salary_currency
 FROM lead_changes WHERE is_new;
 
 -- lead_changes is dropped by the caller (warehouse.publish.rollup_leads), once it has hashed what the rewritten
