@@ -463,7 +463,6 @@ def test_every_language_named_by_an_english_word_is_a_software_tool_of_the_skill
         assert tools.canonical(word) is None, word  # matched only as written: why the list is needed
 
 
-
 _REWRITE_WORDS = ["Job in Derry", "JOBS AT", "PhD", "Ph.D.", "Postdoc", "Post-Doctoral", "in", "Biology", "QA",
                   "Engineer", "Developer", "in Test", "Electrician's", "Plumbers", "Mate", "Dev Ops", "DevOps",
                   "Assistant", "PA", "TO", "to the", "CEO", "(m/w/d)", "[Remote]", "£40k", "****k", "DOE",
