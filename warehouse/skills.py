@@ -21,6 +21,7 @@ from importlib import resources
 from typing import Any, Iterable, Mapping
 
 from warehouse.posting_text import asked_in, segments, seniority_of, years_asked
+from warehouse.skill_spans import asked_skills
 
 CUSTOM_CATEGORY = "custom"
 
@@ -329,10 +330,13 @@ def employer_named_in(employer: str | None, description: str | None) -> bool:
     return bool(first) and first in description.lower()
 
 
-def extract(taxonomy: Taxonomy, title: str, description: str | None, employer: str | None = None) -> Extraction:
+def extract(taxonomy: Taxonomy, title: str, description: str | None, employer: str | None = None,
+            learned: bool = True) -> Extraction:
     """Skills, years and seniority asked by one posting; a skill in the title counts as required. The employer's
     own name in the text is the employer, not a skill asked: "At GitLab we ..." asks no Git, "Datadog's
-    platform" no Datadog (a skill the title names still counts)."""
+    platform" no Datadog (a skill the title names still counts). The description is read as
+    `warehouse.skill_spans.asked_skills` reads it; `learned=False`: by the taxonomy and the reading's rules alone
+    (`warehouse.posting_text.asked_in`), as `evaluate` checks the taxonomy."""
     text = description or ""
     parts = segments(text)
     rank = {"required": 0, "mentioned": 1, "preferred": 2}
@@ -346,7 +350,7 @@ def extract(taxonomy: Taxonomy, title: str, description: str | None, employer: s
     for name, start, end in taxonomy.find(title or ""):
         best[name] = "required"
         evidence.setdefault(name, title[start:end])
-    for kind, name, start, end in asked_in(taxonomy, text, parts):
+    for kind, name, start, end in (asked_skills if learned else asked_in)(taxonomy, text, parts):
         if employer_key and company_key(text[start:end]) == employer_key:
             continue
         if name not in best or rank[kind] < rank[best[name]]:
@@ -367,10 +371,10 @@ def extract(taxonomy: Taxonomy, title: str, description: str | None, employer: s
 
 def evaluate(taxonomy: Taxonomy, labelled: Iterable[Mapping]) -> dict[str, dict[str, float]]:
     """Precision and recall per skill family on hand-labelled postings ({title, text, skills}), for
-    checking the taxonomy after editing it."""
+    checking the taxonomy after editing it: read by the taxonomy and the reading's rules alone."""
     counts: dict[str, list[int]] = {}
     for posting in labelled:
-        found = set(extract(taxonomy, posting["title"], posting["text"]).skills)
+        found = set(extract(taxonomy, posting["title"], posting["text"], learned=False).skills)
         wanted = set(posting["skills"])
         for skill in found | wanted:
             tally = counts.setdefault(taxonomy.category(skill), [0, 0, 0])

@@ -10,7 +10,8 @@ from importlib import resources
 # (freshness.fingerprint): a change to how scores combine need not re-read a million descriptions.
 SCORING_VERSION = "11"  # the scoring rules (score_parts, scoring): stored scores are recomputed
 CLASSIFIER_VERSION = "56"  # the title classifier's rules (title_words, occupations, occupation_vote)
-READING_VERSION = "17"  # how a description is read (posting_text, skills.extract): which sentences ask
+READING_VERSION = "18"  # how a description is read (posting_text, skill_spans, skills.extract): which sentences ask
+READING_MODEL = "skill_spans.crfsuite"  # in warehouse/data: scripts/train_skill_spans.py writes it
 _SHIPPED_TABLES = ("skills.toml", "skills_extra.tsv.gz", "occupation_titles.tsv.gz", "occupations.tsv.gz", "isco_neighbours.tsv.gz")
 
 
@@ -23,9 +24,15 @@ def shipped_tables_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+@lru_cache(maxsize=1)
+def reading_model_digest() -> str:
+    """The shipped model that marks what a description asks (warehouse.skill_spans): a new one re-reads them."""
+    return hashlib.sha256((resources.files("warehouse") / "data" / READING_MODEL).read_bytes()).hexdigest()[:12]
+
+
 def rules_version() -> str:
     """Every rule a stored score depends on, as one string."""
-    return f"{SCORING_VERSION}.{CLASSIFIER_VERSION}.{READING_VERSION}"
+    return f"{SCORING_VERSION}.{CLASSIFIER_VERSION}.{reading_model_digest()}.{READING_VERSION}"
 
 
 def classifier_version() -> str:
@@ -35,4 +42,4 @@ def classifier_version() -> str:
 
 def extraction_version(taxonomy_version: str) -> str:
     """What a description's stored skills were read with: the taxonomy and the reading rules."""
-    return f"{taxonomy_version}-{READING_VERSION}"
+    return f"{taxonomy_version}-{reading_model_digest()}-{READING_VERSION}"
