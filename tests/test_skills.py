@@ -135,10 +135,15 @@ Nice to have
 Benefits
   * Free Rust lessons
 """
-    found = extract(taxonomy, "Senior Platform Engineer", text)
+    found = extract(taxonomy, "Senior Platform Engineer", text, learned=False)  # the sections, read by rules alone
     assert found.required == ["Go", "Kubernetes", "PostgreSQL", "Project Management"]
     assert set(found.preferred) == {"Kafka", "PMP", "Terraform"}
     assert found.mentioned == ["Python", "AWS"]
+    # the learned reading keeps every requirement and nice-to-have the rules read; of the mere mentions, those
+    # it marks itself (tests/test_skill_spans.py)
+    learned = extract(taxonomy, "Senior Platform Engineer", text)
+    assert (learned.required, set(learned.preferred)) == (found.required, set(found.preferred))
+    assert set(learned.mentioned) <= set(found.mentioned)
     assert "Rust" not in found.skills  # benefits ask for nothing
     assert found.years == 5
     assert (found.seniority, found.seniority_source) == ("senior", "title")
@@ -173,7 +178,7 @@ def test_whom_the_employer_wants_with_what_is_asked(taxonomy):
 def test_a_sentence_saying_it_is_required_asks_as_a_requirements_section_does(taxonomy):
     # an ad in one paragraph, no headings: what it says is required or essential is required, not a mere mention
     found = extract(taxonomy, "Developer", "Experience with C# and SQL Server is required. Python is essential. "
-                                          "Kubernetes is not required. We use AWS.")
+                                          "Kubernetes is not required. We use AWS.", learned=False)
     assert set(found.required) == {"C#", "Microsoft SQL Server", "Python"}, found
     assert found.preferred == ["Kubernetes"] and found.mentioned == ["AWS"], found
 
@@ -225,7 +230,8 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     assert {"Kubernetes", "Terraform"} <= asked
     assert not {"Python", "Salesforce"} & asked, asked
     # the same words anywhere else are asked
-    plain = extract(taxonomy, "Platform Engineer", "Send us your CV. A Python training budget\nA Salesforce consultancy.")
+    plain = extract(taxonomy, "Platform Engineer", "Send us your CV. A Python training budget\nA Salesforce consultancy.",
+                    learned=False)
     assert {"Python", "Salesforce"} <= set(plain.required + plain.mentioned + plain.preferred)
     # a plain word with a colon inside a sentence is no heading
     asked = extract(taxonomy, "Payroll Specialist", "Requirements:\n- You have run employee benefits: Workday and ADP")
@@ -276,8 +282,8 @@ def test_the_employers_own_hiring_process_asks_no_recruiting_skill(taxonomy):
     assert found.evidence == {"Recruiting": "recruitment", "Onboarding": "onboarding"}
     assert extract(taxonomy, "Talent Partner", text.split("Requirements")[0]).evidence == {}
     # an HR job's own work is asked
-    assert extract(taxonomy, "HR Assistant", "You will provide Human Resources support to managers").evidence \
-        == {"Human Resources": "Human Resources"}
+    assert extract(taxonomy, "HR Assistant", "You will provide Human Resources support to managers",
+                   learned=False).evidence == {"Human Resources": "Human Resources"}
     # a section on how the employer selects ("Recruitment procedure", "Selection process") asks nothing
     for heading in ("Recruitment procedure", "Selection process", "Assessment procedure"):
         about_hiring = (f"Requirements:\n- Python\n{heading}\nThe Recruitment Committee will shortlist applicants; "
@@ -305,8 +311,8 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
     notices = ("The role\nHealth Insurance\nRequirements:\n- Python\nQuestions to recruiting@acme.com\n"
                "We are recruiting on an ongoing basis.")
     assert extract(taxonomy, "Backend Engineer", notices).evidence == {"Python": "Python"}
-    assert "Health Insurance" in extract(taxonomy, "Claims Handler",
-                                         "You have experience with health insurance claims.").evidence
+    assert "Health Insurance" in extract(taxonomy, "Claims Handler", "You have experience with health insurance claims.",
+                                         learned=False).evidence
     # a reporting line only names whom; the line after it asks as before
     reporting = "Reporting to our Kubernetes platform lead\nYou know Python."
     assert extract(taxonomy, "Platform Engineer", reporting).evidence == {"Python": "Python"}
