@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/skills_eval.py [--split dev|train] [--show 20]
 
 Tuning happens on the train split (scripts/build_skills.py keeps or drops candidate aliases by how they
-fare there); dev is the held-out measurement. The test split is not in ../shared and is never looked up.
+fare there; scripts/train_skill_spans.py trains the model that reads descriptions on it); dev is the held-out
+measurement (read by us since session 26: see docs/benchmarks.md). The test split is not in ../shared and is
+never looked up. `--taxonomy-only` measures the taxonomy and the reading's rules without the model.
 
 Each posting's sentences are joined (tokens by spaces, sentences by newlines; the first sentence, its
 title, left out) and read as `warehouse.skills.extract` reads a description: the taxonomy as shipped, no
@@ -23,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from warehouse.posting_text import asked_in, segments  # noqa: E402
+from warehouse.skill_spans import asked_skills  # noqa: E402
 from warehouse.skills import load_taxonomy  # noqa: E402
 
 SHORT = 3
@@ -70,12 +73,13 @@ def _spans(tags: list[str], offsets: list[tuple[int, int]]) -> list[tuple[int, i
     return spans
 
 
-def evaluate(path: Path, taxonomy, show: int = 0) -> dict:
+def evaluate(path: Path, taxonomy, show: int = 0, taxonomy_only: bool = False) -> dict:
     found = correct = strict = short = recalled = 0
     wrong: Counter = Counter()
     missed: Counter = Counter()
     for text, gold, skill_spans in postings(path):
-        hits = [(name, start, end) for _, name, start, end in asked_in(taxonomy, text, segments(text))]  # as extract()
+        read = asked_in if taxonomy_only else asked_skills  # as extract() reads a description, or the taxonomy alone
+        hits = [(name, start, end) for _, name, start, end in read(taxonomy, text, segments(text))]
         for name, start, end in hits:
             found += 1
             if any(start < g_end and g_start < end for g_start, g_end, _ in gold + skill_spans):
@@ -106,13 +110,15 @@ def main() -> int:
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
     parser.add_argument("--show", type=int, default=0)
     parser.add_argument("--core-only", action="store_true", help="skills.toml alone, without the grown skills")
+    parser.add_argument("--taxonomy-only", action="store_true",
+                        help="the taxonomy's finds alone (warehouse.posting_text.asked_in), without the learned model")
     args = parser.parse_args()
     path = args.data / f"{args.split}.json"
     if not path.exists():
         print(f"skipped: {path} not found")
         return 0
     taxonomy = load_taxonomy(grown=not args.core_only)
-    result = evaluate(path, taxonomy, args.show)
+    result = evaluate(path, taxonomy, args.show, args.taxonomy_only)
     print(f"SkillSpan {args.split}: {len(taxonomy)} skills in the taxonomy; {result['found']} spans found")
     print(f"precision {result['precision']:.3f} (found spans overlapping a gold knowledge or skill span)")
     print(f"precision {result['strict_precision']:.3f} counting knowledge spans only")
