@@ -55,6 +55,21 @@ def test_requirements_stand_mentions_need_the_models_mark_and_its_own_spans_are_
         ("required", "Proteomics", "proteomics")]
 
 
+def test_a_comma_ends_a_span_and_joining_words_are_no_part_of_a_name(monkeypatch, taxonomy):
+    # SkillSpan's text has no commas: the model may run a list's items into one span
+    class MarksAll(MarksWords):
+        def tag(self, rows):
+            return ["B"] + ["I"] * (len(rows) - 1)
+
+    monkeypatch.setattr(skill_spans, "_tagger", lambda model=None: MarksAll())
+    text = "value stream mapping, flow metrics or channel compliance"
+    assert [(name, text[s:e]) for _, name, s, e in asked_skills(taxonomy, text, segments(text))] == [
+        ("Value stream mapping", "value stream mapping"), ("Flow metrics or channel compliance",
+                                                           "flow metrics or channel compliance")]
+    assert read(monkeypatch, taxonomy, "You know proteomics, and of course.", "and", "proteomics", "of") == [
+        ("mentioned", "Proteomics", "proteomics")]
+
+
 def test_a_mark_over_a_find_the_rules_left_out_stays_out(monkeypatch, taxonomy):
     # the language an application is written in is asked of nobody, whatever the model marks
     text = "The application must be submitted in English."

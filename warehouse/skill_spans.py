@@ -148,15 +148,16 @@ def _tagger(model: Path | None = None):
     return tagger
 
 
-def marked_spans(words: list[tuple[int, int]], labels: list[str]) -> list[tuple[int, int]]:
-    """Character spans of the words a B/I/O labelling marks (an I after an O starts a span too)."""
+def marked_spans(text: str, words: list[tuple[int, int]], labels: list[str]) -> list[tuple[int, int]]:
+    """Character spans of the words a B/I/O labelling marks (an I after an O starts a span too). A comma between two
+    words ends a span: SkillSpan's text has none, so the model never learnt that "Python, Java" are two."""
     spans, i = [], 0
     while i < len(labels):
         if labels[i] == "O":
             i += 1
             continue
         j = i + 1
-        while j < len(labels) and labels[j] == "I":
+        while j < len(labels) and labels[j] == "I" and "," not in text[words[j - 1][1]:words[j][0]]:
             j += 1
         spans.append((words[i][0], words[j - 1][1]))
         i = j
@@ -173,7 +174,7 @@ def asked_skills(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, i
     tagger = _tagger(model) if read else None
     out: list[tuple[str, str, int, int]] = []
     for section, words, rows, asked, found in read:
-        marked = marked_spans(words, tagger.tag(rows))
+        marked = marked_spans(text, words, tagger.tag(rows))
         kept = [hit for hit in asked if hit[0] in TRUSTED_KINDS or any(s < hit[3] and hit[2] < e for s, e in marked)]
         out += kept
         for start, end in marked:
@@ -181,15 +182,33 @@ def asked_skills(taxonomy: FindsSkills, text: str, parts: list[tuple[str, int, i
             # employer describing itself, a notice ...): still out, whatever the model says
             if any(start < stop and begin < end for _, begin, stop in found):
                 continue
-            while start < end and text[start] in _EDGE_PUNCTUATION:
-                start += 1
-            while end > start and text[end - 1] in _EDGE_PUNCTUATION:
-                end -= 1
+            start, end = _trimmed(text, start, end)
             if end - start < 2:
                 continue
-            name = _as_named(text[start:end])
-            out.append((section, name, start, end))
+            out.append((section, _as_named(text[start:end]), start, end))
     return sorted(out, key=lambda hit: hit[2]) + beyond
+
+
+_EDGE_WORD = re.compile(r"(?i)^(?:and|or|&|of|the|a|an|with|in|for|to|from|by|at|on|as|e\.g\.|i\.e\.|etc\.?)$")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without punctuation or a joining word at either edge ("or channel compliance." -> "channel
+    compliance"; "of" -> nothing)."""
+    while True:
+        while start < end and text[start] in _EDGE_PUNCTUATION:
+            start += 1
+        while end > start and text[end - 1] in _EDGE_PUNCTUATION:
+            end -= 1
+        words = text[start:end].split()
+        if len(words) == 1 and _EDGE_WORD.match(words[0]):
+            return start, start  # nothing but a joining word
+        if len(words) > 1 and _EDGE_WORD.match(words[0]):
+            start = text.index(words[1], start + len(words[0]))
+        elif len(words) > 1 and _EDGE_WORD.match(words[-1]):
+            end = text.rindex(words[-2], start, end - len(words[-1])) + len(words[-2])
+        else:
+            return start, end
 
 
 def _as_named(written: str) -> str:
