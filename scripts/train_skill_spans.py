@@ -1,19 +1,21 @@
-"""Train the model `warehouse.skill_spans` reads descriptions with, from SkillSpan's train split.
+"""Train the model `warehouse.skill_spans` reads descriptions with, from SkillSpan's train and dev splits.
 
     python scripts/train_skill_spans.py [--data ../shared/data] [--out warehouse/data/skill_spans.crfsuite]
-    python scripts/train_skill_spans.py --folds 4 [--l1 0.5 1.0 2.0]    # cross-validation only, writes nothing
+    python scripts/train_skill_spans.py --folds 4 [--l1 0.5 1.0 2.0] [--splits train]   # cross-validation only
 
-Each train posting is read as the product reads a description (titles left out, as `benchmarks/skills_eval.py`
+Each posting is read as the product reads a description (titles left out, as `benchmarks/skills_eval.py`
 does): its asking sentences cut into words, each word's features with what the shipped taxonomy finds there,
 labelled B/I/O by the annotated knowledge spans it overlaps. Cross-validation splits the postings, not the
 sentences, into folds and reports what `skills_eval.py` reports (precision over spans overlapping a knowledge
-or skill span, recall over knowledge spans of at most three words). SkillSpan's dev split is not read here.
+or skill span, recall over knowledge spans of at most three words), for all of them and for each split's. The
+issue allows tuning on both splits; the test split is not in ../shared and is never looked up.
 """
 from __future__ import annotations
 
 import argparse
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.skills_eval import SHORT, postings  # noqa: E402 - the same reading of SkillSpan as the evaluation
 from warehouse.posting_text import segments  # noqa: E402
-from warehouse.skill_spans import ITERATIONS, L1, L2, asked_skills, sentences  # noqa: E402
+from warehouse.skill_spans import ITERATIONS, L1, L2, TRAINED_ON, asked_skills, sentences  # noqa: E402
 from warehouse.skills import load_taxonomy  # noqa: E402
 from warehouse.versions import READING_MODEL  # noqa: E402
 
@@ -53,24 +55,26 @@ def train(items, path: Path, l1: float = L1) -> None:
     trainer.train(str(path))
 
 
-def cross_validate(items: list, folds: int, l1: float) -> tuple[float, float]:
-    """(precision, recall) of the whole reading (warehouse.skill_spans.asked_skills) over held-out folds."""
+def cross_validate(items: list, splits: list[str], folds: int, l1: float) -> dict[str, tuple[float, float]]:
+    """(precision, recall) of the whole reading (warehouse.skill_spans.asked_skills) over held-out folds: of all
+    postings ("all") and of each split's (`splits[n]` names the split of `items[n]`)."""
     taxonomy = load_taxonomy()
-    found = correct = short = recalled = 0
+    found, correct, short, recalled = Counter(), Counter(), Counter(), Counter()
     with tempfile.TemporaryDirectory() as folder:
         for fold in range(folds):
             model = Path(folder) / f"fold{fold}.crfsuite"
             train([item for n, item in enumerate(items) if n % folds != fold], model, l1)
-            for text, knowledge, skill_spans, _ in items[fold::folds]:
+            for split, (text, knowledge, skill_spans, _) in zip(splits[fold::folds], items[fold::folds]):
                 hits = asked_skills(taxonomy, text, segments(text), model)
-                for _, _, start, end in hits:
-                    found += 1
-                    correct += any(start < e and s < end for s, e, _ in knowledge + skill_spans)
-                for s, e, length in knowledge:
-                    if length <= SHORT:
-                        short += 1
-                        recalled += any(start < e and s < end for _, _, start, end in hits)
-    return correct / max(found, 1), recalled / max(short, 1)
+                for key in ("all", split):
+                    for _, _, start, end in hits:
+                        found[key] += 1
+                        correct[key] += any(start < e and s < end for s, e, _ in knowledge + skill_spans)
+                    for s, e, length in knowledge:
+                        if length <= SHORT:
+                            short[key] += 1
+                            recalled[key] += any(start < e and s < end for _, _, start, end in hits)
+    return {key: (correct[key] / max(found[key], 1), recalled[key] / max(short[key], 1)) for key in found}
 
 
 def main() -> int:
@@ -79,19 +83,24 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "warehouse" / "data" / READING_MODEL)
     parser.add_argument("--folds", type=int, default=0, help="cross-validate on train instead of writing the model")
     parser.add_argument("--l1", type=float, nargs="*", default=[L1])
+    parser.add_argument("--splits", nargs="+", choices=("train", "dev"), default=list(TRAINED_ON))
     args = parser.parse_args()
-    path = args.data / "skillspan" / "train.json"
-    if not path.exists():
-        print(f"{path} not found", file=sys.stderr)
-        return 2
-    items = list(labelled(path))
+    items, splits = [], []
+    for split in args.splits:
+        path = args.data / "skillspan" / f"{split}.json"
+        if not path.exists():
+            print(f"{path} not found", file=sys.stderr)
+            return 2
+        read = list(labelled(path))
+        items += read
+        splits += [split] * len(read)
     if args.folds:
         for l1 in args.l1:
-            precision, recall = cross_validate(items, args.folds, l1)
-            print(f"L1 {l1}: {args.folds}-fold precision {precision:.3f} recall {recall:.3f}")
+            for key, (precision, recall) in cross_validate(items, splits, args.folds, l1).items():
+                print(f"L1 {l1}, {key} postings: {args.folds}-fold precision {precision:.3f} recall {recall:.3f}")
         return 0
     train(items, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes) from {len(items)} train postings")
+    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes) from {len(items)} postings ({' + '.join(args.splits)})")
     return 0
 
 

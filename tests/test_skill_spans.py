@@ -97,24 +97,24 @@ def test_the_shipped_model_reads_our_own_sentences(taxonomy):
 
 
 @pytest.mark.skipif(not (SKILLSPAN / "dev.json").exists(), reason="../shared/data/skillspan not present")
-def test_skillspan_dev_and_a_model_rebuilt_from_train(tmp_path, taxonomy):
-    """SkillSpan's dev split (never read by the training script): 0.833 / 0.631 when this was written; and the
-    script rebuilds a model that reads dev exactly as the shipped one does."""
+def test_skillspan_and_a_model_rebuilt_from_it(tmp_path, taxonomy):
+    """The shipped model learnt from SkillSpan's train and dev splits, so its figures there are in-sample (dev 0.917 /
+    0.730 when this was written; held out by posting in 4-fold cross-validation, 0.874 / 0.613: docs/benchmarks.md).
+    They must stay above what the taxonomy alone reads, and the script must rebuild a model that reads dev exactly
+    as the shipped one does."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks.skills_eval import evaluate
+    from benchmarks.skills_eval import evaluate, postings
     from scripts.train_skill_spans import labelled, train
 
     shipped = evaluate(SKILLSPAN / "dev.json", taxonomy)
-    assert shipped["precision"] >= 0.80 and shipped["recall"] >= 0.60, shipped
+    assert shipped["precision"] >= 0.85 and shipped["recall"] >= 0.65, shipped
     taxonomy_alone = evaluate(SKILLSPAN / "dev.json", taxonomy, taxonomy_only=True)
     assert shipped["precision"] > taxonomy_alone["precision"] and shipped["recall"] > taxonomy_alone["recall"]
 
     model = tmp_path / "rebuilt.crfsuite"
-    train(list(labelled(SKILLSPAN / "train.json")), model)
-    from benchmarks.skills_eval import postings
-
+    train([*labelled(SKILLSPAN / "train.json"), *labelled(SKILLSPAN / "dev.json")], model)
     for text, _, _ in postings(SKILLSPAN / "dev.json"):
         parts = segments(text)
         assert asked_skills(taxonomy, text, parts, model) == asked_skills(taxonomy, text, parts)

@@ -162,7 +162,8 @@ def test_the_employers_description_of_itself_asks_nothing_but_its_stack_still_co
     assert not {"Cloud", "SaaS"} & asked
     # a duty is asked, whatever its pronouns
     duty = extract(taxonomy, "Security Engineer", "Perform security reviews and code reviews of our products.\n"
-                                                  "A developer in our team is responsible for continuous delivery.")
+                                                  "A developer in our team is responsible for continuous delivery.",
+                   learned=False)
     assert {"Code Review", "CI/CD"} <= set(duty.mentioned), duty
 
 
@@ -315,7 +316,7 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
                                          learned=False).evidence
     # a reporting line only names whom; the line after it asks as before
     reporting = "Reporting to our Kubernetes platform lead\nYou know Python."
-    assert extract(taxonomy, "Platform Engineer", reporting).evidence == {"Python": "Python"}
+    assert extract(taxonomy, "Platform Engineer", reporting, learned=False).evidence == {"Python": "Python"}
 
 
 @pytest.mark.parametrize("text, years", [
