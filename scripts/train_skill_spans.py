@@ -81,7 +81,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, default=ROOT / "warehouse" / "data" / READING_MODEL)
-    parser.add_argument("--folds", type=int, default=0, help="cross-validate on train instead of writing the model")
+    parser.add_argument("--folds", type=int, default=0,
+                        help="cross-validate over --splits instead of writing the model")
     parser.add_argument("--l1", type=float, nargs="*", default=[L1])
     parser.add_argument("--splits", nargs="+", choices=("train", "dev"), default=list(TRAINED_ON))
     args = parser.parse_args()
@@ -100,7 +101,8 @@ def main() -> int:
                 print(f"L1 {l1}, {key} postings: {args.folds}-fold precision {precision:.3f} recall {recall:.3f}")
         return 0
     train(items, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes) from {len(items)} postings ({' + '.join(args.splits)})")
+    size = args.out.stat().st_size
+    print(f"wrote {args.out} ({size:,} bytes) from {len(items)} postings ({' + '.join(args.splits)})")
     return 0
 
 

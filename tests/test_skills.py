@@ -231,8 +231,8 @@ def test_a_company_description_and_a_benefits_list_run_into_a_line_ask_nothing(t
     assert {"Kubernetes", "Terraform"} <= asked
     assert not {"Python", "Salesforce"} & asked, asked
     # the same words anywhere else are asked
-    plain = extract(taxonomy, "Platform Engineer", "Send us your CV. A Python training budget\nA Salesforce consultancy.",
-                    learned=False)
+    plain = extract(taxonomy, "Platform Engineer",
+                    "Send us your CV. A Python training budget\nA Salesforce consultancy.", learned=False)
     assert {"Python", "Salesforce"} <= set(plain.required + plain.mentioned + plain.preferred)
     # a plain word with a colon inside a sentence is no heading
     asked = extract(taxonomy, "Payroll Specialist", "Requirements:\n- You have run employee benefits: Workday and ADP")
@@ -312,8 +312,8 @@ def test_notices_a_reporting_line_and_an_institutions_acronym_ask_nothing(taxono
     notices = ("The role\nHealth Insurance\nRequirements:\n- Python\nQuestions to recruiting@acme.com\n"
                "We are recruiting on an ongoing basis.")
     assert extract(taxonomy, "Backend Engineer", notices).evidence == {"Python": "Python"}
-    assert "Health Insurance" in extract(taxonomy, "Claims Handler", "You have experience with health insurance claims.",
-                                         learned=False).evidence
+    assert "Health Insurance" in extract(taxonomy, "Claims Handler",
+                                         "You have experience with health insurance claims.", learned=False).evidence
     # a reporting line only names whom; the line after it asks as before
     reporting = "Reporting to our Kubernetes platform lead\nYou know Python."
     assert extract(taxonomy, "Platform Engineer", reporting, learned=False).evidence == {"Python": "Python"}
