@@ -74,6 +74,12 @@ def _spans(tags: list[str], offsets: list[tuple[int, int]]) -> list[tuple[int, i
     return spans
 
 
+def overlaps(start: int, end: int, spans) -> bool:
+    """Whether [start, end) overlaps one of the spans ((start, end, ...) each): how a find is right and how a gold
+    span is recalled, here and in scripts/train_skill_spans.py's cross-validation."""
+    return any(start < stop and begin < end for begin, stop, *_ in spans)
+
+
 def evaluate(path: Path, taxonomy, show: int = 0, taxonomy_only: bool = False) -> dict:
     found = correct = strict = short = recalled = 0
     wrong: Counter = Counter()
@@ -83,16 +89,16 @@ def evaluate(path: Path, taxonomy, show: int = 0, taxonomy_only: bool = False) -
         hits = [(name, start, end) for _, name, start, end in read(taxonomy, text, segments(text))]
         for name, start, end in hits:
             found += 1
-            if any(start < g_end and g_start < end for g_start, g_end, _ in gold + skill_spans):
+            if overlaps(start, end, gold + skill_spans):
                 correct += 1
-                strict += any(start < g_end and g_start < end for g_start, g_end, _ in gold)
+                strict += overlaps(start, end, gold)
             else:
                 wrong[text[start:end]] += 1
         for g_start, g_end, length in gold:
             if length > SHORT:
                 continue
             short += 1
-            if any(start < g_end and g_start < end for _, start, end in hits):
+            if overlaps(g_start, g_end, [(start, end) for _, start, end in hits]):
                 recalled += 1
             else:
                 missed[text[g_start:g_end]] += 1

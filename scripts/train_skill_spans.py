@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.skills_eval import SHORT, postings  # noqa: E402 - the same reading of SkillSpan as the evaluation
+from benchmarks.skills_eval import SHORT, overlaps, postings  # noqa: E402 - SkillSpan read and judged as evaluated
 from warehouse.posting_text import segments  # noqa: E402
 from warehouse.skill_spans import ITERATIONS, L1, L2, TRAINED_ON, asked_skills, sentences  # noqa: E402
 from warehouse.skills import load_taxonomy  # noqa: E402
@@ -65,15 +65,15 @@ def cross_validate(items: list, splits: list[str], folds: int, l1: float) -> dic
             model = Path(folder) / f"fold{fold}.crfsuite"
             train([item for n, item in enumerate(items) if n % folds != fold], model, l1)
             for split, (text, knowledge, skill_spans, _) in zip(splits[fold::folds], items[fold::folds]):
-                hits = asked_skills(taxonomy, text, segments(text), model)
+                hits = [(start, end) for _, _, start, end in asked_skills(taxonomy, text, segments(text), model)]
                 for key in ("all", split):
-                    for _, _, start, end in hits:
+                    for start, end in hits:
                         found[key] += 1
-                        correct[key] += any(start < e and s < end for s, e, _ in knowledge + skill_spans)
-                    for s, e, length in knowledge:
+                        correct[key] += overlaps(start, end, knowledge + skill_spans)
+                    for start, end, length in knowledge:
                         if length <= SHORT:
                             short[key] += 1
-                            recalled[key] += any(start < e and s < end for _, _, start, end in hits)
+                            recalled[key] += overlaps(start, end, hits)
     return {key: (correct[key] / max(found[key], 1), recalled[key] / max(short[key], 1)) for key in found}
 
 

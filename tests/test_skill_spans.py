@@ -102,9 +102,6 @@ def test_skillspan_and_a_model_rebuilt_from_it(tmp_path, taxonomy):
     0.730 when this was written; held out by posting in 4-fold cross-validation, 0.874 / 0.613: docs/benchmarks.md).
     They must stay above what the taxonomy alone reads, and the script must rebuild a model that reads dev exactly
     as the shipped one does."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from benchmarks.skills_eval import evaluate, postings
     from scripts.train_skill_spans import labelled, train
 

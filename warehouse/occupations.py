@@ -31,6 +31,10 @@ from warehouse.occupation_proximity import Proximity
 from warehouse.occupation_vote import NearestLabels
 from warehouse.title_words import GENERIC_LABELS, GENERIC_ROLES, role_readings, role_segments
 
+# How surely `_match` reads a label in a title: the floor, plus this much times the share of the title's words it
+# covers; a label that is the whole title is read at their sum (0.95).
+LABEL_FLOOR, LABEL_COVERAGE = 0.55, 0.4
+
 FUZZY_CUTOFF = 78  # token_sort_ratio below this is no occupation at all
 # Below this confidence an occupation is a guess that is right less than half the time (41% at 0.2-0.3 on
 # the even rows of O*NET's reported titles): it cannot make a lead related, nor put it in a market, by itself.
@@ -343,7 +347,7 @@ class OccupationIndex(PartRewrites, GroupGuards, Proximity):
                     continue
                 if phrase in self.by_title:
                     coverage = length / n
-                    exact = (0.55 + 0.4 * coverage) * (1.0 if start + length == n else 0.85)
+                    exact = (LABEL_FLOOR + LABEL_COVERAGE * coverage) * (1.0 if start + length == n else 0.85)
                     if coverage < 1 and n > 1:
                         fuzzy = self._fuzzy(words)
                         if fuzzy and fuzzy[0] > exact:

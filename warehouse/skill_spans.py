@@ -93,12 +93,13 @@ def features(text: str, words: list[tuple[int, int]], section: str, asked: list[
     names = [text[s:e] for s, e in words]
     asked_tags = _tags(words, asked)
     found_tags = [tag[0] for tag in _tags(words, found)]  # 'B', 'I' or 'O'
+    lowered = [w.lower() for w in names]
     shapes = [_shape(w) for w in names]
     size = len(names)
     out = []
     for i, word in enumerate(names):
         row: dict[str, Any] = {
-            "b": 1.0, "w": word.lower(), "s3": word[-3:].lower(), "p3": word[:3].lower(), "sh": shapes[i],
+            "b": 1.0, "w": lowered[i], "s3": word[-3:].lower(), "p3": word[:3].lower(), "sh": shapes[i],
             "up": word.isupper(), "ti": word.istitle(), "g": asked_tags[i],
             "gi": asked_tags[i][2:] if asked_tags[i] != "O" else "O", "len": min(size, 30) // 5,
             "sec": section, "rf": found_tags[i], "-1rf": found_tags[i - 1] if i else "<B>",
@@ -106,7 +107,7 @@ def features(text: str, words: list[tuple[int, int]], section: str, asked: list[
         for step in (-2, -1, 1, 2):
             j = i + step
             if 0 <= j < size:
-                row[f"{step}w"] = names[j].lower()
+                row[f"{step}w"] = lowered[j]
                 row[f"{step}g"] = asked_tags[j]
                 row[f"{step}sh"] = shapes[j]
             else:
