@@ -411,6 +411,13 @@ def test_any_rules_version_makes_the_stored_scores_stale(monkeypatch):
             assert freshness.fingerprint(cfg) != before, name
             assert versions.extraction_version("t").endswith("-next") == (name == "READING_VERSION")
             assert versions.classifier_version().endswith("-next") == (name == "CLASSIFIER_VERSION")
+    # a retrained reading model (warehouse/data/skill_spans.crfsuite) re-reads descriptions and rescores, as a
+    # READING_VERSION bump does, and leaves the titles' occupations be
+    extraction, classifier = versions.extraction_version("t"), versions.classifier_version()
+    with monkeypatch.context() as patch:
+        patch.setattr(versions, "reading_model_digest", lambda: "retrained")
+        assert freshness.fingerprint(cfg) != before
+        assert versions.extraction_version("t") != extraction and versions.classifier_version() == classifier
     assert freshness.fingerprint(cfg) == before
 
 
