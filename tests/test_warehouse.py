@@ -98,9 +98,9 @@ def test_a_posting_rewritten_upstream_is_rescored_through_its_inputs_hash(db_pat
                                  ).fetchone()
     assert hashed is not None
     publish(con, [_result(_posting("1", "Backend Engineer", description="Requirements: Python and Rust"))], CONFIG)
-    rehashed, reinputs, skills = con.execute(
+    rehashed, reinputs, description = con.execute(
         "SELECT l.inputs_hash, s.inputs, l.description FROM leads l JOIN lead_scores s USING (lead_id)").fetchone()
-    assert rehashed != hashed and reinputs != inputs and skills == "Requirements: Python and Rust"
+    assert rehashed != hashed and reinputs != inputs and description == "Requirements: Python and Rust"
     assert con.execute("SELECT count(*) FROM lead_skills WHERE skill = 'Rust'").fetchone()[0] == 1
     con.execute("UPDATE leads SET inputs_hash = NULL")  # as a database from before migration 013
     same_day = con.execute("SELECT max(computed_at) FROM lead_scores").fetchone()[0]
